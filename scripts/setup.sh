@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Set up jmgeo in ./.venv.  Usage: scripts/setup.sh [--test]
+#   (no flag)  Python package and its dependencies (boundaries, Leaflet) only.
+#   --test     also the test tools: pytest, Playwright's Python client, Jupyter kernel,
+#              and Debian's chromium plus a CJK font (the browser tests drive /usr/bin/chromium;
+#              Playwright's own browser download is not used).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+  echo "setup.sh: jmgeo needs Python 3.10 or newer ($python is $("$python" --version 2>&1))" >&2
+  exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+if [ "$want_test" = 1 ]; then
+  echo "==> installing jmgeo with test dependencies"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    echo "==> installing Debian chromium and fonts-noto-cjk (browser tests)"
+    sudo_cmd=""
+    if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+else
+  echo "==> installing jmgeo"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+fi
+echo "==> ready: .venv/bin/jmgeo --help"
