@@ -1,0 +1,371 @@
+"""Check everything in geodata/ and gather every problem, each naming its file and record.
+
+:func:`check_geodata` never stops at the first problem: a reviewer sees the whole
+list at once (the way ``jmgeo check`` prints it). :func:`raise_for_problems` turns a
+non-empty list into one :class:`~jmgeo.errors.ValidationFailed`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from . import crs
+from .documents import find_documents_dir, load_document, normalize_text
+from .errors import DataError, JmgeoError, ValidationFailed
+from .facts import QUALIFIERS, YEAR_BASES, load_fact_records, parse_amount
+from .layers import build_geometries, load_districts_spec, load_place_records, record_where
+from .registry import load_registry, read_json
+
+__all__ = ["CheckReport", "check_geodata", "raise_for_problems"]
+
+PRECISIONS = ("surveyed", "approximate", "schematic")
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+_REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
+_REQUIRED_POSITION = ("datum", "source", "method", "uncertainty_m")
+_REQUIRED_FACT = ("id", "feature_ids", "quote", "number_text", "value", "unit", "qualifier", "year", "year_basis", "claim_en", "conflicts_with")
+
+
+@dataclass
+class CheckReport:
+    """What :func:`check_geodata` found: problems, record counts and notes (e.g. skipped checks)."""
+
+    problems: list[DataError] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _positions(coords):
+    """Yield every [x, y] position in a GeoJSON coordinates array."""
+    if isinstance(coords, (list, tuple)) and coords and not isinstance(coords[0], (list, tuple)):
+        yield coords
+        return
+    for part in coords or []:
+        yield from _positions(part)
+
+
+def _check_coordinates(geometry: dict, datum: str) -> list[str]:
+    problems = []
+    gtype = geometry.get("type")
+    if gtype not in _GEOMETRY_TYPES:
+        hint = " (GeoJSON type names are case-sensitive)" if isinstance(gtype, str) and gtype.lower() in {t.lower() for t in _GEOMETRY_TYPES} else ""
+        return [f'geometry type "{gtype}" is not one of {sorted(_GEOMETRY_TYPES)}{hint}']
+    coords = geometry.get("coordinates")
+    if not coords:
+        return ["geometry is empty (no coordinates)"]
+    for pos in _positions(coords):
+        if len(pos) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:2]):
+            problems.append(f"coordinate {pos!r} is not a pair of numbers [lon, lat]")
+            break
+        lon, lat = float(pos[0]), float(pos[1])
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            problems.append(f"coordinate {pos!r} is not finite")
+            break
+        if abs(lat) > 90 and abs(lat) <= 180 and abs(lon) <= 90:
+            problems.append(f"coordinate {pos!r} looks like [lat, lon]; GeoJSON order is [lon, lat]")
+            break
+        if abs(lon) > 180 or abs(lat) > 90:
+            problems.append(f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat]")
+            break
+    if problems:
+        return problems
+    if gtype == "Polygon" or gtype == "MultiPolygon":
+        rings = [coords] if gtype == "Polygon" else coords
+        for poly in rings:
+            for ring in poly:
+                if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
+                    problems.append("polygon ring is not closed (first and last position must be equal, at least 4 positions)")
+                    return problems
+    if gtype in ("LineString",) and len(coords) < 2:
+        problems.append("a LineString needs at least 2 positions")
+    if datum not in crs.DATUMS:
+        problems.append(f'position.datum "{datum}" is not one of {", ".join(crs.DATUMS)}')
+    if not problems:
+        geom = shape(geometry)
+        if not geom.is_valid:
+            problems.append(f"invalid geometry: {explain_validity(geom)}")
+    return problems
+
+
+class _Collector:
+    def __init__(self):
+        self.problems: list[DataError] = []
+
+    def add(self, file: str, record: str | None, message: str):
+        self.problems.append(DataError(file, record, message))
+
+
+def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, district_ids):
+    seen: dict[str, str] = {}
+    all_records = []
+    for spec in reg.layers:
+        if not spec.file:
+            continue
+        recs = records_by_layer.get(spec.id, [])
+        if spec.expected_count is not None and len(recs) != spec.expected_count:
+            out.add(str(reg.root / spec.file), None, f"expected {spec.expected_count} records (layers.json), found {len(recs)}")
+        for rec in recs:
+            where = record_where(rec)
+            f = rec["_file"]
+            missing = [k for k in _REQUIRED_PLACE if k not in rec]
+            if missing:
+                out.add(f, where, f"missing key(s) {missing}")
+                continue
+            rid = rec["id"]
+            if not isinstance(rid, str) or not _SNAKE.match(rid):
+                out.add(f, where, f'id "{rid}" must be snake_case ASCII (a-z, 0-9, _)')
+                continue
+            if rid in seen or rid in district_ids:
+                out.add(f, where, f'duplicate id "{rid}" (also in {seen.get(rid, "districts.json")}); ids are unique across all layers')
+                continue
+            seen[rid] = f
+            for key in ("name_zh", "name_en", "kind"):
+                if not isinstance(rec[key], str) or not rec[key].strip():
+                    out.add(f, where, f'"{key}" must be a non-empty string')
+            if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
+                out.add(f, where, '"aliases" must be a list of strings')
+            if rec["precision"] not in PRECISIONS:
+                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(PRECISIONS)}')
+            pos = rec["position"]
+            if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
+                out.add(f, where, f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)")
+                continue
+            if not isinstance(pos["source"], str) or not pos["source"].strip():
+                out.add(f, where, "position.source must say where the coordinate came from")
+            u = pos["uncertainty_m"]
+            if not isinstance(u, (int, float)) or isinstance(u, bool) or u < 0:
+                out.add(f, where, "position.uncertainty_m must be a number of metres >= 0")
+            ways = [k for k in ("geometry", "geometry_from", "geometry_union_of") if rec.get(k)]
+            if len(ways) != 1:
+                out.add(f, where, f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})")
+                continue
+            if ways == ["geometry"]:
+                for msg in _check_coordinates(rec["geometry"], pos["datum"]):
+                    out.add(f, where, msg)
+            radius = rec.get("area_radius_m")
+            if radius is not None:
+                if not isinstance(radius, (int, float)) or isinstance(radius, bool) or radius <= 0:
+                    out.add(f, where, "area_radius_m must be a positive number of metres")
+                elif (rec.get("geometry") or {}).get("type") != "Point":
+                    out.add(f, where, "area_radius_m only applies to a Point geometry")
+            mentions = rec["mentions"]
+            if not isinstance(mentions, list) or not mentions:
+                out.add(f, where, "mentions must list at least one {doc, text} where a document names the place")
+            else:
+                for m in mentions:
+                    if not isinstance(m, dict) or "doc" not in m or "text" not in m:
+                        out.add(f, where, "each mention needs doc and text")
+                    elif m["doc"] not in known_docs:
+                        out.add(f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)')
+                    elif docs is not None and not docs[m["doc"]].contains(m["text"]):
+                        out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}')
+            all_records.append(rec)
+    ids = set(seen)
+    for rec in all_records:
+        for key in ("geometry_from", "geometry_union_of"):
+            for other in rec.get(key) or []:
+                if other not in ids:
+                    out.add(rec["_file"], record_where(rec), f'{key} names unknown feature "{other}"')
+        if rec.get("parent") and rec["parent"] not in ids:
+            out.add(rec["_file"], record_where(rec), f'parent "{rec["parent"]}" is not a known feature id')
+    return ids, all_records
+
+
+def _check_built_geometries(reg, all_records, out: _Collector):
+    try:
+        geoms = build_geometries(all_records)
+    except DataError as exc:
+        out.problems.append(exc)
+        return
+    except (ValueError, TypeError, KeyError, shapely.errors.GEOSException) as exc:
+        out.add("geodata/places", None, f"cannot build geometries: {exc}")
+        return
+    for rec in all_records:
+        geom = geoms.get(rec["id"])
+        allowed = reg.layer(rec["_layer"]).geometry_types
+        if geom is None or geom.is_empty:
+            out.add(rec["_file"], record_where(rec), "geometry is empty")
+        elif geom.geom_type not in allowed:
+            out.add(rec["_file"], record_where(rec), f"{geom.geom_type} is not allowed in layer {rec['_layer']} ({', '.join(allowed)})")
+
+
+def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
+    seen: set[str] = set()
+    by_id = {}
+    for rec in fact_records:
+        f = rec["_file"]
+        where = f"line {rec['_line']} ({rec.get('id')})" if rec.get("_line") else f"({rec.get('id')})"
+        missing = [k for k in _REQUIRED_FACT if k not in rec]
+        if missing:
+            out.add(f, where, f"missing key(s) {missing}")
+            continue
+        fid = rec["id"]
+        if fid in seen:
+            out.add(f, where, f'duplicate fact id "{fid}"')
+            continue
+        seen.add(fid)
+        by_id[fid] = rec
+        doc = rec["doc"]
+        if doc not in known_docs:
+            out.add(f, where, f'document "{doc}" is not in documents.json')
+            continue
+        if not str(fid).startswith(f"d{doc[:3]}_"):
+            out.add(f, where, f'fact id must start with "d{doc[:3]}_" (its document number)')
+        if not isinstance(rec["feature_ids"], list) or not rec["feature_ids"]:
+            out.add(f, where, "feature_ids must list at least one feature id (jiangmen for the city)")
+        else:
+            for feat in rec["feature_ids"]:
+                if feat not in feature_ids:
+                    out.add(f, where, f'names unknown feature "{feat}"; add the place to a layer or fix the id')
+        quote = rec["quote"]
+        if not isinstance(quote, str) or not quote.strip():
+            out.add(f, where, "quote must be the verbatim text from the document")
+            continue
+        if docs is not None and not docs[doc].contains(quote):
+            out.add(f, where, f"quote does not occur in {doc} (after layout normalisation): {quote[:40]}…")
+        if rec["qualifier"] not in QUALIFIERS:
+            out.add(f, where, f'qualifier "{rec["qualifier"]}" must be one of {QUALIFIERS}')
+        if rec["year_basis"] not in YEAR_BASES:
+            out.add(f, where, f'year_basis "{rec["year_basis"]}" must be one of {YEAR_BASES}')
+        year = rec["year"]
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1800 <= year <= 2100):
+            out.add(f, where, f"year {year!r} must be a four-digit integer or null")
+        if year is None and rec["year_basis"] != "unknown":
+            out.add(f, where, 'year is null, so year_basis must be "unknown"')
+        if rec["year_basis"] == "stated" and year is not None and str(year) not in normalize_text(quote) and str(year)[2:] + "年" not in quote:
+            # the year may be stated in the sentence around the quote; allowed, but it must be in the document
+            if docs is not None and str(year) not in docs[doc].normalized:
+                out.add(f, where, f"year {year} is said to be stated but does not occur in {doc}")
+        nt = rec["number_text"]
+        if nt is None:
+            if rec["value"] is not None or rec["unit"] is not None:
+                out.add(f, where, "value and unit need number_text (the number as printed)")
+            if year is None:
+                out.add(f, where, "a fact needs a number (number_text) or a year")
+            continue
+        if not isinstance(nt, str) or normalize_text(nt) not in normalize_text(quote):
+            out.add(f, where, f'number_text "{nt}" does not occur in the quote')
+            continue
+        try:
+            amount = parse_amount(nt)
+        except ValueError:
+            out.add(f, where, f'number_text "{nt}" does not start with a number')
+            continue
+        value = rec["value"]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isclose(float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4):
+            out.add(f, where, f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g})')
+        if rec["unit"] != amount.unit:
+            out.add(f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})')
+        if amount.qualifier in ("more_than", "range") and rec["qualifier"] not in (amount.qualifier, "target"):
+            out.add(f, where, f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}')
+    for fid, rec in by_id.items():
+        for other in rec.get("conflicts_with") or []:
+            if other not in by_id:
+                out.add(rec["_file"], f"({fid})", f'conflicts_with names unknown fact "{other}"')
+            elif fid not in (by_id[other].get("conflicts_with") or []):
+                out.add(rec["_file"], f"({fid})", f'conflict with "{other}" must be marked on both facts')
+    return seen
+
+
+def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Collector) -> None:
+    for rec in fact_records:
+        subject = rec.get("unplaced_subject")
+        if subject is not None and subject not in unplaced_names:
+            out.add(rec["_file"], f"({rec.get('id')})", f'unplaced_subject "{subject}" is not a name_zh in unplaced.json')
+
+
+def _check_unplaced(reg, known_docs, out: _Collector):
+    path = reg.root / "unplaced.json"
+    if not path.exists():
+        out.add(str(path), None, "missing: list the places the documents name that could not be located, and why")
+        return set()
+    data = read_json(path)
+    items = data.get("unplaced") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        out.add(str(path), None, 'expected {"unplaced": [...]}')
+        return set()
+    for i, item in enumerate(items):
+        where = f"unplaced[{i}] ({item.get('name_zh', '?') if isinstance(item, dict) else '?'})"
+        if not isinstance(item, dict) or not all(k in item for k in ("name_zh", "name_en", "docs", "reason")):
+            out.add(str(path), where, "each entry needs name_zh, name_en, docs and reason")
+            continue
+        for d in item["docs"]:
+            if d not in known_docs:
+                out.add(str(path), where, f'unknown document "{d}"')
+    return {item["name_zh"] for item in items if isinstance(item, dict) and "name_zh" in item}
+
+
+def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
+    """Validate the whole geodata folder; return a :class:`CheckReport` listing every problem.
+
+    Quotes and mentions are checked against the source documents when they can be found
+    (see :func:`jmgeo.documents.find_documents_dir`); otherwise the report notes that
+    those checks were skipped.
+    """
+    report = CheckReport()
+    out = _Collector()
+    try:
+        reg = load_registry(geodata_dir)
+        doc_list = read_json(reg.root / "documents.json")["documents"]
+        known_docs = {d["file"] for d in doc_list}
+        districts_spec = load_districts_spec(geodata_dir)
+        records = load_place_records(geodata_dir)
+        fact_records = load_fact_records(geodata_dir)
+    except JmgeoError as exc:
+        report.problems = [exc] if isinstance(exc, DataError) else [DataError("geodata", None, str(exc))]
+        return report
+    docs = None
+    if find_documents_dir(docs_dir) is not None:
+        docs = {}
+        for name in sorted(known_docs):
+            try:
+                docs[name] = load_document(name, docs_dir)
+            except DataError as exc:
+                out.problems.append(exc)
+        if len(docs) != len(known_docs):
+            docs = None
+    if docs is None:
+        report.notes.append("source documents not found: quotes and mentions were not checked (set JMGEO_DOCS)")
+    district_ids = {d["id"] for d in districts_spec["districts"]} | {districts_spec["city"]["id"]}
+    ids, all_records = _check_places(reg, records, known_docs, docs, out, district_ids)
+    _check_built_geometries(reg, all_records, out)
+    fact_ids = _check_facts(fact_records, ids | district_ids, known_docs, docs, out)
+    city_fact = districts_spec["city"].get("documented_area_fact")
+    if city_fact and city_fact not in fact_ids:
+        out.add(str(reg.root / "districts.json"), "city.documented_area_fact", f'names unknown fact "{city_fact}"')
+    unplaced_names = _check_unplaced(reg, known_docs, out)
+    _check_unplaced_subjects(fact_records, unplaced_names, out)
+    report.problems = out.problems
+    report.counts = {
+        **{layer: len(recs) for layer, recs in records.items()},
+        "districts": len(districts_spec["districts"]),
+        "facts": len(fact_records),
+        "unplaced": len(unplaced_names),
+    }
+    dup = [k for k, v in Counter(r.get("id") for r in fact_records).items() if v > 1]
+    if dup:
+        report.notes.append(f"duplicate fact ids: {dup}")
+    return report
+
+
+def raise_for_problems(geodata_dir=None, docs_dir=None) -> CheckReport:
+    """Run :func:`check_geodata` and raise :class:`ValidationFailed` if it found problems."""
+    report = check_geodata(geodata_dir, docs_dir)
+    if report.problems:
+        raise ValidationFailed(report.problems)
+    for note in report.notes:
+        warnings.warn(note, stacklevel=2)
+    return report
