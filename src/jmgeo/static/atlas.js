@@ -1,0 +1,308 @@
+/* jmgeo atlas page script.
+ *
+ * Draws every layer from the page's JSON data block into the folium feature groups,
+ * and adds the legend, the city-facts panel, tooltips and popups.
+ * All text from the data is put into the page with textContent (never innerHTML),
+ * so document text can only ever show as text.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function safeUrl(url) {
+    // Only plain web links become anchors; anything else (javascript:, data:) is shown as text.
+    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  function svgSwatch(kind, color, precisionStyle) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("aria-hidden", "true");
+    var shape;
+    if (kind === "line") {
+      shape = document.createElementNS(ns, "line");
+      shape.setAttribute("x1", "2"); shape.setAttribute("y1", "7");
+      shape.setAttribute("x2", "26"); shape.setAttribute("y2", "7");
+    } else if (kind === "point") {
+      shape = document.createElementNS(ns, "circle");
+      shape.setAttribute("cx", "14"); shape.setAttribute("cy", "7"); shape.setAttribute("r", "5");
+    } else {
+      shape = document.createElementNS(ns, "rect");
+      shape.setAttribute("x", "3"); shape.setAttribute("y", "2");
+      shape.setAttribute("width", "22"); shape.setAttribute("height", "10");
+    }
+    shape.setAttribute("stroke", color);
+    shape.setAttribute("stroke-width", kind === "line" ? "3" : "2");
+    shape.setAttribute("fill", kind === "line" ? "none" : color);
+    shape.setAttribute("fill-opacity", String(precisionStyle ? precisionStyle.fill_opacity : 0.3));
+    if (precisionStyle && precisionStyle.dash) shape.setAttribute("stroke-dasharray", precisionStyle.dash);
+    svg.appendChild(shape);
+    return svg;
+  }
+
+  function formatValue(fact) {
+    if (fact.value === null || fact.value === undefined) return "";
+    var q = { more_than: "> ", nearly: "≈ ", about: "≈ ", at_least: "≥ ", target: "→ ", range: "", null: "" };
+    return (q[fact.qualifier] || "") + fact.value + " " + (fact.unit || "");
+  }
+
+  function factItem(fact, labels) {
+    var li = el("li", "jmgeo-fact");
+    li.setAttribute("data-fact-id", fact.id);
+    var quote = el("blockquote", "jmgeo-quote", fact.quote);
+    quote.setAttribute("lang", "zh-Hans");
+    li.appendChild(quote);
+    if (fact.claim_en) {
+      var en = el("p", "jmgeo-claim", fact.claim_en);
+      en.setAttribute("lang", "en");
+      li.appendChild(en);
+    }
+    var meta = el("p", "jmgeo-meta");
+    var parts = [];
+    var v = formatValue(fact);
+    if (v) parts.push(v);
+    if (fact.year !== null && fact.year !== undefined) parts.push(labels.year + " " + fact.year);
+    meta.appendChild(el("span", "jmgeo-value", parts.join(" · ")));
+    meta.appendChild(el("span", "jmgeo-source", labels.source + ": " + fact.doc));
+    li.appendChild(meta);
+    if (fact.unplaced_subject) {
+      li.appendChild(el("p", "jmgeo-unplaced", labels.unplaced + ": " + fact.unplaced_subject));
+    }
+    if (fact.conflicts_with && fact.conflicts_with.length) {
+      li.appendChild(el("p", "jmgeo-conflict", labels.conflict + ": " + fact.conflicts_with.join(", ")));
+    }
+    return li;
+  }
+
+  function factList(ids, data) {
+    var ul = el("ul", "jmgeo-facts");
+    ids.forEach(function (id) {
+      var fact = data.facts[id];
+      if (fact) ul.appendChild(factItem(fact, data.labels));
+    });
+    return ul;
+  }
+
+  function popupContent(props, layer, data) {
+    var labels = data.labels;
+    var box = el("div", "jmgeo-popup");
+    box.setAttribute("data-feature-id", props.id);
+    var h = el("h3", "jmgeo-title");
+    var zh = el("span", "jmgeo-name-zh", props.name_zh);
+    zh.setAttribute("lang", "zh-Hans");
+    h.appendChild(zh);
+    h.appendChild(el("span", "jmgeo-name-en", props.name_en));
+    box.appendChild(h);
+    var info = el("dl", "jmgeo-info");
+    function row(label, value) {
+      if (value === null || value === undefined || value === "") return;
+      info.appendChild(el("dt", null, label));
+      info.appendChild(el("dd", null, value));
+    }
+    row(labels.layer, layer.title_zh + " / " + layer.title_en);
+    row(labels.kind, props.kind);
+    if (props.area_km2 !== undefined && props.area_km2 !== null) row(labels.area, props.area_km2 + " km²");
+    if (props.area_km2_documented) row(labels.area_documented, props.area_km2_documented + " km²");
+    row(labels.area_note, props.area_note_zh ? props.area_note_zh + " " + (props.area_note_en || "") : null);
+    row(labels.district, props.district_label);
+    var prec = data.precision_styles[props.precision];
+    var precText = props.precision + (prec ? " — " + prec.label_zh + " / " + prec.label_en : "");
+    if (props.uncertainty_m) precText += " (± " + Math.round(props.uncertainty_m) + " m)";
+    row(labels.precision, precText);
+    row(labels.position_source, props.position_source);
+    row(labels.position_method, props.position_method);
+    row(labels.datum, props.position_datum);
+    row(labels.note, props.note);
+    box.appendChild(info);
+    var url = safeUrl(props.position_url);
+    if (url) {
+      var a = el("a", "jmgeo-link", labels.open_source);
+      a.href = url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      box.appendChild(a);
+    }
+    var here = (data._colocated || {})[props.id] || [];
+    if (here.length) {
+      var also = el("div", "jmgeo-also");
+      also.appendChild(el("span", null, labels.also_here + ": "));
+      here.forEach(function (other) {
+        var b = el("button", "jmgeo-also-button", other.name_zh + " " + other.name_en);
+        b.type = "button";
+        b.setAttribute("data-feature-id", other.id);
+        b.addEventListener("click", function () { window.jmgeoAtlasState.openPopup(other.id); });
+        also.appendChild(b);
+      });
+      box.appendChild(also);
+    }
+    var ids = props.fact_ids || [];
+    box.appendChild(el("h4", "jmgeo-facts-title", labels.facts + " (" + ids.length + ")"));
+    if (ids.length) box.appendChild(factList(ids, data));
+    else box.appendChild(el("p", "jmgeo-nofacts", labels.no_facts));
+    return box;
+  }
+
+  function tooltipContent(props) {
+    var t = el("span", "jmgeo-tooltip");
+    var zh = el("strong", null, props.name_zh);
+    zh.setAttribute("lang", "zh-Hans");
+    t.appendChild(zh);
+    t.appendChild(document.createTextNode(" · "));
+    t.appendChild(el("span", null, props.name_en));
+    return t;
+  }
+
+  function styleFor(layer, props, data) {
+    var p = data.precision_styles[props.precision] || {};
+    var base = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
+    if (layer.id === "city") { base.weight = 3; base.fillOpacity = 0; base.dashArray = null; }
+    if (layer.id === "districts") { base.weight = 1.5; base.fillOpacity = 0.06; base.dashArray = null; }
+    if (layer.kind === "line") { base.weight = props.precision === "schematic" ? 2.5 : 4; }
+    return base;
+  }
+
+  function legendControl(data) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = el("div", "jmgeo-legend leaflet-bar");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", data.labels.legend_en);
+      box.appendChild(el("h4", null, data.labels.legend));
+      var list = el("ul");
+      data.layers.forEach(function (layer) {
+        var li = el("li");
+        li.setAttribute("data-layer-id", layer.id);
+        li.appendChild(svgSwatch(layer.kind, layer.color, null));
+        li.appendChild(el("span", null, layer.title_zh + " " + layer.title_en + " (" + layer.features.features.length + ")"));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+      box.appendChild(el("h5", null, data.labels.precision_heading));
+      var plist = el("ul");
+      ["surveyed", "approximate", "schematic"].forEach(function (name) {
+        var s = data.precision_styles[name];
+        var li = el("li");
+        li.setAttribute("data-precision", name);
+        li.appendChild(svgSwatch("area", "#444", s));
+        li.appendChild(svgSwatch("point", "#444", s));
+        li.appendChild(el("span", null, s.label_zh + " / " + s.label_en));
+        plist.appendChild(li);
+      });
+      box.appendChild(plist);
+      box.appendChild(el("p", "jmgeo-legend-note", data.labels.legend_note));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  function cityControl(data, openCity) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var box = el("div", "jmgeo-city leaflet-bar");
+      var button = el("button", "jmgeo-city-button", data.labels.city_facts + " (" + data.city.fact_ids.length + ")");
+      button.type = "button";
+      button.setAttribute("aria-expanded", "false");
+      var panel = el("div", "jmgeo-city-panel");
+      panel.hidden = true;
+      panel.setAttribute("role", "region");
+      panel.setAttribute("aria-label", data.labels.city_facts_en);
+      var title = el("h3", null, data.city.name_zh + " " + data.city.name_en);
+      panel.appendChild(title);
+      var area = el("p", "jmgeo-city-area",
+        data.labels.area + ": " + data.city.area_km2 + " km² · " + data.labels.area_documented + ": " +
+        data.city.area_km2_documented + " km²");
+      panel.appendChild(area);
+      panel.appendChild(el("p", "jmgeo-city-note", data.city.area_note_zh + " " + data.city.area_note_en));
+      panel.appendChild(factList(data.city.fact_ids, data));
+      button.addEventListener("click", function () {
+        panel.hidden = !panel.hidden;
+        button.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
+      });
+      box.appendChild(button);
+      box.appendChild(panel);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    return control;
+  }
+
+  function init(map, groups, data) {
+    var api = { layers: {}, features: {}, counts: {}, map: map, data: data };
+    ["jmgeo-areas", "jmgeo-lines", "jmgeo-points"].forEach(function (name, i) {
+      var pane = map.createPane(name);
+      pane.style.zIndex = String(401 + i);
+    });
+    data.layers.forEach(function (layer) {
+      var group = groups[layer.id];
+      var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
+      var gj = L.geoJSON(layer.features, {
+        pane: paneFor[layer.kind] || "jmgeo-areas",
+        style: function (feature) { return styleFor(layer, feature.properties, data); },
+        pointToLayer: function (feature, latlng) {
+          var s = styleFor(layer, feature.properties, data);
+          s.radius = 7;
+          s.weight = 2.5;
+          s.pane = "jmgeo-points";
+          if (feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+          var unc = feature.properties.uncertainty_m;
+          if (unc && unc >= 300) {
+            L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, pane: "jmgeo-areas" }).addTo(group);
+          }
+          return L.circleMarker(latlng, s);
+        },
+        onEachFeature: function (feature, lyr) {
+          var props = feature.properties;
+          lyr.bindTooltip(tooltipContent(props), { sticky: true, direction: "top" });
+          lyr.bindPopup(function () { return popupContent(props, layer, data); }, { maxWidth: 380, maxHeight: 360 });
+          api.features[props.id] = lyr;
+        }
+      });
+      gj.addTo(group);
+      api.layers[layer.id] = gj;
+      api.counts[layer.id] = gj.getLayers().length;
+    });
+    // Points that share a position (a station inside its logistics centre) hide each other:
+    // each one's popup lists the others, so every feature stays reachable.
+    var byPosition = {};
+    Object.keys(api.features).forEach(function (id) {
+      var lyr = api.features[id];
+      if (!lyr.getLatLng) return;
+      var ll = lyr.getLatLng();
+      var key = ll.lat.toFixed(4) + "," + ll.lng.toFixed(4);
+      (byPosition[key] = byPosition[key] || []).push({ id: id, name_zh: lyr.feature.properties.name_zh, name_en: lyr.feature.properties.name_en });
+    });
+    data._colocated = {};
+    Object.keys(byPosition).forEach(function (key) {
+      var group = byPosition[key];
+      if (group.length < 2) return;
+      group.forEach(function (f) {
+        data._colocated[f.id] = group.filter(function (o) { return o.id !== f.id; });
+      });
+    });
+    legendControl(data).addTo(map);
+    cityControl(data).addTo(map);
+    api.openPopup = function (featureId) {
+      var lyr = api.features[featureId];
+      if (!lyr) return false;
+      var target = lyr.getBounds ? lyr.getBounds().getCenter() : lyr.getLatLng();
+      lyr.openPopup(target);
+      return true;
+    };
+    api.ready = true;
+    window.jmgeoAtlasState = api;
+    return api;
+  }
+
+  window.jmgeoAtlas = { init: init };
+})();
