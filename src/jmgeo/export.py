@@ -1,0 +1,191 @@
+"""Writers for the map page, GeoJSON and GeoPackage: temp file, verify, rename.
+
+Every output is rendered in memory first, written to a temporary file in the target
+folder, flushed to disk, read back and checked, and only then renamed over the old
+file (``os.replace`` is atomic on one file system). A failure at any step leaves the
+previous file byte for byte and removes the temporary file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+__all__ = [
+    "atomic_write",
+    "geojson_text",
+    "write_geojson",
+    "write_geopackage",
+    "write_map",
+]
+
+#: GeoPackage files store a timestamp; a fixed one keeps builds byte-reproducible.
+GPKG_TIMESTAMP = "2000-01-01T00:00:00Z"
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, verify: Callable[[Path], None] | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically, optionally checking the written temp file first.
+
+    Parameters
+    ----------
+    path : path
+        The target file. Its folder is created if missing.
+    data : bytes
+        The complete file content.
+    verify : callable, optional
+        Called with the temp file's path after it is written and synced; it raises to
+        reject the file (the old file then stays as it was).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if verify is not None:
+            verify(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_map(fmap, path: str | os.PathLike[str]) -> Path:
+    """Render a folium map to memory and write it atomically as a self-contained HTML page."""
+    from .webmap import map_html
+
+    html = map_html(fmap).encode("utf-8")
+
+    def verify(tmp: Path) -> None:
+        text = tmp.read_bytes()
+        if text != html or not text.rstrip().endswith(b"</html>"):
+            raise OSError(f"{path}: page was not written completely")
+
+    return atomic_write(path, html, verify)
+
+
+def _json_value(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _rfc7946_geometry(geom, decimals: int) -> dict:
+    # RFC 7946: exterior rings counter-clockwise, holes clockwise.
+    if geom.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    geom = shapely.transform(geom, lambda c: np.round(c, decimals))
+    return shapely.geometry.mapping(geom)
+
+
+def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
+    """Return an RFC 7946 FeatureCollection for a WGS84 frame, one feature per line.
+
+    Coordinates are longitude/latitude, exterior rings counter-clockwise, and there is
+    no ``crs`` member. Every column becomes a property; list columns stay JSON arrays.
+    """
+    if frame.crs is None or frame.crs.to_epsg() != 4326:
+        raise ValueError("GeoJSON export needs a frame in EPSG:4326 (WGS84)")
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    lines = []
+    for row in frame.itertuples(index=False):
+        values = row._asdict()
+        props = {c: _json_value(values[c]) for c in columns}
+        feature = {
+            "type": "Feature",
+            "id": props.get("id"),
+            "properties": props,
+            "geometry": _rfc7946_geometry(values[frame.geometry.name], decimals),
+        }
+        lines.append(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(lines)
+    return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
+    """Write one layer as RFC 7946 GeoJSON atomically; the file is read back and its ids checked."""
+    text = geojson_text(frame, decimals)
+    expected = list(frame["id"])
+
+    def verify(tmp: Path) -> None:
+        back = json.loads(tmp.read_text(encoding="utf-8"))
+        got = [f["properties"]["id"] for f in back["features"]]
+        if got != expected:
+            raise OSError(f"{path}: read back {len(got)} features, expected {len(expected)}")
+
+    return atomic_write(path, text.encode("utf-8"), verify)
+
+
+def _gpkg_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists are stored as JSON text in GeoPackage columns (it has no array type)."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == getattr(frame, "_geometry_column_name", None):
+            continue
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: json.dumps(_json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def write_geopackage(
+    layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]
+) -> Path:
+    """Write every layer and the non-spatial ``facts`` table to one GeoPackage, atomically.
+
+    List columns (``aliases``, ``fact_ids``, ``feature_ids`` ...) are stored as JSON
+    text. The file is built in a temp file, read back (layer names and row counts
+    checked) and renamed into place.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp.gpkg")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # GDAL creates the file itself
+    expected: dict[str, int] = {}
+    try:
+        previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
+        try:
+            _write_gpkg_layers(layers, facts, tmp, expected)
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+        found = {str(name): pyogrio.read_info(tmp, layer=str(name))["features"] for name, _ in pyogrio.list_layers(tmp)}
+        if found != expected:
+            raise OSError(f"{path}: GeoPackage read back {found}, expected {expected}")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        for leftover in tmp.parent.glob(tmp.name + "*"):
+            leftover.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_gpkg_layers(layers, facts, tmp: Path, expected: dict[str, int]) -> None:
+    for name, frame in layers.items():
+        pyogrio.write_dataframe(_gpkg_frame(frame), tmp, layer=name, driver="GPKG")
+        expected[name] = len(frame)
+    pyogrio.write_dataframe(_gpkg_frame(facts), tmp, layer="facts", driver="GPKG")
+    expected["facts"] = len(facts)
