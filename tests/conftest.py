@@ -1,0 +1,66 @@
+"""Shared fixtures: the built-in layers and facts, the source documents, a built atlas."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import jmgeo
+from jmgeo.documents import find_documents_dir, load_document
+from jmgeo.registry import find_geodata_dir, read_json
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def geodata_dir() -> Path:
+    return find_geodata_dir()
+
+
+@pytest.fixture(scope="session")
+def docs_dir() -> Path:
+    folder = find_documents_dir()
+    assert folder is not None, "source documents not found: the tests need ../shared/seeds or JMGEO_DOCS"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def documents(geodata_dir, docs_dir):
+    names = [d["file"] for d in read_json(geodata_dir / "documents.json")["documents"]]
+    return {name: load_document(name, docs_dir) for name in names}
+
+
+@pytest.fixture(scope="session")
+def layers():
+    return jmgeo.load_layers()
+
+
+@pytest.fixture(scope="session")
+def facts():
+    return jmgeo.load_facts()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The atlas built once into a temp folder by the library's main job."""
+    out = tmp_path_factory.mktemp("atlas")
+    jmgeo.build_atlas(out, log=None)
+    return out
+
+
+@pytest.fixture
+def geodata_copy(tmp_path, geodata_dir) -> Path:
+    """A writable copy of geodata/ for tests that break it on purpose."""
+    dest = tmp_path / "geodata"
+    shutil.copytree(geodata_dir, dest)
+    return dest
+
+
+def edit_json(path: Path, change) -> None:
+    """Load a JSON file, apply ``change`` to the data, write it back pretty-printed."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,181 @@
+"""The built map in a real browser (Debian chromium via Playwright), with every non-local request blocked."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from jmgeo.webmap import make_map
+from jmgeo.export import write_map
+from payloads import PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_offline(browser, path):
+    """Open a local page with all network requests refused; return the page and what it tried to fetch."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    attempts: list[str] = []
+    errors: list[str] = []
+    dialogs: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            attempts.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    return page, attempts, errors, dialogs
+
+
+@pytest.fixture(scope="module")
+def atlas(browser, built):
+    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html")
+    yield page, attempts, errors, dialogs
+    page.close()
+
+
+def test_page_renders_without_network(atlas):
+    page, attempts, errors, dialogs = atlas
+    assert errors == [] and dialogs == []
+    # the only thing the page may ask the network for is base-map tiles
+    assert all("tile.openstreetmap.org" in url for url in attempts), attempts
+    assert page.evaluate("typeof L") == "object"
+
+
+def test_every_layer_draws(atlas, layers):
+    page = atlas[0]
+    counts = page.evaluate("window.jmgeoAtlasState.counts")
+    assert counts == {name: len(frame) for name, frame in layers.items()}
+    drawn = page.evaluate(
+        """() => {
+        const out = {};
+        for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) {
+            out[id] = gj.getLayers().filter(l => l._path && document.body.contains(l._path)
+                && l._path.getAttribute('d') && l._path.getAttribute('d').length > 4).length;
+        }
+        return out;
+    }"""
+    )
+    assert drawn == {name: len(frame) for name, frame in layers.items()}
+
+
+def test_layer_control_toggles_a_layer(atlas):
+    page = atlas[0]
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="Logistics hubs")
+    checkbox = label.locator("input")
+    in_dom = "() => window.jmgeoAtlasState.layers.logistics_hubs.getLayers().every(l => document.body.contains(l._path))"
+    assert checkbox.is_checked() and page.evaluate(in_dom)
+    checkbox.click()
+    assert not checkbox.is_checked()
+    assert page.evaluate("() => window.jmgeoAtlasState.layers.logistics_hubs.getLayers().every(l => !document.body.contains(l._path))")
+    checkbox.click()
+    assert page.evaluate(in_dom)
+
+
+def click_feature(page, feature_id):
+    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    page.evaluate(f"window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12)")
+    page.wait_for_timeout(300)
+    path = page.evaluate_handle(f"window.jmgeoAtlasState.features['{feature_id}']._path")
+    box = path.as_element().bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup")
+    popup.wait_for(timeout=5000)
+    return popup
+
+
+def test_clicking_a_feature_opens_a_popup_with_a_fact_and_its_source(atlas, facts):
+    page = atlas[0]
+    popup = click_feature(page, "juno")
+    assert popup.get_attribute("data-feature-id") == "juno"
+    assert "江门中微子实验室" in popup.inner_text()
+    first = popup.locator(".jmgeo-fact").first
+    fact = facts.set_index("id").loc[first.get_attribute("data-fact-id")]
+    assert first.locator(".jmgeo-quote").inner_text() == fact["quote"]
+    assert fact["doc"] in first.locator(".jmgeo-source").inner_text()
+
+
+def test_features_sharing_a_position_stay_reachable(atlas):
+    page = atlas[0]
+    popup = click_feature(page, "zhuxi_logistics_centre")
+    top = popup.get_attribute("data-feature-id")
+    assert top in ("zhuxi_logistics_centre", "jiangmen_north_station")
+    other = ({"zhuxi_logistics_centre", "jiangmen_north_station"} - {top}).pop()
+    popup.locator(f".jmgeo-also-button[data-feature-id='{other}']").click()
+    page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{other}']").wait_for(timeout=5000)
+    page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{top}']").wait_for(state="detached", timeout=5000)
+
+
+def test_city_facts_are_reachable(atlas, layers):
+    page = atlas[0]
+    button = page.locator(".jmgeo-city-button")
+    button.click()
+    panel = page.locator(".jmgeo-city-panel")
+    assert panel.is_visible()
+    assert panel.locator(".jmgeo-fact").count() == len(layers["city"].iloc[0]["fact_ids"])
+    assert "9535" in panel.inner_text()
+    button.click()
+    assert not panel.is_visible()
+
+
+def test_legend_explains_colours_and_precision(atlas, layers):
+    page = atlas[0]
+    legend = page.locator(".jmgeo-legend")
+    assert legend.locator("[data-layer-id]").count() == len(layers)
+    for name in ("surveyed", "approximate", "schematic"):
+        assert legend.locator(f"[data-precision='{name}']").count() == 1
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers, facts):
+    layers = {name: frame.copy() for name, frame in layers.items()}
+    k = 0
+    for frame in layers.values():
+        frame["name_zh"] = [PAYLOADS[(k + i) % len(PAYLOADS)] for i in range(len(frame))]
+        k += len(frame)
+    layers["logistics_hubs"]["note"] = "{{7*7}}"
+    layers["logistics_hubs"]["position_url"] = "javascript:alert(1)"
+    facts = facts.copy()
+    facts["quote"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(len(facts))]
+    path = tmp_path / "hostile.html"
+    write_map(make_map(layers, facts), path)
+    page, attempts, errors, dialogs = open_offline(browser, path)
+    page.evaluate("window.__canary = 'untouched'")
+    for fid in layers["logistics_hubs"]["id"]:
+        assert page.evaluate(f"window.jmgeoAtlasState.openPopup('{fid}')")
+        popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
+        assert popup.locator(".jmgeo-info dd").get_by_text("{{7*7}}", exact=True).count() == 1
+        assert popup.locator("a").count() == 0  # a javascript: URL never becomes a link
+    shown = page.evaluate("Object.values(window.jmgeoAtlasState.features).map(l => l.feature.properties.name_zh)")
+    assert set(shown) == set(PAYLOADS)
+    page.locator(".jmgeo-city-button").click()
+    quotes = page.locator(".jmgeo-city-panel .jmgeo-quote").all_inner_texts()
+    assert set(quotes) <= set(PAYLOADS) and len(set(quotes)) > 5
+    assert page.evaluate("window.__canary") == "untouched"
+    assert dialogs == [] and errors == []
+    assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
+    page.close()
