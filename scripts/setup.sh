@@ -31,7 +31,8 @@ fi
 if [ "$want_test" = 1 ]; then
   echo "==> installing jmgeo with test dependencies"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  # (grep without -q: under pipefail, -q exiting early would fail the pipeline with SIGPIPE)
+  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
     echo "==> installing Debian chromium and fonts-noto-cjk (browser tests)"
     sudo_cmd=""
     if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi

@@ -33,7 +33,7 @@ def build_atlas(
     every problem and leaves earlier outputs untouched. Each file is then written
     atomically (see :mod:`jmgeo.export`).
     """
-    from .export import geojson_text, write_geopackage, write_map, atomic_write
+    from .export import atomic_write, geojson_text, verify_geojson, write_geopackage
     from .facts import load_facts
     from .layers import load_layers
     from .validate import raise_for_problems
@@ -55,6 +55,6 @@ def build_atlas(
     say(f"writing to {out}/ ...")
     written.append(atomic_write(out / "jiangmen.html", html))
     for name, data in geojson.items():
-        written.append(atomic_write(out / "geojson" / f"{name}.geojson", data))
+        written.append(atomic_write(out / "geojson" / f"{name}.geojson", data, verify_geojson(list(layers[name]["id"]))))
     written.append(write_geopackage(layers, facts, out / "jiangmen.gpkg"))
     return written

@@ -24,6 +24,8 @@ import shapely
 __all__ = [
     "atomic_write",
     "geojson_text",
+    "json_value",
+    "verify_geojson",
     "write_geojson",
     "write_geopackage",
     "write_map",
@@ -34,7 +36,10 @@ GPKG_TIMESTAMP = "2000-01-01T00:00:00Z"
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, verify: Callable[[Path], None] | None = None) -> Path:
-    """Write ``data`` to ``path`` atomically, optionally checking the written temp file first.
+    """Write ``data`` to ``path`` atomically, checking the written temp file first.
+
+    The temp file is read back and must equal ``data`` (a short write on a full disk
+    fails here); ``verify`` may check more.
 
     Parameters
     ----------
@@ -43,8 +48,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, verify: Callable[[Pa
     data : bytes
         The complete file content.
     verify : callable, optional
-        Called with the temp file's path after it is written and synced; it raises to
-        reject the file (the old file then stays as it was).
+        Called with the temp file's path after it is written, synced and compared; it
+        raises to reject the file (the old file then stays as it was).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +60,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, verify: Callable[[Pa
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if tmp.read_bytes() != data:
+            raise OSError(f"{path}: the file was not written completely")
         if verify is not None:
             verify(tmp)
         os.replace(tmp, path)
@@ -68,17 +75,11 @@ def write_map(fmap, path: str | os.PathLike[str]) -> Path:
     """Render a folium map to memory and write it atomically as a self-contained HTML page."""
     from .webmap import map_html
 
-    html = map_html(fmap).encode("utf-8")
-
-    def verify(tmp: Path) -> None:
-        text = tmp.read_bytes()
-        if text != html or not text.rstrip().endswith(b"</html>"):
-            raise OSError(f"{path}: page was not written completely")
-
-    return atomic_write(path, html, verify)
+    return atomic_write(path, map_html(fmap).encode("utf-8"))
 
 
-def _json_value(value):
+def json_value(value):
+    """Turn NumPy/pandas scalars, NaN/inf and missing values into plain JSON values (None for missing)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -86,7 +87,7 @@ def _json_value(value):
     if value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
@@ -110,7 +111,7 @@ def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
     lines = []
     for row in frame.itertuples(index=False):
         values = row._asdict()
-        props = {c: _json_value(values[c]) for c in columns}
+        props = {c: json_value(values[c]) for c in columns}
         feature = {
             "type": "Feature",
             "id": props.get("id"),
@@ -122,28 +123,31 @@ def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
     return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
-    """Write one layer as RFC 7946 GeoJSON atomically; the file is read back and its ids checked."""
-    text = geojson_text(frame, decimals)
-    expected = list(frame["id"])
+def verify_geojson(expected_ids: list) -> Callable[[Path], None]:
+    """Return a check that a written GeoJSON file parses and holds exactly ``expected_ids``, in order."""
 
     def verify(tmp: Path) -> None:
         back = json.loads(tmp.read_text(encoding="utf-8"))
         got = [f["properties"]["id"] for f in back["features"]]
-        if got != expected:
-            raise OSError(f"{path}: read back {len(got)} features, expected {len(expected)}")
+        if got != list(expected_ids):
+            raise OSError(f"{tmp}: read back {len(got)} features, expected {len(expected_ids)}")
 
-    return atomic_write(path, text.encode("utf-8"), verify)
+    return verify
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
+    """Write one layer as RFC 7946 GeoJSON atomically; the file is read back and its ids checked."""
+    text = geojson_text(frame, decimals)
+    return atomic_write(path, text.encode("utf-8"), verify_geojson(list(frame["id"])))
 
 
 def _gpkg_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists are stored as JSON text in GeoPackage columns (it has no array type)."""
     out = frame.copy()
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for col in out.columns:
-        if col == getattr(frame, "_geometry_column_name", None):
-            continue
-        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: json.dumps(_json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v)
+        if col != geometry and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: json.dumps(json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v)
     return out
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -319,7 +318,3 @@ def load_layer(layer_id: str, geodata_dir: str | os.PathLike[str] | None = None)
         raise KeyError(f"unknown layer {layer_id!r}; layers are {', '.join(layers)}")
     return layers[layer_id]
 
-
-def geodata_path(geodata_dir=None) -> Path:
-    """Return the geodata folder in use."""
-    return load_registry(geodata_dir).root

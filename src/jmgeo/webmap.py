@@ -11,7 +11,6 @@ are drawn by the page script ``static/atlas.js`` with ``textContent`` only.
 from __future__ import annotations
 
 import base64
-import math
 import re
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +23,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from .export import json_value
 from .registry import load_registry
 from .safe import page_json, page_text
 
@@ -132,21 +132,6 @@ def _round_geometry(geom, decimals: int):
     return shapely.transform(geom, lambda c: np.round(c, decimals))
 
 
-def _clean(value):
-    """Turn pandas/numpy scalars and NaN into plain JSON values."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
 _FEATURE_PROPS = (
     "id",
     "name_zh",
@@ -179,7 +164,7 @@ def _layer_kind(frame: gpd.GeoDataFrame) -> str:
 def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int) -> dict:
     features = []
     for _, row in frame.iterrows():
-        props = {k: _clean(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
+        props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
         district = row.get("district") if "district" in frame.columns else None
         touched = row.get("districts") if "districts" in frame.columns else None
         if isinstance(touched, list) and len(touched) > 1:
@@ -197,7 +182,7 @@ def _fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
     out = {}
     for rec in facts.to_dict(orient="records"):
         out[rec["id"]] = {
-            k: _clean(rec[k])
+            k: json_value(rec[k])
             for k in (
                 "id", "doc", "quote", "claim_en", "number_text", "value", "unit", "qualifier", "year", "conflicts_with",
                 "unplaced_subject",
@@ -296,7 +281,7 @@ def make_map(
         "facts": _fact_payload(facts),
         "precision_styles": registry.precision_styles,
         "labels": LABELS,
-        "city": {k: _clean(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
+        "city": {k: json_value(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
     }
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
