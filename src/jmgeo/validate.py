@@ -278,6 +278,38 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
     return seen
 
 
+def _check_pages(geodata_dir, feature_ids: set[str], fact_ids: set[str], out: _Collector) -> None:
+    """Pages, basemaps and story chapters must name existing layers, features and facts."""
+    from .pages import load_basemaps, load_pages, load_story
+
+    try:
+        load_basemaps(geodata_dir)
+        pages = load_pages(geodata_dir)
+    except DataError as exc:
+        out.problems.append(exc)
+        return
+    for page in pages:
+        if not page.story:
+            continue
+        try:
+            story = load_story(page.story, geodata_dir)
+        except DataError as exc:
+            out.problems.append(exc)
+            continue
+        path = str(load_registry(geodata_dir).root / page.story)
+        for ch in story["chapters"]:
+            where = f"chapter {ch['id']}"
+            for layer in ch["layers"]:
+                if layer not in page.layers:
+                    out.add(path, where, f'layer "{layer}" is not on page "{page.id}"')
+            for fid in ch["focus"]:
+                if fid not in feature_ids:
+                    out.add(path, where, f'focus names unknown feature "{fid}"')
+            for fid in ch["facts"]:
+                if fid not in fact_ids:
+                    out.add(path, where, f'cites unknown fact "{fid}"')
+
+
 def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Collector) -> None:
     for rec in fact_records:
         subject = rec.get("unplaced_subject")
@@ -344,6 +376,7 @@ def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
     city_fact = districts_spec["city"].get("documented_area_fact")
     if city_fact and city_fact not in fact_ids:
         out.add(str(reg.root / "districts.json"), "city.documented_area_fact", f'names unknown fact "{city_fact}"')
+    _check_pages(geodata_dir, ids | district_ids, fact_ids, out)
     unplaced_names = _check_unplaced(reg, known_docs, out)
     _check_unplaced_subjects(fact_records, unplaced_names, out)
     report.problems = out.problems

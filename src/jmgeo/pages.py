@@ -1,0 +1,139 @@
+"""Page specs: which maps jmgeo builds, their basemaps and the story, read from geodata/.
+
+``geodata/pages.json`` lists the pages (the main atlas, the theme maps, the districts
+choropleth, the story), each with the layers it shows; ``geodata/basemaps.json`` the
+base maps and the datum each is drawn in; ``geodata/story.json`` the story chapters.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import DataError
+from .registry import load_registry, read_json
+
+__all__ = ["PageSpec", "load_basemaps", "load_pages", "load_story", "resolve_basemaps"]
+
+_PAGE_FILE = re.compile(r"^[a-z][a-z0-9_-]*\.html$")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One map page: its id, output file name, titles, layers, and optional choropleth or story."""
+
+    id: str
+    file: str
+    title_zh: str
+    title_en: str
+    layers: tuple[str, ...]
+    choropleth: dict[str, Any] | None = None
+    story: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_pages(geodata_dir: str | os.PathLike[str] | None = None) -> list[PageSpec]:
+    """Read ``geodata/pages.json``; raise :class:`DataError` naming the page for a bad spec."""
+    reg = load_registry(geodata_dir)
+    path = reg.root / "pages.json"
+    data = read_json(path)
+    layer_ids = {spec.id for spec in reg.layers}
+    pages = []
+    seen: set[str] = set()
+    for i, item in enumerate(data.get("pages", [])):
+        where = f"pages[{i}] ({item.get('id', '?')})"
+        try:
+            page = PageSpec(
+                id=item["id"],
+                file=item["file"],
+                title_zh=item["title_zh"],
+                title_en=item["title_en"],
+                layers=tuple(item["layers"]),
+                choropleth=item.get("choropleth"),
+                story=item.get("story"),
+            )
+        except (KeyError, TypeError) as exc:
+            raise DataError(str(path), where, f"missing key {exc}") from None
+        if not _PAGE_FILE.match(page.file):
+            raise DataError(str(path), where, f'file "{page.file}" must be a plain lower-case name ending in .html')
+        if page.id in seen:
+            raise DataError(str(path), where, f'duplicate page id "{page.id}"')
+        seen.add(page.id)
+        unknown = [layer for layer in page.layers if layer not in layer_ids]
+        if unknown:
+            raise DataError(str(path), where, f"unknown layer(s) {unknown}; layers are {sorted(layer_ids)}")
+        if page.choropleth and page.choropleth.get("layer") not in page.layers:
+            raise DataError(str(path), where, "the choropleth layer must be one of the page's layers")
+        pages.append(page)
+    if not pages:
+        raise DataError(str(path), None, "no pages defined")
+    return pages
+
+
+def load_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Read ``geodata/basemaps.json`` (the base maps and the datum of each)."""
+    reg = load_registry(geodata_dir)
+    path = reg.root / "basemaps.json"
+    data = read_json(path)
+    ids = [b.get("id") for b in data.get("basemaps", [])]
+    if len(ids) != len(set(ids)) or data.get("default") not in ids:
+        raise DataError(str(path), "default", "basemap ids must be unique and the default one of them")
+    for i, b in enumerate(data["basemaps"]):
+        if b.get("datum") not in ("WGS84", "GCJ-02", "CGCS2000"):
+            raise DataError(str(path), f"basemaps[{i}] ({b.get('id')})", "datum must be WGS84, GCJ-02 or CGCS2000")
+    return data
+
+
+def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Return the basemaps for a page: tile URL templates resolved from xyzservices where named.
+
+    A base map that needs a key (``key_env``, Tianditu) is offered only when that
+    environment variable is set at build time, and the key itself is never written into
+    the page: the page takes it at view time from its address (``#tk=KEY``) and keeps it
+    in the browser's localStorage.
+    """
+    import xyzservices.providers as xyz
+
+    data = load_basemaps(geodata_dir)
+    out = []
+    for b in data["basemaps"]:
+        if b.get("key_env") and not os.environ.get(b["key_env"]):
+            continue  # offered only where the user has a key
+        entry = {k: v for k, v in b.items() if k not in ("xyzservices", "key_env")}
+        if b.get("xyzservices"):
+            with warnings.catch_warnings():
+                # CARTO's provider warns that it now wants an API key; the note in basemaps.json says so.
+                warnings.simplefilter("ignore", UserWarning)
+                provider = xyz.query_name(b["xyzservices"])
+                entry["url"] = provider.build_url(fill_subdomain=False)
+                entry["subdomains"] = provider.get("subdomains", "abc")
+                entry["max_zoom"] = provider.get("max_zoom", 18)
+                entry["attribution"] = _plain_text(provider.get("attribution", ""))
+        if b.get("key_env"):
+            entry["needs_key"] = True
+        out.append(entry)
+    return {"basemaps": out, "default": data["default"]}
+
+
+def _plain_text(markup: str) -> str:
+    """Attribution as plain text (providers give HTML; the page shows it as text)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def load_story(name: str, geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Read a story file (``geodata/story.json``): titles and chapters."""
+    reg = load_registry(geodata_dir)
+    path = reg.root / name
+    data = read_json(path)
+    chapters = data.get("chapters")
+    if not isinstance(chapters, list) or not chapters:
+        raise DataError(str(path), "chapters", "a story needs at least one chapter")
+    for i, ch in enumerate(chapters):
+        for key in ("id", "title_zh", "title_en", "text_zh", "text_en", "layers", "focus", "facts"):
+            if key not in ch:
+                raise DataError(str(path), f"chapters[{i}] ({ch.get('id', '?')})", f'missing key "{key}"')
+    return data
