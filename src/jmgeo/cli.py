@@ -28,12 +28,13 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         parents=[common],
         help="write the map page, one GeoJSON per layer and a GeoPackage",
-        description="Validate geodata, then write OUT/jiangmen.html (self-contained, works offline), "
-        "OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg (every layer + a facts table). "
+        description="Validate geodata, then write the map pages listed in geodata/pages.json (OUT/jiangmen.html, "
+        "the logistics, industry and heritage theme maps, the districts choropleth and the story; each "
+        "self-contained and working offline), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
+        "(every layer + a facts table). "
         "Nothing is written if the data has problems; each file is replaced atomically.",
     )
     build.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
-    build.add_argument("--no-tiles", action="store_true", help="no base map tile layer (vector layers only)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
     sub.add_parser(
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, tiles=None if args.no_tiles else "OpenStreetMap", log=log)
+            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log)
             for path in paths:
                 print(path)
             return 0

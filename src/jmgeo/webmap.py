@@ -27,37 +27,17 @@ from .export import json_value
 from .registry import load_registry
 from .safe import page_json, page_text
 
-__all__ = ["LABELS", "inline_assets", "make_map", "map_html"]
+__all__ = ["inline_assets", "labels", "make_map", "map_html"]
 
-#: Interface text, Chinese first with English alongside.
-LABELS = {
-    "legend": "图例 Legend",
-    "legend_en": "Legend",
-    "precision_heading": "位置精度 Position precision",
-    "legend_note": "虚线与空心符号表示近似或示意位置，不是测量位置。Dashed and hollow symbols are approximate or schematic positions, not surveys.",
-    "layer": "图层 Layer",
-    "kind": "类型 Kind",
-    "area": "计算面积 Computed area",
-    "area_documented": "文中陆地面积 Documented land area",
-    "area_note": "面积说明 Area note",
-    "district": "所在区县 District",
-    "precision": "精度 Precision",
-    "position_source": "位置来源 Position source",
-    "position_method": "定位方法 Method",
-    "datum": "坐标基准 Datum",
-    "note": "备注 Note",
-    "open_source": "打开位置来源 Open position source",
-    "facts": "文中事实 Facts",
-    "no_facts": "文中没有关于此地的数字事实。No numeric facts about this place in the documents.",
-    "source": "来源 Source",
-    "year": "年份 Year",
-    "conflict": "与其他报道不一致 Conflicts with",
-    "unplaced": "关于未能定位的地点 About a place not on the map",
-    "also_here": "同一位置 Also at this position",
-    "city_facts": "江门全市事实 City facts",
-    "city_facts_en": "City facts",
-    "title": "江门城市图集 Jiangmen atlas",
-}
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict[str, str]]:
+    """Return the page's interface text: ``{key: {"zh": ..., "en": ...}}`` (``static/labels.json``)."""
+    import json
+
+    return json.loads(_read_asset("jmgeo", "static/labels.json").decode("utf-8"))
+
 
 _LEAFLET_PACKAGE = "js_lib_leaflet"
 _LEAFLET_DIR = "static/js_lib_leaflet"
@@ -88,10 +68,18 @@ class _AtlasInit(MacroElement):
 """
     )
 
-    def __init__(self, groups: list[tuple[str, folium.FeatureGroup]]):
+    def __init__(self, groups: list[tuple[str, folium.FeatureGroup]], text_after_map: str = ""):
         super().__init__()
         self._name = "JmgeoAtlas"
         self.groups = groups
+        self.text_after_map = text_after_map
+
+    def render(self, **kwargs):
+        super().render(**kwargs)
+        # folium adds the map's <div> to the page body while rendering, so the text twin
+        # is added here, after it (and as raw text: never compiled as a template).
+        if self.text_after_map:
+            self.get_root().html.add_child(_RawElement(self.text_after_map), name="jmgeo_text")
 
 
 def _read_asset(package: str, relative: str) -> bytes:
@@ -172,7 +160,8 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
         elif isinstance(district, str):
             props["district_label"] = district_names.get(district, district)
         elif "district" in frame.columns:
-            props["district_label"] = "江门市外 outside Jiangmen"
+            props["district_label"] = None
+            props["outside"] = True
         geom = _round_geometry(row.geometry, decimals)
         features.append({"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)})
     return {"type": "FeatureCollection", "features": features}
@@ -191,16 +180,46 @@ def _fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
+def _choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> dict:
+    """Count, per district, the numeric facts about the district itself or about places in it."""
+    districts = layers["districts"]
+    place_district = {}
+    for name, frame in layers.items():
+        if "district" in frame.columns:
+            place_district.update({fid: d for fid, d in zip(frame["id"], frame["district"]) if isinstance(d, str)})
+    counts = {d: 0 for d in districts["id"]}
+    numeric = facts[facts["value"].notna()]
+    for feature_ids in numeric["feature_ids"]:
+        touched = {f for f in feature_ids if f in counts} | {place_district[f] for f in feature_ids if f in place_district}
+        for d in touched:
+            counts[d] += 1
+    colors = spec["colors"]
+    values = np.array(sorted(counts.values()), dtype=float)
+    # class breaks at quantiles of the seven values (upper bounds, rounded up to whole counts)
+    breaks = sorted({int(np.ceil(np.quantile(values, q))) for q in np.linspace(0, 1, len(colors) + 1)[1:]})
+    return {
+        "layer": spec["layer"],
+        "values": counts,
+        "breaks": breaks,
+        "colors": colors[-len(breaks):] if len(breaks) < len(colors) else colors,
+        **{k: spec[k] for k in ("title_zh", "title_en", "note_zh", "note_en") if k in spec},
+    }
+
+
+def _story_payload(story: dict) -> dict:
+    return {k: story[k] for k in ("title_zh", "title_en", "chapters")}
+
+
 def make_map(
     layers: dict[str, gpd.GeoDataFrame] | None = None,
     facts: pd.DataFrame | None = None,
     *,
+    page: str = "jiangmen",
     geodata_dir=None,
-    tiles: str | None = "OpenStreetMap",
     decimals: int = 5,
     height: str = "100%",
 ) -> folium.Map:
-    """Build the atlas as a ``folium.Map``: one toggleable layer per theme, legend, popups with facts.
+    """Build one atlas page as a ``folium.Map``: its layers, legend, search, basemaps, popups with facts.
 
     Parameters
     ----------
@@ -208,9 +227,10 @@ def make_map(
         Layers as returned by :func:`jmgeo.load_layers` (loaded if omitted).
     facts : DataFrame, optional
         The fact table from :func:`jmgeo.load_facts` (loaded if omitted).
-    tiles : str or None
-        A folium tile name for the base map, or None for vector layers only. Tiles need a
-        network; without one the map stays readable on its plain background.
+    page : str
+        A page id from ``geodata/pages.json``: ``"jiangmen"`` (every layer), the theme maps
+        ``"logistics"``, ``"industry"``, ``"heritage"``, the ``"districts"`` choropleth, or
+        ``"story"``.
     decimals : int
         Decimal places kept for coordinates sent to the page (5 is about 1 m). Exports
         keep full precision.
@@ -220,19 +240,29 @@ def make_map(
     Returns
     -------
     folium.Map
-        Save it with :func:`jmgeo.export.write_map`, or display it in Jupyter.
+        Save it with :func:`jmgeo.export.write_map`, or display it in Jupyter. The page
+        works offline (Leaflet is inside it); base-map tiles are the only network requests.
+        Its address may carry ``#lang=en``, ``#basemap=amap``, ``#chapter=2`` (story).
     """
     from .facts import load_facts
     from .layers import load_layers
+    from .pages import load_pages, load_story, resolve_basemaps
+    from .search import build_search_index
+    from .twin import bilingual, text_twin_html
 
     if layers is None:
         layers = load_layers(geodata_dir)
     if facts is None:
         facts = load_facts(geodata_dir, validate=False)
     registry = load_registry(geodata_dir)
+    pages = load_pages(geodata_dir)
+    spec = next((p for p in pages if p.id == page), None)
+    if spec is None:
+        raise ValueError(f"unknown page {page!r}; pages are {', '.join(p.id for p in pages)}")
+    shown = {name: layers[name] for name in spec.layers if name in layers}
     city = layers["city"]
     minx, miny, maxx, maxy = city.total_bounds
-    figure = Figure(title=LABELS["title"])
+    figure = Figure(title=f"{spec.title_zh} {spec.title_en}")
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
@@ -250,45 +280,58 @@ def make_map(
     header.add_child(_RawElement(f"<style>{assets['atlas_css']}</style>"), name="jmgeo_css")
     header.add_child(_RawElement(f"<script>{assets['leaflet_js']}</script>"), name="leaflet")
     header.add_child(_RawElement(f"<script>{assets['atlas_js']}</script>"), name="jmgeo_js")
-    if tiles:
-        folium.TileLayer(tiles, name=page_text(tiles), overlay=False, control=True).add_to(fmap)
 
     district_names = {}
     if "districts" in layers:
         district_names = {r.id: f"{r.name_zh} {r.name_en}" for r in layers["districts"].itertuples()}
     payload_layers = []
     groups = []
-    for spec in registry.layers:
-        if spec.id not in layers:
+    for layer in registry.layers:
+        if layer.id not in shown:
             continue
-        frame = layers[spec.id]
-        group = folium.FeatureGroup(name=page_text(f"{spec.title_zh} {spec.title_en}"), show=spec.shown)
+        frame = shown[layer.id]
+        group = folium.FeatureGroup(name=page_text(f"{layer.title_zh} {layer.title_en}"), show=layer.shown, control=False)
         group.add_to(fmap)
-        groups.append((spec.id, group))
+        groups.append((layer.id, group))
         payload_layers.append(
             {
-                "id": spec.id,
-                "title_zh": spec.title_zh,
-                "title_en": spec.title_en,
-                "color": spec.color,
+                "id": layer.id,
+                "title_zh": layer.title_zh,
+                "title_en": layer.title_en,
+                "color": layer.color,
                 "kind": _layer_kind(frame),
                 "features": _feature_collection(frame, district_names, decimals),
             }
         )
     city_row = city.iloc[0]
     payload = {
+        "page": {
+            "id": spec.id,
+            "title_zh": spec.title_zh,
+            "title_en": spec.title_en,
+            "nav": [{"id": p.id, "file": p.file, "title_zh": p.title_zh, "title_en": p.title_en} for p in pages],
+        },
         "layers": payload_layers,
         "facts": _fact_payload(facts),
         "precision_styles": registry.precision_styles,
-        "labels": LABELS,
+        "labels": labels(),
+        "basemaps": resolve_basemaps(geodata_dir),
+        "search": build_search_index(shown),
         "city": {k: json_value(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
     }
+    if spec.choropleth:
+        payload["choropleth"] = _choropleth(spec.choropleth, layers, facts)
+    if spec.story:
+        payload["story"] = _story_payload(load_story(spec.story, geodata_dir))
+    skip = f'<a class="jmgeo-skip" href="#jmgeo-text">{bilingual("跳至文字版", "Skip to the text version")}</a>'
+    figure.html.add_child(_RawElement(skip), name="jmgeo_skip", index=0)
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
         name="jmgeo_data",
     )
-    folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
-    fmap.add_child(_AtlasInit(groups))
+    titles = {layer.id: (layer.title_zh, layer.title_en) for layer in registry.layers}
+    twin = text_twin_html(shown, facts, titles, (spec.title_zh, spec.title_en))
+    fmap.add_child(_AtlasInit(groups, twin))
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     _number_elements(figure)
     return fmap

@@ -1,13 +1,18 @@
 /* jmgeo atlas page script.
  *
- * Draws every layer from the page's JSON data block into the folium feature groups,
- * and adds the legend, the city-facts panel, tooltips and popups.
- * All text from the data is put into the page with textContent (never innerHTML),
- * so document text can only ever show as text.
+ * Draws every layer from the page's JSON data block into the folium feature groups and
+ * adds the page's controls: layers and basemaps (with datum handling), legend, language
+ * switch, search, city facts, story and choropleth. All text from the data is put into
+ * the page with textContent (never innerHTML), so document text can only show as text;
+ * the few strings Leaflet itself inserts as HTML (layer-control names, attributions)
+ * go through escapeHtml first.
+ *
+ * The address keeps the reader's choices: #lang=en&basemap=amap&chapter=2.
  */
 (function () {
   "use strict";
 
+  // ---- small helpers -------------------------------------------------------------
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -15,12 +20,90 @@
     return node;
   }
 
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = String(text);
+    return div.innerHTML.replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+
   function safeUrl(url) {
     // Only plain web links become anchors; anything else (javascript:, data:) is shown as text.
     return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
   }
 
-  function svgSwatch(kind, color, precisionStyle) {
+  function readHash() {
+    var out = {};
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      if (!part) return;
+      var i = part.indexOf("=");
+      var key = decodeURIComponent(i < 0 ? part : part.slice(0, i));
+      out[key] = i < 0 ? "" : decodeURIComponent(part.slice(i + 1));
+    });
+    return out;
+  }
+
+  function writeHash(changes) {
+    var h = readHash();
+    Object.keys(changes).forEach(function (k) {
+      if (changes[k] === null || changes[k] === undefined) delete h[k];
+      else h[k] = String(changes[k]);
+    });
+    var text = Object.keys(h).map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(h[k]); }).join("&");
+    history.replaceState(null, "", text ? "#" + text : window.location.pathname + window.location.search);
+  }
+
+  // ---- GCJ-02 ----------------------------------------------------------------------
+  // The published WGS84 -> GCJ-02 formula (the same as jmgeo.crs.wgs84_to_gcj02, which
+  // the tests check against an independent implementation). Written here because the
+  // page must carry everything it runs and no PyPI package ships it for the browser.
+  var GCJ_A = 6378245.0, GCJ_EE = 0.00669342162296594323;
+  function outOfChina(lng, lat) { return lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271; }
+  function tLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function tLng(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+  function wgs84ToGcj02(lat, lng) {
+    if (outOfChina(lng, lat)) return [lat, lng];
+    var dLat = tLat(lng - 105.0, lat - 35.0), dLng = tLng(lng - 105.0, lat - 35.0);
+    var radLat = lat / 180.0 * Math.PI;
+    var magic = 1 - GCJ_EE * Math.sin(radLat) * Math.sin(radLat);
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((GCJ_A * (1 - GCJ_EE)) / (magic * sqrtMagic) * Math.PI);
+    dLng = (dLng * 180.0) / (GCJ_A / sqrtMagic * Math.cos(radLat) * Math.PI);
+    return [lat + dLat, lng + dLng];
+  }
+
+  // ---- text pieces -----------------------------------------------------------------
+  function makeT(data, state) {
+    return function (key) {
+      var entry = data.labels[key];
+      return entry ? entry[state.lang] : key;
+    };
+  }
+
+  function title(obj, lang) { return lang === "en" ? obj.title_en : obj.title_zh; }
+
+  function names(props, lang) {
+    return lang === "en" ? [props.name_en, props.name_zh] : [props.name_zh, props.name_en];
+  }
+
+  function formatValue(fact) {
+    if (fact.value === null || fact.value === undefined) return "";
+    var q = { more_than: "> ", nearly: "≈ ", about: "≈ ", at_least: "≥ ", target: "→ " };
+    return (q[fact.qualifier] || "") + fact.value + " " + (fact.unit || "");
+  }
+
+  function svgSwatch(kind, color, precisionStyle, fill) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
     svg.setAttribute("width", "28");
@@ -41,257 +124,576 @@
     }
     shape.setAttribute("stroke", color);
     shape.setAttribute("stroke-width", kind === "line" ? "3" : "2");
-    shape.setAttribute("fill", kind === "line" ? "none" : color);
-    shape.setAttribute("fill-opacity", String(precisionStyle ? precisionStyle.fill_opacity : 0.3));
+    shape.setAttribute("fill", kind === "line" ? "none" : (fill || color));
+    shape.setAttribute("fill-opacity", String(fill ? 1 : (precisionStyle ? precisionStyle.fill_opacity : 0.3)));
     if (precisionStyle && precisionStyle.dash) shape.setAttribute("stroke-dasharray", precisionStyle.dash);
     svg.appendChild(shape);
     return svg;
   }
 
-  function formatValue(fact) {
-    if (fact.value === null || fact.value === undefined) return "";
-    var q = { more_than: "> ", nearly: "≈ ", about: "≈ ", at_least: "≥ ", target: "→ ", range: "", null: "" };
-    return (q[fact.qualifier] || "") + fact.value + " " + (fact.unit || "");
-  }
-
-  function factItem(fact, labels) {
-    var li = el("li", "jmgeo-fact");
-    li.setAttribute("data-fact-id", fact.id);
-    var quote = el("blockquote", "jmgeo-quote", fact.quote);
-    quote.setAttribute("lang", "zh-Hans");
-    li.appendChild(quote);
-    if (fact.claim_en) {
-      var en = el("p", "jmgeo-claim", fact.claim_en);
-      en.setAttribute("lang", "en");
-      li.appendChild(en);
-    }
-    var meta = el("p", "jmgeo-meta");
-    var parts = [];
-    var v = formatValue(fact);
-    if (v) parts.push(v);
-    if (fact.year !== null && fact.year !== undefined) parts.push(labels.year + " " + fact.year);
-    meta.appendChild(el("span", "jmgeo-value", parts.join(" · ")));
-    meta.appendChild(el("span", "jmgeo-source", labels.source + ": " + fact.doc));
-    li.appendChild(meta);
-    if (fact.unplaced_subject) {
-      li.appendChild(el("p", "jmgeo-unplaced", labels.unplaced + ": " + fact.unplaced_subject));
-    }
-    if (fact.conflicts_with && fact.conflicts_with.length) {
-      li.appendChild(el("p", "jmgeo-conflict", labels.conflict + ": " + fact.conflicts_with.join(", ")));
-    }
-    return li;
-  }
-
-  function factList(ids, data) {
-    var ul = el("ul", "jmgeo-facts");
-    ids.forEach(function (id) {
-      var fact = data.facts[id];
-      if (fact) ul.appendChild(factItem(fact, data.labels));
-    });
-    return ul;
-  }
-
-  function popupContent(props, layer, data) {
-    var labels = data.labels;
-    var box = el("div", "jmgeo-popup");
-    box.setAttribute("data-feature-id", props.id);
-    var h = el("h3", "jmgeo-title");
-    var zh = el("span", "jmgeo-name-zh", props.name_zh);
-    zh.setAttribute("lang", "zh-Hans");
-    h.appendChild(zh);
-    h.appendChild(el("span", "jmgeo-name-en", props.name_en));
-    box.appendChild(h);
-    var info = el("dl", "jmgeo-info");
-    function row(label, value) {
-      if (value === null || value === undefined || value === "") return;
-      info.appendChild(el("dt", null, label));
-      info.appendChild(el("dd", null, value));
-    }
-    row(labels.layer, layer.title_zh + " / " + layer.title_en);
-    row(labels.kind, props.kind);
-    if (props.area_km2 !== undefined && props.area_km2 !== null) row(labels.area, props.area_km2 + " km²");
-    if (props.area_km2_documented) row(labels.area_documented, props.area_km2_documented + " km²");
-    row(labels.area_note, props.area_note_zh ? props.area_note_zh + " " + (props.area_note_en || "") : null);
-    row(labels.district, props.district_label);
-    var prec = data.precision_styles[props.precision];
-    var precText = props.precision + (prec ? " — " + prec.label_zh + " / " + prec.label_en : "");
-    if (props.uncertainty_m) precText += " (± " + Math.round(props.uncertainty_m) + " m)";
-    row(labels.precision, precText);
-    row(labels.position_source, props.position_source);
-    row(labels.position_method, props.position_method);
-    row(labels.datum, props.position_datum);
-    row(labels.note, props.note);
-    box.appendChild(info);
-    var url = safeUrl(props.position_url);
-    if (url) {
-      var a = el("a", "jmgeo-link", labels.open_source);
-      a.href = url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      box.appendChild(a);
-    }
-    var here = (data._colocated || {})[props.id] || [];
-    if (here.length) {
-      var also = el("div", "jmgeo-also");
-      also.appendChild(el("span", null, labels.also_here + ": "));
-      here.forEach(function (other) {
-        var b = el("button", "jmgeo-also-button", other.name_zh + " " + other.name_en);
-        b.type = "button";
-        b.setAttribute("data-feature-id", other.id);
-        b.addEventListener("click", function () { window.jmgeoAtlasState.openPopup(other.id); });
-        also.appendChild(b);
-      });
-      box.appendChild(also);
-    }
-    var ids = props.fact_ids || [];
-    box.appendChild(el("h4", "jmgeo-facts-title", labels.facts + " (" + ids.length + ")"));
-    if (ids.length) box.appendChild(factList(ids, data));
-    else box.appendChild(el("p", "jmgeo-nofacts", labels.no_facts));
-    return box;
-  }
-
-  function tooltipContent(props) {
-    var t = el("span", "jmgeo-tooltip");
-    var zh = el("strong", null, props.name_zh);
-    zh.setAttribute("lang", "zh-Hans");
-    t.appendChild(zh);
-    t.appendChild(document.createTextNode(" · "));
-    t.appendChild(el("span", null, props.name_en));
-    return t;
-  }
-
-  function styleFor(layer, props, data) {
-    var p = data.precision_styles[props.precision] || {};
-    var base = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
-    if (layer.id === "city") { base.weight = 3; base.fillOpacity = 0; base.dashArray = null; }
-    if (layer.id === "districts") { base.weight = 1.5; base.fillOpacity = 0.06; base.dashArray = null; }
-    if (layer.kind === "line") { base.weight = props.precision === "schematic" ? 2.5 : 4; }
-    return base;
-  }
-
-  function legendControl(data) {
-    var control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      var box = el("div", "jmgeo-legend leaflet-bar");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", data.labels.legend_en);
-      box.appendChild(el("h4", null, data.labels.legend));
-      var list = el("ul");
-      data.layers.forEach(function (layer) {
-        var li = el("li");
-        li.setAttribute("data-layer-id", layer.id);
-        li.appendChild(svgSwatch(layer.kind, layer.color, null));
-        li.appendChild(el("span", null, layer.title_zh + " " + layer.title_en + " (" + layer.features.features.length + ")"));
-        list.appendChild(li);
-      });
-      box.appendChild(list);
-      box.appendChild(el("h5", null, data.labels.precision_heading));
-      var plist = el("ul");
-      ["surveyed", "approximate", "schematic"].forEach(function (name) {
-        var s = data.precision_styles[name];
-        var li = el("li");
-        li.setAttribute("data-precision", name);
-        li.appendChild(svgSwatch("area", "#444", s));
-        li.appendChild(svgSwatch("point", "#444", s));
-        li.appendChild(el("span", null, s.label_zh + " / " + s.label_en));
-        plist.appendChild(li);
-      });
-      box.appendChild(plist);
-      box.appendChild(el("p", "jmgeo-legend-note", data.labels.legend_note));
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    return control;
-  }
-
-  function cityControl(data, openCity) {
-    var control = L.control({ position: "topright" });
-    control.onAdd = function () {
-      var box = el("div", "jmgeo-city leaflet-bar");
-      var button = el("button", "jmgeo-city-button", data.labels.city_facts + " (" + data.city.fact_ids.length + ")");
-      button.type = "button";
-      button.setAttribute("aria-expanded", "false");
-      var panel = el("div", "jmgeo-city-panel");
-      panel.hidden = true;
-      panel.setAttribute("role", "region");
-      panel.setAttribute("aria-label", data.labels.city_facts_en);
-      var title = el("h3", null, data.city.name_zh + " " + data.city.name_en);
-      panel.appendChild(title);
-      var area = el("p", "jmgeo-city-area",
-        data.labels.area + ": " + data.city.area_km2 + " km² · " + data.labels.area_documented + ": " +
-        data.city.area_km2_documented + " km²");
-      panel.appendChild(area);
-      panel.appendChild(el("p", "jmgeo-city-note", data.city.area_note_zh + " " + data.city.area_note_en));
-      panel.appendChild(factList(data.city.fact_ids, data));
-      button.addEventListener("click", function () {
-        panel.hidden = !panel.hidden;
-        button.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
-      });
-      box.appendChild(button);
-      box.appendChild(panel);
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    return control;
-  }
-
+  // ---- the atlas -------------------------------------------------------------------
   function init(map, groups, data) {
-    var api = { layers: {}, features: {}, counts: {}, map: map, data: data };
+    var hash = readHash();
+    var state = {
+      lang: hash.lang === "en" ? "en" : "zh",
+      basemap: null,
+      datum: "WGS84",
+      chapter: null
+    };
+    var t = makeT(data, state);
+    var api = { layers: {}, features: {}, counts: {}, map: map, data: data, state: state, groups: groups };
+    var controls = {};
+    var layerById = {};
+    data.layers.forEach(function (layer) { layerById[layer.id] = layer; });
+    var factsById = data.facts;
+
     ["jmgeo-areas", "jmgeo-lines", "jmgeo-points"].forEach(function (name, i) {
-      var pane = map.createPane(name);
-      pane.style.zIndex = String(401 + i);
+      map.createPane(name).style.zIndex = String(401 + i);
     });
-    data.layers.forEach(function (layer) {
-      var group = groups[layer.id];
-      var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
-      var gj = L.geoJSON(layer.features, {
-        pane: paneFor[layer.kind] || "jmgeo-areas",
-        style: function (feature) { return styleFor(layer, feature.properties, data); },
-        pointToLayer: function (feature, latlng) {
-          var s = styleFor(layer, feature.properties, data);
-          s.radius = 7;
-          s.weight = 2.5;
-          s.pane = "jmgeo-points";
-          if (feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
-          var unc = feature.properties.uncertainty_m;
-          if (unc && unc >= 300) {
-            L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, pane: "jmgeo-areas" }).addTo(group);
+
+    // -- facts, popups, tooltips
+    function factItem(fact) {
+      var li = el("li", "jmgeo-fact");
+      li.setAttribute("data-fact-id", fact.id);
+      var quote = el("blockquote", "jmgeo-quote", fact.quote);
+      quote.setAttribute("lang", "zh-Hans");
+      li.appendChild(quote);
+      if (fact.claim_en) {
+        var en = el("p", "jmgeo-claim", fact.claim_en);
+        en.setAttribute("lang", "en");
+        li.appendChild(en);
+      }
+      var meta = el("p", "jmgeo-meta");
+      var parts = [];
+      var v = formatValue(fact);
+      if (v) parts.push(v);
+      if (fact.year !== null && fact.year !== undefined) parts.push(t("year") + " " + fact.year);
+      meta.appendChild(el("span", "jmgeo-value", parts.join(" · ")));
+      meta.appendChild(el("span", "jmgeo-source", t("source") + ": " + fact.doc));
+      li.appendChild(meta);
+      if (fact.unplaced_subject) li.appendChild(el("p", "jmgeo-unplaced", t("unplaced") + ": " + fact.unplaced_subject));
+      if (fact.conflicts_with && fact.conflicts_with.length) {
+        li.appendChild(el("p", "jmgeo-conflict", t("conflict") + ": " + fact.conflicts_with.join(", ")));
+      }
+      return li;
+    }
+
+    function factList(ids) {
+      var ul = el("ul", "jmgeo-facts");
+      ids.forEach(function (id) { if (factsById[id]) ul.appendChild(factItem(factsById[id])); });
+      return ul;
+    }
+
+    function popupContent(props, layer) {
+      var box = el("div", "jmgeo-popup");
+      box.setAttribute("data-feature-id", props.id);
+      box.setAttribute("lang", state.lang === "en" ? "en" : "zh-Hans");
+      var nm = names(props, state.lang);
+      var h = el("h3", "jmgeo-title");
+      h.appendChild(el("span", "jmgeo-name-primary", nm[0]));
+      h.appendChild(el("span", "jmgeo-name-secondary", nm[1]));
+      box.appendChild(h);
+      var info = el("dl", "jmgeo-info");
+      function row(label, value) {
+        if (value === null || value === undefined || value === "") return;
+        info.appendChild(el("dt", null, label));
+        info.appendChild(el("dd", null, value));
+      }
+      row(t("layer"), title(layer, state.lang));
+      row(t("kind"), props.kind);
+      if (props.area_km2 !== undefined && props.area_km2 !== null) row(t("area"), props.area_km2 + " km²");
+      if (props.area_km2_documented) row(t("area_documented"), props.area_km2_documented + " km²");
+      row(t("area_note"), state.lang === "en" ? props.area_note_en : props.area_note_zh);
+      row(t("district"), props.outside ? t("outside") : props.district_label);
+      if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
+        row(title(data.choropleth, state.lang), data.choropleth.values[props.id]);
+      }
+      var prec = data.precision_styles[props.precision];
+      var precText = props.precision + (prec ? " — " + (state.lang === "en" ? prec.label_en : prec.label_zh) : "");
+      if (props.uncertainty_m) precText += " (± " + Math.round(props.uncertainty_m) + " m)";
+      row(t("precision"), precText);
+      row(t("position_source"), props.position_source);
+      row(t("position_method"), props.position_method);
+      row(t("datum"), props.position_datum);
+      row(t("note"), props.note);
+      box.appendChild(info);
+      var url = safeUrl(props.position_url);
+      if (url) {
+        var a = el("a", "jmgeo-link", t("open_source"));
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        box.appendChild(a);
+      }
+      var here = colocated[props.id] || [];
+      if (here.length) {
+        var also = el("div", "jmgeo-also");
+        also.appendChild(el("span", null, t("also_here") + ": "));
+        here.forEach(function (other) {
+          var b = el("button", "jmgeo-also-button", names(other, state.lang).join(" "));
+          b.type = "button";
+          b.setAttribute("data-feature-id", other.id);
+          b.addEventListener("click", function () { api.openPopup(other.id); });
+          also.appendChild(b);
+        });
+        box.appendChild(also);
+      }
+      var ids = props.fact_ids || [];
+      box.appendChild(el("h4", "jmgeo-facts-title", t("facts") + " (" + ids.length + ")"));
+      if (ids.length) box.appendChild(factList(ids));
+      else box.appendChild(el("p", "jmgeo-nofacts", t("no_facts")));
+      return box;
+    }
+
+    function tooltipContent(props) {
+      var nm = names(props, state.lang);
+      var tip = el("span", "jmgeo-tooltip");
+      tip.appendChild(el("strong", null, nm[0]));
+      tip.appendChild(document.createTextNode(" · "));
+      tip.appendChild(el("span", null, nm[1]));
+      return tip;
+    }
+
+    // -- drawing, with the datum of the current basemap
+    function choroplethColor(value) {
+      var c = data.choropleth;
+      for (var i = 0; i < c.breaks.length; i++) if (value <= c.breaks[i]) return c.colors[i];
+      return c.colors[c.colors.length - 1];
+    }
+
+    function styleFor(layer, props) {
+      var p = data.precision_styles[props.precision] || {};
+      var s = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
+      if (layer.id === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
+      if (layer.id === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
+      if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
+        s.fillColor = choroplethColor(data.choropleth.values[props.id]);
+        s.fillOpacity = 0.75;
+      }
+      if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
+      return s;
+    }
+
+    function toLatLng(coords) {
+      if (state.datum === "GCJ-02") {
+        var g = wgs84ToGcj02(coords[1], coords[0]);
+        return L.latLng(g[0], g[1]);
+      }
+      return L.latLng(coords[1], coords[0]);
+    }
+
+    var colocated = {};
+    function drawLayers() {
+      api.features = {};
+      data.layers.forEach(function (layer) {
+        var group = groups[layer.id];
+        group.clearLayers();
+        var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
+        var gj = L.geoJSON(layer.features, {
+          pane: paneFor[layer.kind] || "jmgeo-areas",
+          coordsToLatLng: toLatLng,
+          style: function (feature) { return styleFor(layer, feature.properties); },
+          pointToLayer: function (feature, latlng) {
+            var s = styleFor(layer, feature.properties);
+            s.radius = 7;
+            s.weight = 2.5;
+            s.pane = "jmgeo-points";
+            if (feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+            var unc = feature.properties.uncertainty_m;
+            if (unc && unc >= 300) {
+              L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, pane: "jmgeo-areas" }).addTo(group);
+            }
+            return L.circleMarker(latlng, s);
+          },
+          onEachFeature: function (feature, lyr) {
+            var props = feature.properties;
+            lyr.bindTooltip(function () { return tooltipContent(props); }, { sticky: true, direction: "top" });
+            lyr.bindPopup(function () { return popupContent(props, layer); }, { maxWidth: 380, maxHeight: 360 });
+            api.features[props.id] = lyr;
           }
-          return L.circleMarker(latlng, s);
-        },
-        onEachFeature: function (feature, lyr) {
-          var props = feature.properties;
-          lyr.bindTooltip(tooltipContent(props), { sticky: true, direction: "top" });
-          lyr.bindPopup(function () { return popupContent(props, layer, data); }, { maxWidth: 380, maxHeight: 360 });
-          api.features[props.id] = lyr;
+        });
+        gj.addTo(group);
+        api.layers[layer.id] = gj;
+        api.counts[layer.id] = gj.getLayers().length;
+      });
+      // Points that share a position (a station inside its logistics centre) hide each other:
+      // each one's popup lists the others, so every feature stays reachable.
+      var byPosition = {};
+      Object.keys(api.features).forEach(function (id) {
+        var lyr = api.features[id];
+        if (!lyr.getLatLng) return;
+        var ll = lyr.getLatLng();
+        var key = ll.lat.toFixed(4) + "," + ll.lng.toFixed(4);
+        (byPosition[key] = byPosition[key] || []).push(lyr.feature.properties);
+      });
+      colocated = {};
+      Object.keys(byPosition).forEach(function (key) {
+        var group = byPosition[key];
+        if (group.length < 2) return;
+        group.forEach(function (f) { colocated[f.id] = group.filter(function (o) { return o.id !== f.id; }); });
+      });
+    }
+
+    // -- basemaps
+    var basemapLayers = {};
+    var basemapById = {};
+    data.basemaps.basemaps.forEach(function (b) {
+      basemapById[b.id] = b;
+      if (!b.url) {
+        basemapLayers[b.id] = L.layerGroup();
+        return;
+      }
+      var opts = { subdomains: b.subdomains || "abc", maxZoom: b.max_zoom || 18, attribution: escapeHtml(b.attribution || "") };
+      if (b.needs_key) {
+        var key = readHash().tk || window.localStorage.getItem("jmgeo.tianditu_key") || "";
+        if (readHash().tk) {
+          window.localStorage.setItem("jmgeo.tianditu_key", key);
+          writeHash({ tk: null });  // keep the key out of the address bar once stored
         }
+        opts.tk = key;
+        var parts = [L.tileLayer(b.url, opts)];
+        if (b.labels_url) parts.push(L.tileLayer(b.labels_url, opts));
+        basemapLayers[b.id] = L.layerGroup(parts);
+        basemapLayers[b.id].jmgeoMissingKey = !key;
+      } else {
+        basemapLayers[b.id] = L.tileLayer(b.url, opts);
+      }
+    });
+
+    function setBasemap(id, redraw) {
+      if (!basemapById[id]) id = data.basemaps["default"];
+      Object.keys(basemapLayers).forEach(function (k) {
+        if (k !== id && map.hasLayer(basemapLayers[k])) map.removeLayer(basemapLayers[k]);
       });
-      gj.addTo(group);
-      api.layers[layer.id] = gj;
-      api.counts[layer.id] = gj.getLayers().length;
-    });
-    // Points that share a position (a station inside its logistics centre) hide each other:
-    // each one's popup lists the others, so every feature stays reachable.
-    var byPosition = {};
-    Object.keys(api.features).forEach(function (id) {
-      var lyr = api.features[id];
-      if (!lyr.getLatLng) return;
-      var ll = lyr.getLatLng();
-      var key = ll.lat.toFixed(4) + "," + ll.lng.toFixed(4);
-      (byPosition[key] = byPosition[key] || []).push({ id: id, name_zh: lyr.feature.properties.name_zh, name_en: lyr.feature.properties.name_en });
-    });
-    data._colocated = {};
-    Object.keys(byPosition).forEach(function (key) {
-      var group = byPosition[key];
-      if (group.length < 2) return;
-      group.forEach(function (f) {
-        data._colocated[f.id] = group.filter(function (o) { return o.id !== f.id; });
+      if (!map.hasLayer(basemapLayers[id])) map.addLayer(basemapLayers[id]);
+      var datum = basemapById[id].datum === "GCJ-02" ? "GCJ-02" : "WGS84";
+      var changed = datum !== state.datum;
+      state.basemap = id;
+      state.datum = datum;
+      writeHash({ basemap: id === data.basemaps["default"] ? null : id });
+      if (changed && redraw) {
+        var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
+        map.closePopup();
+        drawLayers();
+        if (open && open.feature) api.openPopup(open.feature.properties.id);
+      }
+      renderDatum();
+    }
+
+    // -- controls (rebuilt when the language changes)
+    function layersControl() {
+      var bases = {}, overlays = {};
+      data.basemaps.basemaps.forEach(function (b) { bases[escapeHtml(title(b, state.lang))] = basemapLayers[b.id]; });
+      data.layers.forEach(function (layer) { overlays[escapeHtml(title(layer, state.lang))] = groups[layer.id]; });
+      // On the story page the chapters switch layers, so the control stays folded away.
+      return L.control.layers(bases, overlays, { collapsed: !!data.story, position: "topleft" });
+    }
+
+    function legendControl() {
+      var control = L.control({ position: "bottomright" });
+      control.onAdd = function () {
+        var box = el("div", "jmgeo-legend leaflet-bar");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", t("legend"));
+        box.appendChild(el("h4", null, t("legend")));
+        var list = el("ul");
+        data.layers.forEach(function (layer) {
+          var li = el("li");
+          li.setAttribute("data-layer-id", layer.id);
+          li.appendChild(svgSwatch(layer.kind, layer.color, null));
+          li.appendChild(el("span", null, title(layer, state.lang) + " (" + layer.features.features.length + ")"));
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+        if (data.choropleth) {
+          var c = data.choropleth;
+          box.appendChild(el("h5", null, title(c, state.lang)));
+          var clist = el("ul", "jmgeo-choropleth-legend");
+          var lower = 0;
+          c.breaks.forEach(function (upper, i) {
+            var li = el("li");
+            li.setAttribute("data-class", String(i));
+            li.appendChild(svgSwatch("area", "#555", null, c.colors[i]));
+            li.appendChild(el("span", null, (lower === upper ? String(upper) : lower + "–" + upper)));
+            clist.appendChild(li);
+            lower = upper + 1;
+          });
+          box.appendChild(clist);
+          box.appendChild(el("p", "jmgeo-legend-note", state.lang === "en" ? c.note_en : c.note_zh));
+        }
+        box.appendChild(el("h5", null, t("precision_heading")));
+        var plist = el("ul");
+        ["surveyed", "approximate", "schematic"].forEach(function (name) {
+          var s = data.precision_styles[name];
+          var li = el("li");
+          li.setAttribute("data-precision", name);
+          li.appendChild(svgSwatch("area", "#444", s));
+          li.appendChild(svgSwatch("point", "#444", s));
+          li.appendChild(el("span", null, state.lang === "en" ? s.label_en : s.label_zh));
+          plist.appendChild(li);
+        });
+        box.appendChild(plist);
+        box.appendChild(el("p", "jmgeo-legend-note", t("legend_note")));
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      };
+      return control;
+    }
+
+    function toolbarControl() {
+      // Page title, language switch, datum, city facts and links to the other maps.
+      var control = L.control({ position: "topright" });
+      control.onAdd = function () {
+        var box = el("div", "jmgeo-toolbar leaflet-bar");
+        var head = el("div", "jmgeo-toolbar-head");
+        head.appendChild(el("strong", "jmgeo-page-title", title(data.page, state.lang)));
+        var langButton = el("button", "jmgeo-lang-button", t("language"));
+        langButton.type = "button";
+        langButton.setAttribute("aria-label", t("language_label"));
+        langButton.addEventListener("click", function () { setLanguage(state.lang === "zh" ? "en" : "zh"); });
+        head.appendChild(langButton);
+        box.appendChild(head);
+        box.appendChild(el("p", "jmgeo-datum"));
+        var cityButton = el("button", "jmgeo-city-button", t("city_facts") + " (" + data.city.fact_ids.length + ")");
+        cityButton.type = "button";
+        cityButton.setAttribute("aria-expanded", "false");
+        var panel = el("div", "jmgeo-city-panel");
+        panel.hidden = true;
+        panel.setAttribute("role", "region");
+        panel.setAttribute("aria-label", t("city_facts"));
+        panel.appendChild(el("h3", null, names(data.city, state.lang).join(" ")));
+        panel.appendChild(el("p", "jmgeo-city-area",
+          t("area") + ": " + data.city.area_km2 + " km² · " + t("area_documented") + ": " + data.city.area_km2_documented + " km²"));
+        panel.appendChild(el("p", "jmgeo-city-note", state.lang === "en" ? data.city.area_note_en : data.city.area_note_zh));
+        panel.appendChild(factList(data.city.fact_ids));
+        cityButton.addEventListener("click", function () {
+          panel.hidden = !panel.hidden;
+          cityButton.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
+        });
+        box.appendChild(cityButton);
+        box.appendChild(panel);
+        var nav = el("nav", "jmgeo-nav");
+        nav.setAttribute("aria-label", t("other_maps"));
+        nav.appendChild(el("span", null, t("other_maps") + ": "));
+        data.page.nav.forEach(function (p) {
+          if (p.id === data.page.id) return;
+          var a = el("a", "jmgeo-nav-link", title(p, state.lang));
+          a.href = p.file + (state.lang === "en" ? "#lang=en" : "");
+          a.setAttribute("data-page-id", p.id);
+          nav.appendChild(a);
+        });
+        box.appendChild(nav);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      };
+      return control;
+    }
+
+    function renderDatum() {
+      var node = map.getContainer().querySelector(".jmgeo-datum");
+      if (!node) return;
+      node.textContent = t("datum_shown") + ": " + state.datum;
+      node.setAttribute("data-datum", state.datum);
+      if (state.datum === "GCJ-02") node.textContent += " — " + t("datum_shifted");
+      var bm = basemapLayers[state.basemap];
+      if (bm && bm.jmgeoMissingKey) node.textContent += " — " + t("tianditu_key_missing");
+    }
+
+    // -- search
+    function searchKey(text) {
+      // Same normalisation as jmgeo.search.normalize_key: NFKD, no tone marks, lower case,
+      // no spaces or punctuation.
+      return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC")
+        .toLowerCase().replace(/[\s\p{P}\p{S}_]+/gu, "");
+    }
+
+    function searchControl() {
+      var control = L.control({ position: "topleft" });
+      control.onAdd = function () {
+        var box = el("div", "jmgeo-search leaflet-bar");
+        var id = "jmgeo-search-input";
+        var label = el("label", "jmgeo-search-label", t("search"));
+        label.htmlFor = id;
+        var input = el("input", "jmgeo-search-input");
+        input.id = id;
+        input.type = "search";
+        input.placeholder = t("search_placeholder");
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-autocomplete", "list");
+        input.setAttribute("aria-expanded", "false");
+        input.setAttribute("aria-controls", "jmgeo-search-results");
+        var list = el("ul", "jmgeo-search-results");
+        list.id = "jmgeo-search-results";
+        list.setAttribute("role", "listbox");
+        list.hidden = true;
+        var results = [];
+        var active = -1;
+        function render() {
+          list.textContent = "";
+          results.forEach(function (r, i) {
+            var props = api.features[r.id] && api.features[r.id].feature.properties;
+            if (!props) return;
+            var li = el("li", "jmgeo-search-result");
+            li.id = "jmgeo-search-option-" + i;
+            li.setAttribute("role", "option");
+            li.setAttribute("data-feature-id", r.id);
+            li.setAttribute("aria-selected", i === active ? "true" : "false");
+            var nm = names(props, state.lang);
+            li.appendChild(el("strong", null, nm[0]));
+            li.appendChild(el("span", null, " " + nm[1] + " · " + title(layerById[r.layer], state.lang)));
+            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+            list.appendChild(li);
+          });
+          if (!results.length && input.value.trim()) list.appendChild(el("li", "jmgeo-search-empty", t("no_results")));
+          list.hidden = !input.value.trim();
+          input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
+          if (active >= 0) input.setAttribute("aria-activedescendant", "jmgeo-search-option-" + active);
+          else input.removeAttribute("aria-activedescendant");
+        }
+        function update() {
+          var q = searchKey(input.value);
+          results = [];
+          active = -1;
+          if (q) {
+            data.search.forEach(function (entry, order) {
+              var best = 3;
+              entry.keys.forEach(function (k) {
+                if (k.indexOf(q) >= 0) best = Math.min(best, k === q ? 0 : k.indexOf(q) === 0 ? 1 : 2);
+              });
+              if (best < 3) results.push({ id: entry.id, layer: entry.layer, rank: best, order: order });
+            });
+            results.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+            results = results.slice(0, 10);
+            if (results.length) active = 0;
+          }
+          render();
+        }
+        function choose(i) {
+          var r = results[i];
+          if (!r) return;
+          list.hidden = true;
+          input.setAttribute("aria-expanded", "false");
+          api.focusFeature(r.id);
+        }
+        input.addEventListener("input", update);
+        input.addEventListener("keydown", function (e) {
+          if (e.key === "ArrowDown") { active = Math.min(results.length - 1, active + 1); render(); e.preventDefault(); }
+          else if (e.key === "ArrowUp") { active = Math.max(0, active - 1); render(); e.preventDefault(); }
+          else if (e.key === "Enter") { choose(active < 0 ? 0 : active); e.preventDefault(); }
+          else if (e.key === "Escape") { input.value = ""; update(); }
+          e.stopPropagation();
+        });
+        box.appendChild(label);
+        box.appendChild(input);
+        box.appendChild(list);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      };
+      return control;
+    }
+
+    // -- story
+    function storyControl() {
+      var control = L.control({ position: "bottomleft" });
+      control.onAdd = function () {
+        var box = el("section", "jmgeo-story leaflet-bar");
+        box.setAttribute("aria-label", title(data.story, state.lang));
+        box.setAttribute("tabindex", "-1");
+        box.appendChild(el("h2", "jmgeo-story-title", title(data.story, state.lang)));
+        box.appendChild(el("div", "jmgeo-story-body"));
+        var navRow = el("div", "jmgeo-story-nav");
+        var prev = el("button", "jmgeo-story-prev", "← " + t("prev"));
+        prev.type = "button";
+        var pos = el("span", "jmgeo-story-position");
+        pos.setAttribute("aria-live", "polite");
+        var next = el("button", "jmgeo-story-next", t("next") + " →");
+        next.type = "button";
+        prev.addEventListener("click", function () { showChapter(state.chapter - 1); });
+        next.addEventListener("click", function () { showChapter(state.chapter + 1); });
+        navRow.appendChild(prev);
+        navRow.appendChild(pos);
+        navRow.appendChild(next);
+        box.appendChild(navRow);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      };
+      return control;
+    }
+
+    function renderChapter() {
+      var box = map.getContainer().querySelector(".jmgeo-story");
+      if (!box || state.chapter === null) return;
+      var chapters = data.story.chapters;
+      var ch = chapters[state.chapter];
+      var body = box.querySelector(".jmgeo-story-body");
+      body.textContent = "";
+      body.setAttribute("data-chapter-id", ch.id);
+      body.appendChild(el("h3", "jmgeo-chapter-title", title(ch, state.lang)));
+      body.appendChild(el("p", "jmgeo-chapter-text", state.lang === "en" ? ch.text_en : ch.text_zh));
+      body.appendChild(el("h4", null, t("sources")));
+      body.appendChild(factList(ch.facts));
+      box.querySelector(".jmgeo-story-position").textContent = (state.chapter + 1) + " / " + chapters.length;
+      box.querySelector(".jmgeo-story-prev").disabled = state.chapter === 0;
+      box.querySelector(".jmgeo-story-next").disabled = state.chapter === chapters.length - 1;
+    }
+
+    function showChapter(i, animate) {
+      var chapters = data.story.chapters;
+      if (i < 0 || i >= chapters.length) return;
+      state.chapter = i;
+      var ch = chapters[i];
+      data.layers.forEach(function (layer) {
+        var on = ch.layers.indexOf(layer.id) >= 0;
+        if (on && !map.hasLayer(groups[layer.id])) map.addLayer(groups[layer.id]);
+        if (!on && map.hasLayer(groups[layer.id])) map.removeLayer(groups[layer.id]);
       });
-    });
-    legendControl(data).addTo(map);
-    cityControl(data).addTo(map);
+      var bounds = null;
+      ch.focus.forEach(function (id) {
+        var lyr = api.features[id];
+        if (!lyr) return;
+        var b = lyr.getBounds ? lyr.getBounds() : L.latLngBounds([lyr.getLatLng(), lyr.getLatLng()]);
+        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      });
+      map.closePopup();
+      if (bounds) {
+        if (animate === false) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 11 });
+        else map.flyToBounds(bounds, { padding: [40, 40], maxZoom: 11, duration: 0.8 });
+      }
+      writeHash({ chapter: i + 1 });
+      renderChapter();
+    }
+
+    // -- language
+    function addControls() {
+      Object.keys(controls).forEach(function (k) { controls[k].remove(); });
+      controls = {};
+      controls.toolbar = toolbarControl().addTo(map);
+      controls.search = searchControl().addTo(map);
+      controls.layers = layersControl().addTo(map);
+      controls.legend = legendControl().addTo(map);
+      if (data.story) controls.story = storyControl().addTo(map);
+      renderDatum();
+      renderChapter();
+    }
+
+    function setLanguage(lang) {
+      state.lang = lang === "en" ? "en" : "zh";
+      document.documentElement.lang = state.lang === "en" ? "en" : "zh-Hans";
+      document.documentElement.classList.toggle("jmgeo-lang-en", state.lang === "en");
+      document.documentElement.classList.toggle("jmgeo-lang-zh", state.lang === "zh");
+      document.title = title(data.page, state.lang);
+      writeHash({ lang: state.lang === "en" ? "en" : null });
+      var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
+      map.closePopup();
+      addControls();
+      if (open && open.feature) api.openPopup(open.feature.properties.id);
+    }
+
+    // -- public API (used by the tests and by the page's own controls)
     api.openPopup = function (featureId) {
       var lyr = api.features[featureId];
       if (!lyr) return false;
@@ -299,6 +701,44 @@
       lyr.openPopup(target);
       return true;
     };
+    api.focusFeature = function (featureId) {
+      var lyr = api.features[featureId];
+      if (!lyr) return false;
+      var layerId = null;
+      Object.keys(api.layers).forEach(function (k) { if (api.layers[k].hasLayer(lyr)) layerId = k; });
+      if (layerId && !map.hasLayer(groups[layerId])) map.addLayer(groups[layerId]);
+      if (lyr.getLatLng) map.setView(lyr.getLatLng(), Math.max(map.getZoom(), 12), { animate: false });
+      else map.fitBounds(lyr.getBounds(), { padding: [30, 30], animate: false });
+      api.openPopup(featureId);
+      return true;
+    };
+    api.setLanguage = setLanguage;
+    api.setBasemap = function (id) { setBasemap(id, true); };
+    api.showChapter = function (i) { showChapter(i, false); };
+    api.gcj02 = wgs84ToGcj02;
+    api.searchKey = searchKey;
+
+    // -- start
+    drawLayers();
+    map.on("baselayerchange", function (e) {
+      Object.keys(basemapLayers).forEach(function (id) { if (basemapLayers[id] === e.layer) setBasemap(id, true); });
+    });
+    setBasemap(hash.basemap || data.basemaps["default"], true);
+    setLanguage(state.lang);
+    if (data.story) {
+      var n = parseInt(hash.chapter, 10);
+      showChapter(n >= 1 && n <= data.story.chapters.length ? n - 1 : 0, false);
+      document.addEventListener("keydown", function (e) {
+        var tag = (e.target && e.target.tagName) || "";
+        if (tag === "INPUT" || tag === "TEXTAREA") return;
+        if (e.key === "ArrowRight" || e.key === "PageDown") { showChapter(state.chapter + 1); e.preventDefault(); }
+        else if (e.key === "ArrowLeft" || e.key === "PageUp") { showChapter(state.chapter - 1); e.preventDefault(); }
+      });
+      window.addEventListener("hashchange", function () {
+        var m = parseInt(readHash().chapter, 10);
+        if (m >= 1 && m - 1 !== state.chapter) showChapter(m - 1);
+      });
+    }
     api.ready = true;
     window.jmgeoAtlasState = api;
     return api;
