@@ -64,3 +64,11 @@ def edit_json(path: Path, change) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for all browser tests."""
+    from browser import launch_browser
+
+    yield from launch_browser()

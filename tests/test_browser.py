@@ -3,54 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from jmgeo.webmap import make_map
 from jmgeo.export import write_map
+from browser import open_offline
 from payloads import PAYLOADS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-def open_offline(browser, path):
-    """Open a local page with all network requests refused; return the page and what it tried to fetch."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    attempts: list[str] = []
-    errors: list[str] = []
-    dialogs: list[str] = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            attempts.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
-    return page, attempts, errors, dialogs
-
 
 @pytest.fixture(scope="module")
 def atlas(browser, built):
@@ -86,7 +45,7 @@ def test_every_layer_draws(atlas, layers):
 
 def test_layer_control_toggles_a_layer(atlas):
     page = atlas[0]
-    label = page.locator(".leaflet-control-layers-overlays label", has_text="Logistics hubs")
+    label = page.locator(".leaflet-control-layers-overlays label", has_text="物流枢纽与港口")
     checkbox = label.locator("input")
     in_dom = "() => window.jmgeoAtlasState.layers.logistics_hubs.getLayers().every(l => document.body.contains(l._path))"
     assert checkbox.is_checked() and page.evaluate(in_dom)

@@ -1,0 +1,163 @@
+"""The pages as a person uses them, in headless chromium with the network blocked."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from browser import open_offline
+from jmgeo import crs
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def atlas_page(browser, built):
+    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html")
+    yield page
+    assert errors == [] and dialogs == []
+    page.close()
+
+
+def test_language_switch_changes_every_label_and_is_remembered(browser, built, atlas_page):
+    page = atlas_page
+    assert page.locator(".jmgeo-legend h4").inner_text() == "图例"
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    page.locator(".jmgeo-lang-button").click()
+    assert page.locator(".jmgeo-legend h4").inner_text() == "Legend"
+    assert "Logistics hubs and ports" in page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert page.locator(".jmgeo-search-label").inner_text() == "Search places"
+    assert "lang=en" in page.evaluate("location.hash")
+    # popups follow the language: English name first, Chinese quote kept
+    page.evaluate("window.jmgeoAtlasState.openPopup('juno')")
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='juno']")
+    assert popup.locator(".jmgeo-name-primary").inner_text().startswith("Jiangmen Underground")
+    assert "Facts" in popup.locator(".jmgeo-facts-title").inner_text()
+    assert popup.locator(".jmgeo-quote").first.get_attribute("lang") == "zh-Hans"
+    # the text twin's interface words switch too
+    assert page.locator("#jmgeo-text-title .jmgeo-zh").first.is_hidden()
+    # opening the address again keeps English
+    again, *_ = open_offline(browser, built / "jiangmen.html", "#lang=en")
+    assert again.locator(".jmgeo-legend h4").inner_text() == "Legend"
+    again.close()
+
+
+def test_search_by_pinyin_with_the_keyboard_opens_the_place(atlas_page):
+    page = atlas_page
+    box = page.locator(".jmgeo-search-input")
+    box.click()
+    box.type("gaosha gang")
+    first = page.locator(".jmgeo-search-result").first
+    assert first.get_attribute("data-feature-id") == "gaosha_port"
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("Enter")
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='gaosha_port']")
+    popup.wait_for(timeout=5000)
+    assert "高沙港" in popup.inner_text()
+    center = page.evaluate("(() => { const c = window.jmgeoAtlasState.map.getCenter(); return [c.lat, c.lng]; })()")
+    hub = page.evaluate("(() => { const p = window.jmgeoAtlasState.features.gaosha_port.getLatLng(); return [p.lat, p.lng]; })()")
+    assert crs.geodesic_distance_m(center[1], center[0], hub[1], hub[0]) < 2000
+
+
+@pytest.mark.parametrize("query,expected", [("江门国际货柜码头", "gaosha_port"), ("Gaosha", "gaosha_port"), ("zhongweizi", "juno")])
+def test_search_other_spellings(atlas_page, query, expected):
+    box = atlas_page.locator(".jmgeo-search-input")
+    box.fill(query)
+    assert atlas_page.locator(".jmgeo-search-result").first.get_attribute("data-feature-id") == expected
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") is not None
+
+
+def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
+    page = atlas_page
+    page.evaluate("window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features.juno.getLatLng(), 14, {animate: false})")
+
+    def marker_xy():
+        return page.evaluate(
+            "(() => { const m = window.jmgeoAtlasState.map; const p = m.latLngToContainerPoint("
+            "window.jmgeoAtlasState.features.juno.getLatLng()); return [p.x, p.y]; })()"
+        )
+
+    def path_xy():
+        box = page.evaluate_handle("window.jmgeoAtlasState.features.juno._path").as_element().bounding_box()
+        return [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+
+    before, before_path = marker_xy(), path_xy()
+    assert page.locator(".jmgeo-datum").get_attribute("data-datum") == "WGS84"
+    page.locator(".leaflet-control-layers-base label", has_text="高德").locator("input").click()
+    assert page.locator(".jmgeo-datum").get_attribute("data-datum") == "GCJ-02"
+    assert "basemap=amap" in page.evaluate("location.hash")
+    after, after_path = marker_xy(), path_xy()
+    moved = math.dist(before_path, after_path)
+    # expected shift in screen pixels, from the Python conversion and Web Mercator's scale at zoom 14
+    juno = page.evaluate("window.jmgeoAtlasState.data.layers.find(l => l.id == 'sites').features.features.find(f => f.properties.id == 'juno').geometry.coordinates")
+    lon, lat = juno
+    glon, glat = crs.wgs84_to_gcj02(lon, lat)
+    metres = crs.geodesic_distance_m(lon, lat, float(glon), float(glat))
+    metres_per_pixel = 156543.03392 * math.cos(math.radians(lat)) / 2**14
+    assert moved == pytest.approx(metres / metres_per_pixel, rel=0.05)
+    assert math.dist(before, after) == pytest.approx(moved, abs=1.5)
+    # switching back restores the WGS84 position
+    page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").click()
+    assert math.dist(path_xy(), before_path) < 1
+
+
+def test_page_shift_matches_python_within_a_metre(atlas_page):
+    points = [(112.75, 21.70), (113.08, 22.58), (112.52, 22.12), (114.27, 22.57), (112.3, 21.9)]
+    for lon, lat in points:
+        glat, glon = atlas_page.evaluate(f"window.jmgeoAtlasState.gcj02({lat}, {lon})")
+        plon, plat = crs.wgs84_to_gcj02(lon, lat)
+        assert crs.geodesic_distance_m(glon, glat, float(plon), float(plat)) < 1
+
+
+def test_story_walks_by_keyboard_with_deep_links(browser, built):
+    page, attempts, errors, dialogs = open_offline(browser, built / "story.html")
+    body = page.locator(".jmgeo-story-body")
+    assert body.get_attribute("data-chapter-id") == "corridors"
+    visible = "Object.keys(window.jmgeoAtlasState.groups).filter(k => window.jmgeoAtlasState.map.hasLayer(window.jmgeoAtlasState.groups[k]))"
+    assert sorted(page.evaluate(visible)) == ["city", "corridors"]
+    page.locator("body").press("ArrowRight")
+    assert body.get_attribute("data-chapter-id") == "ports"
+    assert "chapter=2" in page.evaluate("location.hash")
+    assert sorted(page.evaluate(visible)) == ["city", "freight_routes", "logistics_hubs"]
+    assert page.locator(".jmgeo-story-body .jmgeo-fact").count() >= 1
+    assert ".txt" in page.locator(".jmgeo-story-body .jmgeo-source").first.inner_text()
+    page.locator(".jmgeo-story-next").focus()
+    page.keyboard.press("Enter")
+    assert body.get_attribute("data-chapter-id") == "cluster"
+    page.locator("body").press("ArrowLeft")
+    assert body.get_attribute("data-chapter-id") == "ports"
+    page.close()
+    deep, *_ = open_offline(browser, built / "story.html", "#chapter=4")
+    assert deep.locator(".jmgeo-story-body").get_attribute("data-chapter-id") == "platforms"
+    assert deep.locator(".jmgeo-story-position").inner_text() == "4 / 5"
+    deep.close()
+    assert errors == [] and dialogs == []
+
+
+def test_theme_pages_and_choropleth_render(browser, built):
+    for name, layers in (("logistics.html", {"city", "districts", "logistics_hubs", "corridors", "freight_routes"}),
+                         ("industry.html", {"city", "districts", "industrial_parks"}),
+                         ("heritage.html", {"city", "districts", "sites"}),
+                         ("districts.html", {"city", "districts"})):
+        page, attempts, errors, dialogs = open_offline(browser, built / name)
+        assert set(page.evaluate("Object.keys(window.jmgeoAtlasState.counts)")) == layers
+        assert errors == []
+        if name == "districts.html":
+            fills = page.evaluate("window.jmgeoAtlasState.layers.districts.getLayers().map(l => l.options.fillColor)")
+            assert len(set(fills)) >= 3
+            assert page.locator(".jmgeo-choropleth-legend li").count() >= 3
+        nav = page.locator(".jmgeo-nav-link")
+        assert nav.count() == 5
+        page.close()
+
+
+def test_text_twin_is_reachable_by_keyboard(atlas_page):
+    page = atlas_page
+    page.keyboard.press("Tab")
+    skip = page.locator(".jmgeo-skip")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash").endswith("jmgeo-text") or page.evaluate("window.scrollY") > 300
+    assert page.locator("#jmgeo-text table").count() == 7

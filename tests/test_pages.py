@@ -1,0 +1,136 @@
+"""Pages: theme maps, districts choropleth, story, basemaps, search index, text twin."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jmgeo import crs
+from jmgeo.pages import load_pages, load_story, resolve_basemaps
+from jmgeo.registry import load_registry
+from jmgeo.search import normalize_key, search
+from jmgeo.webmap import make_map, map_html
+
+DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
+
+
+def page_data(html: str) -> dict:
+    return json.loads(DATA_BLOCK.search(html).group(1))
+
+
+@pytest.fixture(scope="module")
+def pages_html(layers, facts):
+    return {p.id: map_html(make_map(layers, facts, page=p.id)) for p in load_pages()}
+
+
+def test_build_writes_every_page(built):
+    for page in load_pages():
+        html = (built / page.file).read_text(encoding="utf-8")
+        assert page_data(html)["page"]["id"] == page.id
+
+
+def test_theme_maps_carry_only_their_layers(pages_html):
+    order = [spec.id for spec in load_registry().layers]
+    for page in load_pages():
+        data = page_data(pages_html[page.id])
+        # the page's layers, drawn and listed in the registry's order
+        assert [layer["id"] for layer in data["layers"]] == [lid for lid in order if lid in page.layers]
+    assert [layer["id"] for layer in page_data(pages_html["logistics"])["layers"]] == [
+        "city", "districts", "logistics_hubs", "corridors", "freight_routes"
+    ]
+
+
+@pytest.mark.parametrize("query", ["高沙", "Gaosha", "gaosha gang", "江门国际货柜码头", "gāoshā gǎng", "GAOSHAGANG"])
+def test_search_finds_gaosha_port_every_way(query, layers):
+    assert search(query, layers)["id"].iloc[0] == "gaosha_port"
+
+
+def test_search_index_in_the_page_matches_python(pages_html, layers):
+    index = {e["id"]: e["keys"] for e in page_data(pages_html["jiangmen"])["search"]}
+    assert set(index) == {fid for frame in layers.values() for fid in frame["id"]}
+    assert "gaoshagang" in index["gaosha_port"]  # pinyin of 高沙港
+    assert normalize_key("江门国际货柜码头") in index["gaosha_port"]  # an alias
+    assert "jiangmenzhongweizishiyanshi" in index["juno"]
+
+
+def test_choropleth_counts_facts_per_district(pages_html, layers, facts):
+    data = page_data(pages_html["districts"])["choropleth"]
+    # recount independently: facts naming the district, or a place whose point lies in it
+    districts = layers["districts"].set_index("id")
+    places = {}
+    for frame in layers.values():
+        if "district" in frame.columns:
+            for row in frame.itertuples():
+                anchor = row.geometry if row.geometry.geom_type == "Point" else row.geometry.centroid
+                for did, geom in districts.geometry.items():
+                    if geom.contains(anchor):
+                        places[row.id] = did
+    expected = {did: 0 for did in districts.index}
+    for ids in facts.loc[facts["value"].notna(), "feature_ids"]:
+        for did in {i for i in ids if i in expected} | {places[i] for i in ids if i in places}:
+            expected[did] += 1
+    assert data["values"] == expected
+    assert data["breaks"] == sorted(data["breaks"]) and data["breaks"][-1] == max(expected.values())
+    assert len(data["colors"]) == len(data["breaks"])
+
+
+def test_story_chapters_cite_real_facts_and_features(pages_html, facts, layers):
+    data = page_data(pages_html["story"])
+    story = load_story("story.json")
+    assert [c["id"] for c in data["story"]["chapters"]] == [c["id"] for c in story["chapters"]]
+    ids = {fid for frame in layers.values() for fid in frame["id"]}
+    for chapter in story["chapters"]:
+        assert set(chapter["facts"]) <= set(facts["id"])
+        assert set(chapter["focus"]) <= ids
+    assert [c["id"] for c in story["chapters"]][:4] == ["corridors", "ports", "cluster", "platforms"]
+
+
+def test_basemaps_and_their_datums(monkeypatch):
+    monkeypatch.delenv("JMGEO_TIANDITU_KEY", raising=False)
+    bases = {b["id"]: b for b in resolve_basemaps()["basemaps"]}
+    assert bases["osm"]["datum"] == "WGS84" and bases["amap"]["datum"] == "GCJ-02"
+    assert "tianditu" not in bases  # offered only with a key
+    assert all("<" not in b.get("attribution", "") for b in bases.values())
+
+
+def test_tianditu_key_never_enters_the_page(monkeypatch, layers, facts):
+    secret = "k3y-0123456789abcdef"
+    monkeypatch.setenv("JMGEO_TIANDITU_KEY", secret)
+    html = map_html(make_map(layers, facts))
+    assert "tianditu" in [b["id"] for b in page_data(html)["basemaps"]["basemaps"]]
+    assert secret not in html
+
+
+def test_text_twin_lists_every_feature_and_fact(pages_html, layers, facts):
+    html = pages_html["jiangmen"]
+    twin = html[html.index('<section id="jmgeo-text"'):]
+    assert twin.index('<section id="jmgeo-text"') < len(twin) and html.index('class="folium-map"') < html.index('id="jmgeo-text"')
+    for frame in layers.values():
+        for fid in frame["id"]:
+            assert f'data-feature-id="{fid}"' in twin
+    cited = set(re.findall(r'<li data-fact-id="([^"]+)"', twin))
+    assert cited == {f for ids in (fid for frame in layers.values() for fid in frame["fact_ids"]) for f in ids}
+    assert twin.count("<caption>") == len(layers)
+    assert '<th scope="col">' in twin and '<th scope="row">' in twin
+
+
+def test_builds_are_byte_identical_across_processes(tmp_path):
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())
+    assert any(str(f).endswith(".gpkg") for f in files) and any(str(f).endswith(".html") for f in files)
+    for f in files:
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+
+
+def test_gcj02_shift_in_python_lands_within_a_metre_of_the_reference():
+    # the shift the page applies is checked against Python in the browser tests; here the
+    # Python side against eviltransform's published reference value
+    lon, lat = crs.wgs84_to_gcj02(112.75, 21.70)
+    assert crs.geodesic_distance_m(float(lon), float(lat), 112.755105, 21.697395) < 1
