@@ -1,7 +1,8 @@
 """The main job: validate geodata, build the layers, write the map and the exports.
 
 Inputs -> outputs: ``geodata/`` (+ the boundary package) -> ``OUT/jiangmen.html``,
-``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
+``OUT/geojson/<layer>.geojson``, ``OUT/jiangmen.gpkg`` and the static map
+``OUT/jiangmen.png`` / ``.svg`` / ``.pdf``.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ def build_atlas(
     docs_dir: str | os.PathLike[str] | None = None,
     tiles: str | None = "OpenStreetMap",
     log: Callable[[str], None] | None = _stderr,
+    static: bool = True,
 ) -> list[Path]:
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
 
     Everything is validated and rendered in memory before the first file is written,
     so bad data stops the build with a :class:`~jmgeo.errors.ValidationFailed` naming
     every problem and leaves earlier outputs untouched. Each file is then written
-    atomically (see :mod:`jmgeo.export`).
+    atomically (see :mod:`jmgeo.export`). With ``static`` (the default) the map is also
+    drawn as PNG, SVG and PDF (:mod:`jmgeo.static`, matplotlib, no browser).
     """
     from .export import atomic_write, geojson_text, verify_geojson, write_geopackage
     from .facts import load_facts
     from .layers import load_layers
+    from .static import render_images
     from .validate import raise_for_problems
     from .webmap import make_map, map_html
 
@@ -50,6 +54,9 @@ def build_atlas(
     say("rendering the map page ...")
     fmap = make_map(layers, facts, geodata_dir=geodata_dir, tiles=tiles)
     html = map_html(fmap).encode("utf-8")
+    if static:
+        say("drawing the static map (PNG, SVG, PDF) ...")
+    images = render_images(layers, geodata_dir=geodata_dir) if static else {}
     geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
     written: list[Path] = []
     say(f"writing to {out}/ ...")
@@ -57,4 +64,5 @@ def build_atlas(
     for name, data in geojson.items():
         written.append(atomic_write(out / "geojson" / f"{name}.geojson", data, verify_geojson(list(layers[name]["id"]))))
     written.append(write_geopackage(layers, facts, out / "jiangmen.gpkg"))
+    written += [atomic_write(out / f"jiangmen.{fmt}", data) for fmt, data in images.items()]
     return written

@@ -29,11 +29,13 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="write the map page, one GeoJSON per layer and a GeoPackage",
         description="Validate geodata, then write OUT/jiangmen.html (self-contained, works offline), "
-        "OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg (every layer + a facts table). "
+        "OUT/geojson/<layer>.geojson (RFC 7946), OUT/jiangmen.gpkg (every layer + a facts table) and "
+        "OUT/jiangmen.png/.svg/.pdf (a static map for reports, Chinese labels, scale bar). "
         "Nothing is written if the data has problems; each file is replaced atomically.",
     )
     build.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     build.add_argument("--no-tiles", action="store_true", help="no base map tile layer (vector layers only)")
+    build.add_argument("--no-static", action="store_true", help="skip the static PNG/SVG/PDF map (saves ~10 s)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
     sub.add_parser(
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, tiles=None if args.no_tiles else "OpenStreetMap", log=log)
+            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, tiles=None if args.no_tiles else "OpenStreetMap", log=log, static=not args.no_static)
             for path in paths:
                 print(path)
             return 0
