@@ -143,3 +143,16 @@ def test_build_writes_the_images_unless_told_not_to(built, monkeypatch, tmp_path
     assert cli.main(["build", "--out", str(tmp_path), "--no-static", "-q"]) == 0
     assert cli.main(["build", "--out", str(tmp_path), "-q"]) == 0
     assert [c["static"] for c in calls] == [False, True]
+
+
+def test_without_the_packaged_font_a_system_cjk_font_is_used(monkeypatch):
+    import jmgeo.static as static
+
+    monkeypatch.delenv("JMGEO_CJK_FONT", raising=False)
+    monkeypatch.setattr(static, "_packaged_font", lambda: None)
+    # Command 2 installs Debian's fonts-noto-cjk; the fallback must find it and it must cover the labels.
+    path = find_cjk_font("江门市蓬江区高沙港")
+    assert "cjk" in path.name.lower()
+    monkeypatch.setattr(static, "_system_fonts", lambda: [])
+    with pytest.raises(CJKFontMissing, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
+        find_cjk_font("江门")
