@@ -30,6 +30,9 @@ def test_build_writes_every_page(built):
     for page in load_pages():
         html = (built / page.file).read_text(encoding="utf-8")
         assert page_data(html)["page"]["id"] == page.id
+        stem = page.file.removesuffix(".html")
+        # a static image of each map, except the story (it shows the main atlas's layers)
+        assert (built / f"{stem}.png").is_file() != bool(page.story)
 
 
 def test_theme_maps_carry_only_their_layers(pages_html):
@@ -120,7 +123,7 @@ def test_text_twin_lists_every_feature_and_fact(pages_html, layers, facts):
 def test_builds_are_byte_identical_across_processes(tmp_path):
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
-        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q"], capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q", "--no-static"], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())

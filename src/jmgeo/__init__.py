@@ -20,6 +20,7 @@ from .errors import DataError, JmgeoError, ValidationFailed
 from .export import write_geojson, write_geopackage, write_map
 from .facts import load_facts, parse_amount
 from .layers import load_layer, load_layers
+from .static import render_static, write_static
 from .validate import check_geodata
 from .webmap import make_map
 
@@ -36,8 +37,10 @@ __all__ = sorted(
         "load_layers",
         "make_map",
         "parse_amount",
+        "render_static",
         "write_geojson",
         "write_geopackage",
         "write_map",
+        "write_static",
     ]
 )

@@ -2,7 +2,8 @@
 
 Inputs -> outputs: ``geodata/`` (+ the boundary package) -> one page per entry of
 ``geodata/pages.json`` (``OUT/jiangmen.html``, the theme maps, the districts choropleth,
-the story), ``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
+the story), a static image of each map (``OUT/<page>.png`` / ``.svg`` / ``.pdf``),
+``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
 """
 
 from __future__ import annotations
@@ -25,18 +26,21 @@ def build_atlas(
     geodata_dir: str | os.PathLike[str] | None = None,
     docs_dir: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = _stderr,
+    static: bool = True,
 ) -> list[Path]:
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
 
     Everything is validated and rendered in memory before the first file is written,
     so bad data stops the build with a :class:`~jmgeo.errors.ValidationFailed` naming
     every problem and leaves earlier outputs untouched. Each file is then written
-    atomically (see :mod:`jmgeo.export`).
+    atomically (see :mod:`jmgeo.export`). With ``static`` (the default) the map is also
+    drawn as PNG, SVG and PDF (:mod:`jmgeo.static`, matplotlib, no browser).
     """
     from .export import atomic_write, geojson_text, verify_geojson, write_geopackage
     from .facts import load_facts
     from .layers import load_layers
     from .pages import load_pages
+    from .static import render_images
     from .validate import raise_for_problems
     from .webmap import make_map, map_html
 
@@ -53,6 +57,14 @@ def build_atlas(
     for i, page in enumerate(pages, 1):
         say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
         html[page.file] = map_html(make_map(layers, facts, page=page.id, geodata_dir=geodata_dir)).encode("utf-8")
+    images: dict[str, bytes] = {}
+    # The story shows the same layers as the main atlas, so it has no image of its own.
+    still = [page for page in pages if static and not page.story]
+    for i, page in enumerate(still, 1):
+        say(f"drawing static map {i}/{len(still)} (PNG, SVG, PDF): {page.id} ...")
+        drawn = render_images(layers, layer_ids=list(page.layers), title=f"{page.title_zh} {page.title_en}", geodata_dir=geodata_dir)
+        stem = page.file.removesuffix(".html")
+        images.update({f"{stem}.{fmt}": data for fmt, data in drawn.items()})
     geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
     written: list[Path] = []
     say(f"writing to {out}/ ...")
@@ -61,4 +73,5 @@ def build_atlas(
     for name, data in geojson.items():
         written.append(atomic_write(out / "geojson" / f"{name}.geojson", data, verify_geojson(list(layers[name]["id"]))))
     written.append(write_geopackage(layers, facts, out / "jiangmen.gpkg"))
+    written += [atomic_write(out / name, data) for name, data in images.items()]
     return written

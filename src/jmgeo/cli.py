@@ -30,11 +30,13 @@ def _parser() -> argparse.ArgumentParser:
         help="write the map page, one GeoJSON per layer and a GeoPackage",
         description="Validate geodata, then write the map pages listed in geodata/pages.json (OUT/jiangmen.html, "
         "the logistics, industry and heritage theme maps, the districts choropleth and the story; each "
-        "self-contained and working offline), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
+        "self-contained and working offline), a static image of each map for reports (OUT/<page>.png/.svg/.pdf: "
+        "Chinese labels, scale bar), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
         "(every layer + a facts table). "
         "Nothing is written if the data has problems; each file is replaced atomically.",
     )
     build.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
+    build.add_argument("--no-static", action="store_true", help="skip the static PNG/SVG/PDF maps (the slowest step)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
     sub.add_parser(
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log)
+            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=not args.no_static)
             for path in paths:
                 print(path)
             return 0

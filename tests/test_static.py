@@ -1,0 +1,158 @@
+"""The static map: PNG/SVG/PDF that decode, Chinese that really renders, a true scale bar, same bytes twice."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont
+from PIL import Image
+from pyproj import Transformer
+
+from jmgeo import crs
+from jmgeo.static import CJKFontMissing, find_cjk_font, make_figure, render_images
+
+def test_png_decodes_at_the_page_size(built):
+    image = Image.open(built / "jiangmen.png")
+    image.load()
+    # A4 landscape (11.69 × 8.27 in) at the default 200 dpi.
+    assert image.size == (round(11.69 * 200), round(8.27 * 200))
+    pixels = np.asarray(image.convert("RGB"))
+    # Drawn, not blank: the layer colours from layers.json appear (e.g. the logistics green #1b9e77).
+    assert (np.abs(pixels.astype(int) - [0x1B, 0x9E, 0x77]).sum(axis=2) < 30).sum() > 200
+    packed = (pixels[..., 0].astype(np.int32) << 16) | (pixels[..., 1].astype(np.int32) << 8) | pixels[..., 2]
+    assert len(np.unique(packed)) > 1000
+
+
+def test_pdf_and_svg_are_vector_files_with_the_chinese_font(built):
+    pdf = (built / "jiangmen.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    font_name = Path(find_cjk_font()).stem.split("-")[0].encode()  # e.g. NotoSansSC
+    assert re.search(rb"/FontName /[A-Z]{6}\+" + font_name, pdf), "the CJK font is not embedded in the PDF"
+    assert b"/CreationDate" not in pdf
+    svg = (built / "jiangmen.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    # Text is drawn as glyph outlines from the CJK font (no font needed to view it), and kept
+    # as a comment beside them, so the labels are searchable in the file.
+    glyphs = set(re.findall(r'id="([A-Za-z]+[A-Za-z-]*-[0-9a-f]+)"', svg))
+    assert sum(g.startswith(font_name.decode()) for g in glyphs) > 100
+    for name in ("图例 Legend", "区县 Districts", "物流枢纽与港口 Logistics hubs and ports"):
+        assert name in svg
+    assert "<dc:date>" not in svg
+
+
+def _render_chars(font_path: Path | None, chars: str) -> list[np.ndarray]:
+    prop = FontProperties(fname=str(font_path)) if font_path else FontProperties(family="DejaVu Sans")
+    out = []
+    for ch in chars:
+        fig = Figure(figsize=(0.6, 0.6), dpi=60)
+        fig.text(0.5, 0.5, ch, fontproperties=prop, size=24, ha="center", va="center")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        out.append(np.asarray(Image.open(buf).convert("L")))
+    return out
+
+
+def test_the_chinese_font_draws_real_glyphs_not_tofu():
+    font = find_cjk_font()
+    jiang, men = _render_chars(font, "江门")
+    assert (jiang < 128).sum() > 20 and (men < 128).sum() > 20  # ink on the page
+    assert not np.array_equal(jiang, men)  # two different characters look different
+    # Control: a Latin-only font draws the same empty box for both (and matplotlib warns).
+    assert "DejaVu" in findfont(FontProperties(family="DejaVu Sans"))
+    with pytest.warns(UserWarning, match="Glyph .* missing"):
+        tofu_jiang, tofu_men = _render_chars(None, "江门")
+    assert np.array_equal(tofu_jiang, tofu_men)
+
+
+def test_a_font_without_chinese_is_refused_with_a_clear_message(monkeypatch):
+    dejavu = findfont(FontProperties(family="DejaVu Sans"))
+    monkeypatch.setenv("JMGEO_CJK_FONT", dejavu)
+    with pytest.raises(CJKFontMissing, match=r"JMGEO_CJK_FONT=.*DejaVu.*lacks"):
+        find_cjk_font("江门")
+
+
+def test_a_label_the_font_cannot_draw_stops_the_render(layers):
+    changed = {name: frame.copy() for name, frame in layers.items()}
+    # U+E000 is a private-use code point: no font has a Chinese glyph for it.
+    changed["sites"].loc[changed["sites"].index[0], "name_zh"] = "\ue000实验室"
+    with pytest.raises(CJKFontMissing, match="lacks"):
+        render_images(changed, formats=("png",), dpi=30)
+
+
+@pytest.fixture(scope="module")
+def small_figure(layers):
+    fig = make_figure(layers, dpi=40)
+    fig.canvas.draw()
+    return fig
+
+
+def test_scale_bar_length_is_true_in_metres(layers, small_figure):
+    fig = small_figure
+    bars = [a for ax in fig.axes for a in ax.artists if type(a).__name__ == "ScaleBar"]
+    assert len(bars) == 2  # the city map and the enlargement
+    for bar in bars:
+        info = bar.info
+        factor = {"m": 1, "km": 1000}[info.units]
+        # The bar is drawn in data units (UTM metres), and its label states the same length.
+        assert info.length_px == pytest.approx(info.value * factor, rel=1e-9)
+        assert info.scale_text == f"{info.value:g} {info.units}"
+    # And a data unit is a metre on the ground: projected vs geodesic distance across the city.
+    minx, miny, maxx, maxy = layers["city"].total_bounds
+    to_utm = Transformer.from_crs(crs.WGS84, crs.UTM_49N, always_xy=True)
+    for lat in (miny, maxy):
+        (x1, x2), (y1, y2) = to_utm.transform([minx, maxx], [lat, lat])
+        ground = crs.geodesic_distance_m(minx, lat, maxx, lat)
+        assert np.hypot(x2 - x1, y2 - y1) == pytest.approx(ground, rel=3e-4)
+
+
+def test_the_map_is_fitted_to_jiangmen(layers, small_figure):
+    main = small_figure.axes[0]
+    city = layers["city"].to_crs(crs.UTM_49N).total_bounds
+    x0, x1 = main.get_xlim()
+    y0, y1 = main.get_ylim()
+    assert x0 < city[0] and x1 > city[2] and y0 < city[1] and y1 > city[3]
+    # ... and not much more: the partner ports in Shenzhen are outside the main frame.
+    yantian = layers["logistics_hubs"].set_index("id").to_crs(crs.UTM_49N).geometry["yantian_port"]
+    assert yantian.x > x1
+    assert (x1 - x0) < 1.2 * (city[2] - city[0]) or (y1 - y0) < 1.2 * (city[3] - city[1])
+
+
+def test_another_process_writes_identical_images(built, tmp_path):
+    # The build fixture drew the images in this process; draw them again in a fresh one.
+    code = "import sys, jmgeo; jmgeo.write_static(sys.argv[1])"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for fmt in ("png", "svg", "pdf"):
+        assert (tmp_path / f"jiangmen.{fmt}").read_bytes() == (built / f"jiangmen.{fmt}").read_bytes(), fmt
+
+
+def test_build_writes_the_images_unless_told_not_to(built, monkeypatch, tmp_path):
+    assert all((built / f"jiangmen.{fmt}").stat().st_size > 10_000 for fmt in ("png", "svg", "pdf"))
+    import jmgeo.build
+    from jmgeo import cli
+
+    calls = []
+    monkeypatch.setattr(jmgeo.build, "build_atlas", lambda out, **kw: calls.append(kw) or [])
+    assert cli.main(["build", "--out", str(tmp_path), "--no-static", "-q"]) == 0
+    assert cli.main(["build", "--out", str(tmp_path), "-q"]) == 0
+    assert [c["static"] for c in calls] == [False, True]
+
+
+def test_without_the_packaged_font_a_system_cjk_font_is_used(monkeypatch):
+    import jmgeo.static as static
+
+    monkeypatch.delenv("JMGEO_CJK_FONT", raising=False)
+    monkeypatch.setattr(static, "_packaged_font", lambda: None)
+    # Command 2 installs Debian's fonts-noto-cjk; the fallback must find it and it must cover the labels.
+    path = find_cjk_font("江门市蓬江区高沙港")
+    assert "cjk" in path.name.lower()
+    monkeypatch.setattr(static, "_system_fonts", lambda: [])
+    with pytest.raises(CJKFontMissing, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
+        find_cjk_font("江门")
