@@ -435,7 +435,13 @@ def _drawing(font_path: Path, family: str):
 def _prepare(layers, layer_ids, title, geodata_dir):
     """Load what is missing, check the layer ids, find and register a font for every label."""
     from .layers import load_layers
-    from .webmap import LABELS
+    from .pages import load_pages
+    from .webmap import labels
+
+    ui = labels()
+    LABELS = {key: f"{ui[key]['zh']} {ui[key]['en']}" for key in ("legend", "precision_heading")}
+    main_page = load_pages(geodata_dir)[0]
+    LABELS["title"] = f"{main_page.title_zh} {main_page.title_en}"
 
     if layers is None:
         layers = load_layers(geodata_dir)
