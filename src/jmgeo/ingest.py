@@ -1,0 +1,751 @@
+"""Read Chinese documents and turn them into reviewable map annotations with provenance.
+
+``jmgeo ingest`` reads files, folders or standard input and reports
+
+- every **place mention** found by the gazetteer (:mod:`jmgeo.gazetteer`), with the
+  document, the character span and the feature ids;
+- every **amount** (``1428.9亿元``, ``160多家``, ``１２３``, ``一百二十三个``, ``5-7班``) with its
+  value, unit, qualifier and year, paired with the place it is about, as a review row;
+- **candidates**: place-like names that the gazetteer does not know.
+
+Spans are character offsets into the document's *normalised* text, exactly as
+:func:`jmgeo.documents.normalize_text` defines it (whitespace removed, scanner-doubled
+lines undone): ``normalize_text(document)[start:end] == quote``. The line number of the
+raw file where the quote starts is given too.
+
+Reading is streamed: a file is decoded in 1 MiB chunks and processed sentence by
+sentence, so memory does not grow with the file (only the set of sentence hashes used
+to count repeated paragraphs once, which is capped). Encodings: UTF-8 (with or
+without BOM), UTF-16 with a BOM, and GB18030 (a superset of GBK and GB2312), detected
+from the first 64 KiB. Traditional characters are converted to simplified ones with
+OpenCC (``t2s``) for matching only; quotes and number texts keep the original.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .documents import undouble_line
+from .errors import DataError
+from .facts import parse_amount
+from .gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
+
+__all__ = [
+    "Candidate",
+    "DocumentSummary",
+    "PlaceMention",
+    "ReviewRow",
+    "Sentence",
+    "TextSource",
+    "find_amounts",
+    "iter_ingest",
+    "iter_sentences",
+    "open_source",
+    "to_simplified",
+]
+
+CHUNK_BYTES = 1 << 20
+HEAD_BYTES = 1 << 16
+#: A sentence with no end mark is cut after this many characters (a file without punctuation or newlines).
+MAX_SENTENCE = 2000
+#: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
+MIN_REPEAT_LEN = 10
+#: At most this many distinct sentence hashes are kept per document to count repeats once (~40 MB at most).
+MAX_SEEN = 500_000
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class TextSource:
+    """An input document: its name (the file name facts cite), where it came from, its encoding."""
+
+    name: str
+    path: Path | None
+    stream: BinaryIO
+    size: int | None
+    encoding: str = ""
+    head: bytes = b""
+
+    def close(self) -> None:
+        if self.path is not None:
+            self.stream.close()
+
+
+def _plausible_gb18030(text: str) -> bool:
+    """True if text decoded as GB18030 looks like Chinese rather than mis-decoded bytes.
+
+    Real GBK/GB18030 Chinese is almost all GB2312 characters (the 6,763 common hanzi and
+    punctuation); Latin-1 or Shift-JIS bytes decoded as GB18030 give rare characters.
+    """
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(wide) >= 0.9
+
+
+def _detect(name: str, head: bytes, at_eof: bool) -> str:
+    """Choose the encoding from the first bytes, or raise DataError naming file and byte."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    nul = head.find(b"\x00")
+    if nul != -1:
+        raise DataError(name, f"byte {nul}", "binary data (a NUL byte): not a text document")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=at_eof)
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = codecs.getincrementaldecoder("gb18030")().decode(head, final=at_eof)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            name,
+            f"byte {utf8_error.start}",
+            f"unknown encoding: not UTF-8 (byte 0x{head[utf8_error.start]:02x} at byte {utf8_error.start}) "
+            f"and not GB18030/GBK (invalid at byte {exc.start}); save it as UTF-8",
+        ) from None
+    if not _plausible_gb18030(text):
+        raise DataError(
+            name,
+            f"byte {utf8_error.start}",
+            f"unknown encoding: not UTF-8 (byte 0x{head[utf8_error.start]:02x} at byte {utf8_error.start}), "
+            "and read as GB18030 it is not Chinese text; save it as UTF-8",
+        )
+    return "gb18030"
+
+
+def open_source(path: str | os.PathLike[str] | None, name: str | None = None) -> TextSource:
+    """Open a document for streaming and detect its encoding from the first 64 KiB.
+
+    ``path`` None or ``"-"`` reads standard input (named ``name``, default ``stdin.txt``).
+
+    Raises
+    ------
+    DataError
+        Naming the file (and the byte offset): the file is missing, empty, binary, or in
+        an encoding that is neither UTF-8, UTF-16 with BOM, nor GB18030/GBK.
+    """
+    if path is None or str(path) == "-":
+        stream: BinaryIO = sys.stdin.buffer
+        src = TextSource(name or "stdin.txt", None, stream, None)
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise DataError(str(p), None, "no such file")
+        try:
+            stream = open(p, "rb")  # noqa: SIM115 - closed by TextSource.close
+        except OSError as exc:
+            raise DataError(str(p), None, f"cannot read: {exc.strerror}") from None
+        src = TextSource(name or p.name, p, stream, p.stat().st_size)
+    label = str(src.path) if src.path else src.name
+    try:
+        head = src.stream.read(HEAD_BYTES)
+        if not head:
+            raise DataError(label, None, "empty file: nothing to ingest")
+        src.encoding = _detect(label, head, at_eof=len(head) < HEAD_BYTES)
+    except BaseException:
+        src.close()
+        raise
+    src.head = head
+    return src
+
+
+def iter_lines(src: TextSource, progress: Callable[[int], None] | None = None, max_line: int = 1 << 16) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, line)`` from a source, decoding it chunk by chunk.
+
+    Lines are split the way :meth:`str.splitlines` splits them (as
+    :func:`jmgeo.documents.normalize_text` does), so offsets agree with it. A line
+    longer than ``max_line`` characters is yielded in pieces with the same line number.
+    ``progress`` is called with the number of bytes read after each chunk.
+
+    Raises
+    ------
+    DataError
+        With the byte offset of the first byte that is not valid in the detected encoding,
+        or of a NUL byte (binary data) after the first 64 KiB.
+    """
+    label = str(src.path) if src.path else src.name
+    decoder = codecs.getincrementaldecoder(src.encoding)()
+    check_nul = not src.encoding.startswith("utf-16")
+    offset = 0
+    lineno = 1
+    pending = ""
+    chunk = src.head
+    while True:
+        final = not chunk
+        if check_nul and chunk:
+            nul = chunk.find(b"\x00")
+            if nul != -1:
+                raise DataError(label, f"byte {offset + nul}", "binary data (a NUL byte): not a text document")
+        buffered = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as exc:
+            where = offset - buffered + exc.start
+            raise DataError(
+                label, f"byte {where}", f"not valid {src.encoding} text at byte {where} (encoding detected from the start of the file); re-save it in one encoding"
+            ) from None
+        offset += len(chunk)
+        if progress is not None and chunk:
+            progress(len(chunk))
+        pending += text
+        parts = pending.splitlines(keepends=True)
+        pending = ""
+        for i, part in enumerate(parts):
+            lines = part.splitlines()
+            body = lines[0] if lines else ""
+            if i == len(parts) - 1 and not final and (len(body) == len(part) or part.endswith("\r")):
+                pending = part  # no line end yet (or a \r whose \n may be in the next chunk)
+                break
+            yield lineno, body
+            lineno += 1
+        while len(pending) > max_line:
+            yield lineno, pending[:max_line]  # a huge line: hand it on in pieces
+            pending = pending[max_line:]
+        if final:
+            if pending:
+                yield lineno, pending
+            return
+        chunk = src.stream.read(CHUNK_BYTES)
+
+
+# --------------------------------------------------------------------------- sentences
+
+_WHITESPACE = re.compile(r"\s+")
+_ENDS = "。！？!?；;"
+_CLOSERS = "”’」』）)】》\"'"
+_END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the normalised text: ``normalize_text(doc)[start:start + len(text)] == text``."""
+
+    text: str
+    start: int
+    line: int
+
+
+def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
+    """Join layout lines into sentences of normalised text, with offsets and start lines.
+
+    Each line is normalised like :func:`jmgeo.documents.normalize_text` (scanner doubling
+    undone, whitespace removed) and appended; a sentence ends after 。！？; (and any
+    closing quotes), at a Markdown heading line, or after ``max_len`` characters. Line
+    breaks and blank lines are *not* sentence ends: the newspapers break lines, and even
+    leave blank lines, in the middle of words.
+
+    Examples
+    --------
+    >>> [s.text for s in iter_sentences(enumerate(["江门进出口1428.9", "", "亿元。增长", "11.6%。"], 1))]
+    ['江门进出口1428.9亿元。', '增长11.6%。']
+    """
+    buf = ""
+    buf_start = 0
+    starts: list[tuple[int, int]] = []  # (offset in buf, line number) of each piece
+
+    def line_at(pos: int) -> int:
+        line = starts[0][1]
+        for off, ln in starts:
+            if off > pos:
+                break
+            line = ln
+        return line
+
+    for lineno, raw in lines:
+        piece = _WHITESPACE.sub("", undouble_line(raw))
+        if not piece:
+            continue
+        heading = raw.lstrip().startswith("#")
+        if heading and buf:
+            yield Sentence(buf, buf_start, line_at(0))
+            buf_start += len(buf)
+            buf, starts = "", []
+        starts.append((len(buf), lineno))
+        buf += piece
+        if heading:
+            yield Sentence(buf, buf_start, lineno)
+            buf_start += len(buf)
+            buf, starts = "", []
+            continue
+        cut = 0
+        for m in _END_RE.finditer(buf):
+            if m.end() == len(buf):
+                break  # a closing quote may still follow on the next line
+            yield Sentence(buf[cut : m.end()], buf_start + cut, line_at(cut))
+            cut = m.end()
+        while len(buf) - cut > max_len:
+            part = buf[cut : cut + max_len]
+            soft = max(part.rfind("，"), part.rfind(","))
+            size = soft + 1 if soft > max_len // 2 else max_len
+            yield Sentence(buf[cut : cut + size], buf_start + cut, line_at(cut))
+            cut += size
+        if cut:
+            kept = []
+            for i, (off, ln) in enumerate(starts):
+                nxt = starts[i + 1][0] if i + 1 < len(starts) else len(buf)
+                if nxt > cut:  # this piece still has text in the buffer
+                    kept.append((max(off - cut, 0), ln))
+            starts = kept
+            buf = buf[cut:]
+            buf_start += cut
+    if buf:
+        yield Sentence(buf, buf_start, line_at(0))
+
+
+# --------------------------------------------------------------------------- characters
+
+# Full-width digits, letters and number signs (１２３％．／－) to ASCII, one character for one so
+# spans stay valid. Full-width punctuation (，：；（）) stays: it separates clauses, unlike ASCII ",".
+_FOLD = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF05, 0xFF0E, 0xFF0F, 0xFF0D]}
+_FOLD.update({0x2212: ord("-")})
+
+_OPENCC = None
+
+
+def to_simplified(text: str) -> str:
+    """Fold full-width forms to ASCII and traditional characters to simplified (OpenCC t2s).
+
+    The result has the same length as ``text``, character for character, so offsets
+    found in it are offsets into the original (checked; a conversion that changed the
+    length falls back to converting one character at a time).
+
+    Examples
+    --------
+    >>> to_simplified("臺山市新寧鐵路１２３萬")
+    '台山市新宁铁路123万'
+    """
+    global _OPENCC
+    if _OPENCC is None:
+        import opencc
+
+        _OPENCC = opencc.OpenCC("t2s")
+    folded = text.translate(_FOLD)
+    out = _OPENCC.convert(folded)
+    if len(out) != len(folded):
+        out = "".join(c if len(c := _OPENCC.convert(ch)) == 1 else ch for ch in folded)
+    return out
+
+
+# --------------------------------------------------------------------------- amounts
+
+_CN = "零〇一二两三四五六七八九十百千"
+_ASCII_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Units as the documents write them. Longest first in the pattern, so 平方公里 wins over 公里.
+_BASE_UNITS = (
+    "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 GWh MWh GW MW kW "
+    "标箱 TEU 人次 人 名 家 个百分点 百分点 个月 个 项 宗 件 条 所 类 倍 次 班 列 趟 天 年 周 强 成 % ‰ "
+    "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁"
+).split()
+_MULTIPLIERS = ("万亿", "千万", "百万", "亿", "万", "千")
+# Units a Chinese numeral may carry: with others (一带一路, 三大, 十四届五次) it is a word, not an amount.
+_CN_UNITS = set("个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿 亿元 万元 万亿 平方公里 公里".split())  # not bare 万: 千万网友
+_UNIT = "(?:(?:{m})(?:{b})?|(?:{b}))".format(
+    m="|".join(_MULTIPLIERS), b="|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
+)
+_AMOUNT_RE = re.compile(
+    r"(?P<bare>(?<![\d" + _CN + r"])万亿|万吨级)"
+    r"|(?P<ord>第)?(?:(?P<frac>(?<![A-Za-z\d.])\d+/\d+)|(?P<num>(?<![A-Za-z\d.])" + _ASCII_NUM + "|[" + _CN + "]+))"
+    r"(?:(?P<rsep>[-–—~～至到])(?P<num2>" + _ASCII_NUM + "|[" + _CN + "]+))?"
+    r"(?P<more>多|余)?(?P<unit>" + _UNIT + ")?"
+)
+_YEAR_RE = re.compile(r"(?<![\d.])(1[89]\d\d|20\d\d)(?=年(?!代))")
+_DECADE_RE = re.compile(r"(\d\d)世纪(\d)0年代")
+_RELATIVE = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}
+_RELATIVE_RE = re.compile("|".join(_RELATIVE) + "|当年|同年")
+_BEFORE = (
+    ("超过", "more_than"), ("超出", "more_than"), ("突破", "more_than"), ("逾", "more_than"), ("超", "more_than"),
+    ("将近", "nearly"), ("接近", "nearly"), ("近", "nearly"), ("大约", "about"), ("约", "about"),
+    ("至少", "at_least"), ("不少于", "at_least"), ("不低于", "at_least"),
+)
+_TARGET_RE = re.compile("力争|目标|争取|预计|计划|力推|争当|有望|将达")
+_CLAUSE_SEP = "，,；;：:"
+
+
+@dataclass(frozen=True)
+class AmountMatch:
+    """An amount found in a sentence: its span, the text as printed and the parsed amount."""
+
+    start: int
+    end: int
+    number_text: str
+    value: float
+    value_max: float | None
+    unit: str
+    qualifier: str | None
+    chinese_numeral: bool
+
+
+def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
+    """Find amounts with units in a normalised, simplified sentence.
+
+    ``original`` is the sentence as printed (same length); ``number_text`` is taken from
+    it, so full-width digits and traditional characters stay as printed. Years
+    (``2023年``), dates (``8月22日``) and bare numbers without a unit are not amounts.
+    Values and units come from :func:`jmgeo.facts.parse_amount`.
+
+    Examples
+    --------
+    >>> [(a.number_text, a.value, a.unit, a.qualifier) for a in find_amounts("2023年投资超150亿元，160多家企业，增长11.6%")]
+    [('150亿元', 150.0, '亿元', 'more_than'), ('160多家', 160.0, '家', 'more_than'), ('11.6%', 11.6, '%', None)]
+    >>> [(a.value, a.unit) for a in find_amounts("共一百二十三个项目，11.7万平米，5-7班")]
+    [(123.0, '个'), (11.7, '万平米'), (5.0, '班')]
+    """
+    original = text if original is None else original
+    out = []
+    for m in _AMOUNT_RE.finditer(text):
+        if m.group("bare"):
+            start, end = m.span("bare")
+        else:
+            unit = m.group("unit") or ""
+            num = m.group("num") or ""
+            cn = bool(num) and num[0] in _CN
+            if m.group("frac"):
+                if unit:
+                    continue
+            elif not unit:
+                if not (m.group("ord") and num):
+                    continue
+            if cn and not m.group("ord"):
+                if unit not in _CN_UNITS or num == "一" or (num in ("两", "二") and unit == "个"):
+                    continue
+                if unit in ("亿", "万", "亿元", "万元") and num not in ("十", "百", "千") and len(num) == 1:
+                    continue  # 一亿 is a word here more often than an amount; 百亿 / 千亿 are figures
+            if num and not cn and unit in ("年",) and not m.group("more") and re.fullmatch(r"(1[89]|20)\d\d", num):
+                continue  # a year, not a duration
+            if unit == "年" and text.startswith("代", m.end()):
+                continue  # 50年代: a decade
+            if unit == "周" and text.startswith("年", m.end()):
+                continue  # 100周年: an anniversary
+            if m.group("ord") and text.startswith(("次", "届", "季度", "期", "轮"), m.end("num")):
+                continue  # 第十四次党代会, 第三季度: the number of a meeting or period, not a rank
+            if m.group("num2") and m.group("rsep") in "至到" and not unit:
+                continue
+            start = m.start()
+            end = m.end()
+            if m.group("ord"):
+                # an ordinal keeps 个 (第6个) but not other words (第一台 -> 第一)
+                end = m.end("num") + (1 if unit.startswith("个") else 0)
+        number_text = original[start:end]
+        try:
+            amount = parse_amount(text[start:end])
+        except (ValueError, ZeroDivisionError):
+            continue
+        qualifier = amount.qualifier
+        before = text[max(0, start - 3) : start]
+        if qualifier is None:
+            for word, qual in _BEFORE:
+                if before.endswith(word):
+                    qualifier = qual
+                    break
+        after = text[end : end + 2]
+        if qualifier is None and after == "以上":
+            qualifier = "more_than"
+        elif qualifier is None and after == "左右":
+            qualifier = "about"
+        out.append(
+            AmountMatch(
+                start, end, number_text, amount.value, amount.value_max, amount.unit, qualifier,
+                chinese_numeral=bool(m.group("num") and m.group("num")[0] in _CN),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class ReviewRow:
+    """One amount paired with its place and year, for a reviewer to accept or reject."""
+
+    doc: str
+    line: int
+    start: int
+    end: int
+    quote: str
+    number_start: int
+    number_end: int
+    number_text: str
+    value: float
+    value_max: float | None
+    unit: str
+    qualifier: str | None
+    year: int | None
+    year_basis: str
+    feature_ids: tuple[str, ...]
+    place_names: tuple[str, ...]
+    place_scope: str
+    confidence: float
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A gazetteer name in a document: ``normalize_text(doc)[start:end] == text``."""
+
+    doc: str
+    line: int
+    start: int
+    end: int
+    text: str
+    feature_ids: tuple[str, ...]
+
+
+@dataclass
+class Candidate:
+    """A place-like name not in the gazetteer, with where it was first seen and how often."""
+
+    name: str
+    count: int
+    doc: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class DocumentSummary:
+    """What was read from one document."""
+
+    doc: str
+    path: str | None
+    encoding: str
+    year: int | None
+    year_from: str
+    chars: int = 0
+    sentences: int = 0
+    repeated_sentences: int = 0
+    traditional: bool = False
+    rows: int = 0
+    mentions: int = 0
+
+
+@dataclass
+class _DocState:
+    doc: str
+    year: int | None
+    seen: dict[int, None] = field(default_factory=dict)
+    last_year: int | None = None
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    left = max(text.rfind(c, 0, pos) for c in _CLAUSE_SEP) + 1
+    rights = [i for i in (text.find(c, pos) for c in _CLAUSE_SEP) if i != -1]
+    return left, (min(rights) if rights else len(text))
+
+
+def _resolve_year(text: str, pos: int, state: _DocState) -> tuple[int | None, str, tuple[str, ...]]:
+    stated = [(m.start(), int(m.group(1))) for m in _YEAR_RE.finditer(text)]
+    before = [y for p, y in stated if p < pos]
+    if before:
+        return before[-1], "stated", ()
+    decade = _DECADE_RE.search(text, 0, pos)
+    if decade:
+        return (int(decade.group(1)) - 1) * 100 + int(decade.group(2)) * 10, "decade", ()
+    relative = [m for m in _RELATIVE_RE.finditer(text, 0, pos) if not text.startswith("同期", m.end())]
+    if relative:
+        word = relative[-1].group()
+        if word in ("当年", "同年"):
+            if state.last_year is not None:
+                return state.last_year, "stated", ()
+            return None, "unknown", ("relative_year_unresolved",)
+        if state.year is None:
+            return None, "unknown", ("relative_year_without_document_date",)
+        return state.year + _RELATIVE[word], "document_date", ()
+    _, clause_end = _clause_bounds(text, pos)
+    after = [y for p, y in stated if pos <= p < clause_end]  # "计划2025年运行": a later year in the same clause
+    if after:
+        return after[0], "stated", ()
+    if state.year is None:
+        return None, "unknown", ("no_year",)
+    return state.year, "document_date", ("year_assumed_from_document_date",)
+
+
+def _pair_places(text: str, pos: int, mentions: list[Mention], city_id: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence or city."""
+    left, right = _clause_bounds(text, pos)
+    scope = "clause"
+    chosen = [m for m in mentions if m.start >= left and m.end <= right]
+    if not chosen:
+        scope = "sentence"
+        before = [m for m in mentions if m.end <= left]
+        after = [m for m in mentions if m.start >= right]
+        if before:
+            # the nearest clause before the amount that names a place
+            c_left, _ = _clause_bounds(text, before[-1].start)
+            chosen = [m for m in before if m.start >= c_left]
+        elif after:
+            _, c_right = _clause_bounds(text, after[0].start)
+            chosen = [m for m in after if m.end <= c_right]
+    if not chosen:
+        return (city_id,), (), "city"
+    ids: list[str] = []
+    names: list[str] = []
+    for m in chosen:
+        for fid in m.feature_ids[:1]:
+            if fid not in ids:
+                ids.append(fid)
+        if m.name not in names:
+            names.append(m.name)
+    if len(ids) > 1 and city_id in ids:
+        ids.remove(city_id)  # "江门成功引进...中创新航江门基地": the specific place, not the city
+    return tuple(ids), tuple(names), scope
+
+
+_SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5}
+
+
+def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: bool) -> float:
+    """A heuristic 0-1 score for ranking the review table (not a calibrated probability)."""
+    score = _SCOPE_CONFIDENCE[scope]
+    score += {"stated": 0.05, "document_date": 0.0, "decade": 0.0}.get(year_basis, -0.1)
+    if amount.chinese_numeral:
+        score -= 0.1
+    if amount.unit == "rank":
+        score -= 0.15
+    if ambiguous:
+        score -= 0.1
+    return round(min(max(score, 0.05), 0.99), 2)
+
+
+def _document_years(geodata_dir) -> dict[str, int]:
+    """``{file name: publication year}`` from ``geodata/documents.json``."""
+    from .registry import find_geodata_dir, read_json
+
+    docs = read_json(find_geodata_dir(geodata_dir) / "documents.json").get("documents", [])
+    out = {}
+    for d in docs:
+        year = d.get("published_year")
+        if year is None and d.get("published"):
+            year = int(str(d["published"])[:4])
+        if isinstance(year, int):
+            out[d["file"]] = year
+    return out
+
+
+def iter_ingest(
+    sources: Iterable[TextSource],
+    gazetteer: Gazetteer | None = None,
+    *,
+    date_year: int | None = None,
+    geodata_dir: str | os.PathLike[str] | None = None,
+    city_id: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary]:
+    """Read each source and yield review rows, place mentions, candidates and summaries.
+
+    Yields, per document and in text order, :class:`PlaceMention` and :class:`ReviewRow`
+    objects and candidate tuples ``(start, end, name, doc, quote)``, then the document's
+    :class:`DocumentSummary`. A sentence that repeats an earlier one of the same
+    document (≥ ``MIN_REPEAT_LEN`` characters) is counted once.
+
+    Parameters
+    ----------
+    sources : iterable of TextSource
+        From :func:`open_source`; each is closed when read.
+    gazetteer : Gazetteer, optional
+        Default: :func:`jmgeo.gazetteer.load_gazetteer` on ``geodata_dir``.
+    date_year : int, optional
+        The publication year of every source, for 今年/去年 and present-tense figures.
+        Default: the year in ``geodata/documents.json`` for a known file name, else unknown.
+    """
+    from .layers import load_districts_spec
+
+    gazetteer = gazetteer or load_gazetteer(geodata_dir)
+    city_id = city_id or load_districts_spec(geodata_dir)["city"]["id"]
+    known_years = _document_years(geodata_dir)
+    for src in sources:
+        try:
+            if date_year is not None:
+                year, year_from = date_year, "--date"
+            elif src.name in known_years:
+                year, year_from = known_years[src.name], "documents.json"
+            else:
+                year, year_from = None, "unknown"
+            summary = DocumentSummary(src.name, str(src.path) if src.path else None, src.encoding, year, year_from)
+            state = _DocState(src.name, year)
+            for sent in iter_sentences(iter_lines(src, progress)):
+                summary.chars = sent.start + len(sent.text)
+                summary.sentences += 1
+                simp = to_simplified(sent.text)
+                if not summary.traditional and simp != sent.text.translate(_FOLD):
+                    summary.traditional = True
+                if len(simp) >= MIN_REPEAT_LEN:
+                    key = hash(simp)
+                    if key in state.seen:
+                        summary.repeated_sentences += 1
+                        continue
+                    state.seen[key] = None
+                    if len(state.seen) > MAX_SEEN:
+                        for old in list(state.seen)[: MAX_SEEN // 2]:
+                            del state.seen[old]
+                yield from _sentence_records(sent, simp, gazetteer, state, summary, city_id)
+                stated = _YEAR_RE.findall(simp)
+                if stated:
+                    state.last_year = int(stated[-1])
+            yield summary
+        finally:
+            src.close()
+
+
+def _sentence_records(sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str):
+    mentions = gazetteer.find(simp)
+    for m in mentions:
+        summary.mentions += 1
+        yield PlaceMention(state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids)
+    for start, end, name in find_candidates(simp, mentions):
+        yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
+    for amount in find_amounts(simp, sent.text):
+        year, basis, year_flags = _resolve_year(simp, amount.start, state)
+        ids, names, scope = _pair_places(simp, amount.start, mentions, city_id)
+        qualifier = amount.qualifier
+        if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):
+            qualifier = "target"
+        ambiguous = any(len(m.feature_ids) > 1 and m.name in names for m in mentions)
+        flags = list(year_flags)
+        if scope == "city":
+            flags.append("city_fallback")
+        if ambiguous:
+            flags.append("ambiguous_place")
+        if amount.chinese_numeral:
+            flags.append("chinese_numeral")
+        summary.rows += 1
+        yield ReviewRow(
+            doc=state.doc,
+            line=sent.line,
+            start=sent.start,
+            end=sent.start + len(sent.text),
+            quote=sent.text,
+            number_start=sent.start + amount.start,
+            number_end=sent.start + amount.end,
+            number_text=amount.number_text,
+            value=amount.value,
+            value_max=amount.value_max,
+            unit=amount.unit,
+            qualifier=qualifier,
+            year=year,
+            year_basis=basis,
+            feature_ids=ids,
+            place_names=names,
+            place_scope=scope,
+            confidence=_confidence(scope, basis, amount, ambiguous),
+            flags=tuple(flags),
+        )
