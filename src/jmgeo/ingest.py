@@ -38,13 +38,14 @@ from .facts import parse_amount
 from .gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
 
 __all__ = [
-    "Candidate",
     "DocumentSummary",
     "PlaceMention",
     "ReviewRow",
     "Sentence",
     "TextSource",
+    "collect_inputs",
     "find_amounts",
+    "ingest",
     "iter_ingest",
     "iter_sentences",
     "open_source",
@@ -510,18 +511,6 @@ class PlaceMention:
 
 
 @dataclass
-class Candidate:
-    """A place-like name not in the gazetteer, with where it was first seen and how often."""
-
-    name: str
-    count: int
-    doc: str
-    start: int
-    end: int
-    quote: str
-
-
-@dataclass
 class DocumentSummary:
     """What was read from one document."""
 
@@ -749,3 +738,92 @@ def _sentence_records(sent: Sentence, simp: str, gazetteer: Gazetteer, state: _D
             confidence=_confidence(scope, basis, amount, ambiguous),
             flags=tuple(flags),
         )
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | None]:
+    """Expand files and folders (every ``*.txt`` below them, sorted) into a list of files.
+
+    ``-`` stands for standard input (returned as None). Two inputs with the same file
+    name are refused: facts cite documents by file name.
+
+    Raises
+    ------
+    DataError
+        A path that does not exist, a folder with no ``.txt`` file, or a repeated file name.
+    """
+    out: list[Path | None] = []
+    for raw in paths:
+        if str(raw) == "-":
+            out.append(None)
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*.txt") if f.is_file())
+            if not files:
+                raise DataError(str(p), None, "folder has no .txt files to ingest")
+            out += files
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise DataError(str(p), None, "no such file or folder")
+    seen: dict[str, Path | None] = {}
+    for p in out:
+        name = p.name if p is not None else "stdin"
+        if name in seen:
+            raise DataError(str(p), None, f'another input is also named "{name}" ({seen[name]}); facts cite documents by file name, rename one')
+        seen[name] = p
+    return out
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str] = "review.csv",
+    *,
+    date_year: int | None = None,
+    geodata_dir: str | os.PathLike[str] | None = None,
+    stdin_name: str = "stdin.txt",
+    progress: bool = True,
+):
+    """Ingest files, folders or standard input and write the review files beside ``out``.
+
+    Returns the :class:`jmgeo.review.ReviewResult` (paths written, counts, a summary per
+    document). Nothing is written unless every input was read: a bad input raises
+    :class:`~jmgeo.errors.DataError` naming the file (and byte offset) and leaves any
+    earlier review files as they were. ``geodata/`` is only read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.txt").write_text("江门北站今年开行班列120列。", encoding="utf-8")
+    >>> result = ingest([tmp / "a.txt"], tmp / "review.csv", date_year=2024, progress=False)
+    >>> result.rows, result.mentions
+    (1, 1)
+    """
+    from .review import write_review
+
+    files = collect_inputs(paths)
+    sizes = [p.stat().st_size if p is not None else None for p in files]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        known = [s for s in sizes if s is not None]
+        bar = tqdm(
+            total=sum(known) if len(known) == len(sizes) else None, unit="B", unit_scale=True, unit_divisor=1024,
+            desc="ingest", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+        )
+
+    def sources():
+        for p in files:
+            yield open_source(p, stdin_name if p is None else None)
+
+    try:
+        records = iter_ingest(sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None)
+        return write_review(records, out)
+    finally:
+        if bar is not None:
+            bar.close()
