@@ -235,6 +235,18 @@ _CLOSERS = "”’」』）)】》\"'"
 _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*")
 
 
+def _undouble(line: str) -> str:
+    """:func:`jmgeo.documents.undouble_line`, skipped when the line cannot be doubled.
+
+    A doubled line starts with a chunk written twice, so its first character recurs
+    within the first half; most lines fail this cheap test (undouble_line is quadratic).
+    """
+    text = line.strip()
+    if len(text) < 6 or text[0] not in text[1 : len(text) // 2 + 1]:
+        return line
+    return undouble_line(line)
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence of the normalised text: ``normalize_text(doc)[start:start + len(text)] == text``."""
@@ -271,7 +283,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         return line
 
     for lineno, raw in lines:
-        piece = _WHITESPACE.sub("", undouble_line(raw))
+        piece = _WHITESPACE.sub("", _undouble(raw))
         if not piece:
             continue
         heading = raw.lstrip().startswith("#")
@@ -317,6 +329,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
 # spans stay valid. Full-width punctuation (，：；（）) stays: it separates clauses, unlike ASCII ",".
 _FOLD = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF05, 0xFF0E, 0xFF0F, 0xFF0D]}
 _FOLD.update({0x2212: ord("-")})
+_FOLDABLE = re.compile("[" + "".join(map(chr, _FOLD)) + "]")
 
 _OPENCC = None
 
@@ -338,7 +351,7 @@ def to_simplified(text: str) -> str:
         import opencc
 
         _OPENCC = opencc.OpenCC("t2s")
-    folded = text.translate(_FOLD)
+    folded = text.translate(_FOLD) if _FOLDABLE.search(text) else text
     out = _OPENCC.convert(folded)
     if len(out) != len(folded):
         out = "".join(c if len(c := _OPENCC.convert(ch)) == 1 else ch for ch in folded)
@@ -361,11 +374,16 @@ _CN_UNITS = set("个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿
 _UNIT = "(?:(?:{m})(?:{b})?|(?:{b}))".format(
     m="|".join(_MULTIPLIERS), b="|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
 )
+_NUM_ANY = "(?:" + _ASCII_NUM + "|[" + _CN + "]+)"
+# Written by hand around parse_amount: no Chinese number extractor on PyPI keeps the printed
+# text and offsets the review table needs. A unit is required, except for 第N, a/b and 万亿.
 _AMOUNT_RE = re.compile(
     r"(?P<bare>(?<![\d" + _CN + r"])万亿|万吨级)"
-    r"|(?P<ord>第)?(?:(?P<frac>(?<![A-Za-z\d.])\d+/\d+)|(?P<num>(?<![A-Za-z\d.])" + _ASCII_NUM + "|[" + _CN + "]+))"
-    r"(?:(?P<rsep>[-–—~～至到])(?P<num2>" + _ASCII_NUM + "|[" + _CN + "]+))?"
-    r"(?P<more>多|余)?(?P<unit>" + _UNIT + ")?"
+    r"|第(?P<ord>" + _NUM_ANY + ")"
+    r"|(?P<frac>(?<![A-Za-z\d.])\d+/\d+)"
+    r"|(?P<num>(?<![A-Za-z\d.])" + _NUM_ANY + ")"
+    r"(?:(?P<rsep>[-–—~～])(?P<num2>" + _NUM_ANY + "))?"
+    r"(?P<more>多|余)?(?P<unit>" + _UNIT + ")"
 )
 _YEAR_RE = re.compile(r"(?<![\d.])(1[89]\d\d|20\d\d)(?=年(?!代))")
 _DECADE_RE = re.compile(r"(\d\d)世纪(\d)0年代")
@@ -412,38 +430,28 @@ def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
     original = text if original is None else original
     out = []
     for m in _AMOUNT_RE.finditer(text):
-        if m.group("bare"):
-            start, end = m.span("bare")
-        else:
-            unit = m.group("unit") or ""
-            num = m.group("num") or ""
-            cn = bool(num) and num[0] in _CN
-            if m.group("frac"):
-                if unit:
-                    continue
-            elif not unit:
-                if not (m.group("ord") and num):
-                    continue
-            if cn and not m.group("ord"):
+        start, end = m.span()
+        cn = False
+        if m.group("ord"):
+            if text.startswith(("次", "届", "季度", "期", "轮"), end):
+                continue  # 第十四次党代会, 第三季度: the number of a meeting or period, not a rank
+            if text.startswith("个", end):
+                end += 1  # an ordinal keeps 个 (第6个) but not other words (第一台 -> 第一)
+            cn = m.group("ord")[0] in _CN
+        elif m.group("num"):
+            unit, num = m.group("unit"), m.group("num")
+            cn = num[0] in _CN
+            if cn:
                 if unit not in _CN_UNITS or num == "一" or (num in ("两", "二") and unit == "个"):
                     continue
-                if unit in ("亿", "万", "亿元", "万元") and num not in ("十", "百", "千") and len(num) == 1:
+                if unit in ("亿", "亿元", "万元") and num not in ("十", "百", "千") and len(num) == 1:
                     continue  # 一亿 is a word here more often than an amount; 百亿 / 千亿 are figures
-            if num and not cn and unit in ("年",) and not m.group("more") and re.fullmatch(r"(1[89]|20)\d\d", num):
+            elif unit == "年" and not m.group("more") and re.fullmatch(r"(1[89]|20)\d\d", num):
                 continue  # a year, not a duration
-            if unit == "年" and text.startswith("代", m.end()):
+            if unit == "年" and text.startswith("代", end):
                 continue  # 50年代: a decade
-            if unit == "周" and text.startswith("年", m.end()):
+            if unit == "周" and text.startswith("年", end):
                 continue  # 100周年: an anniversary
-            if m.group("ord") and text.startswith(("次", "届", "季度", "期", "轮"), m.end("num")):
-                continue  # 第十四次党代会, 第三季度: the number of a meeting or period, not a rank
-            if m.group("num2") and m.group("rsep") in "至到" and not unit:
-                continue
-            start = m.start()
-            end = m.end()
-            if m.group("ord"):
-                # an ordinal keeps 个 (第6个) but not other words (第一台 -> 第一)
-                end = m.end("num") + (1 if unit.startswith("个") else 0)
         number_text = original[start:end]
         try:
             amount = parse_amount(text[start:end])
@@ -464,7 +472,7 @@ def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
         out.append(
             AmountMatch(
                 start, end, number_text, amount.value, amount.value_max, amount.unit, qualifier,
-                chinese_numeral=bool(m.group("num") and m.group("num")[0] in _CN),
+                chinese_numeral=cn,
             )
         )
     return out
@@ -675,7 +683,7 @@ def iter_ingest(
                 summary.chars = sent.start + len(sent.text)
                 summary.sentences += 1
                 simp = to_simplified(sent.text)
-                if not summary.traditional and simp != sent.text.translate(_FOLD):
+                if not summary.traditional and simp != sent.text and simp != sent.text.translate(_FOLD):
                     summary.traditional = True
                 if len(simp) >= MIN_REPEAT_LEN:
                     key = hash(simp)
