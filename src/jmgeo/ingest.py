@@ -23,6 +23,7 @@ OpenCC (``t2s``) for matching only; quotes and number texts keep the original.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
@@ -60,6 +61,8 @@ MAX_SENTENCE = 2000
 MIN_REPEAT_LEN = 10
 #: At most this many distinct sentence hashes are kept per document to count repeats once (~40 MB at most).
 MAX_SEEN = 500_000
+#: Lines longer than this are not checked for the scanner's doubling (see ``_undouble``).
+MAX_UNDOUBLE = 4096
 
 # --------------------------------------------------------------------------- reading
 
@@ -240,9 +243,12 @@ def _undouble(line: str) -> str:
 
     A doubled line starts with a chunk written twice, so its first character recurs
     within the first half; most lines fail this cheap test (undouble_line is quadratic).
+    Lines longer than ``MAX_UNDOUBLE`` are never undoubled here (the scanner's doubling
+    hits short caption lines); this is the one place where offsets could differ from
+    :func:`~jmgeo.documents.normalize_text`, for a fully doubled line of that length.
     """
     text = line.strip()
-    if len(text) < 6 or text[0] not in text[1 : len(text) // 2 + 1]:
+    if len(text) < 6 or len(text) > MAX_UNDOUBLE or text[0] not in text[1 : len(text) // 2 + 1]:
         return line
     return undouble_line(line)
 
@@ -543,23 +549,44 @@ class _DocState:
     last_year: int | None = None
 
 
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, pos) for c in _CLAUSE_SEP) + 1
-    rights = [i for i in (text.find(c, pos) for c in _CLAUSE_SEP) if i != -1]
-    return left, (min(rights) if rights else len(text))
+@dataclass
+class _SentenceIndex:
+    """What year and place resolution need from one sentence, found once (not once per amount)."""
+
+    length: int
+    seps: list[int]
+    stated: list[tuple[int, int]]
+    relative: list[tuple[int, str]]
+    decades: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> _SentenceIndex:
+        return cls(
+            len(text),
+            [i for i, ch in enumerate(text) if ch in _CLAUSE_SEP],
+            [(m.start(), int(m.group(1))) for m in _YEAR_RE.finditer(text)],
+            [(m.start(), m.group()) for m in _RELATIVE_RE.finditer(text) if not text.startswith("同期", m.end())],
+            [(m.start(), (int(m.group(1)) - 1) * 100 + int(m.group(2)) * 10) for m in _DECADE_RE.finditer(text)],
+        )
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """Return the clause (between ，；： separators) around ``pos``."""
+        i = bisect.bisect_right(self.seps, pos - 1)
+        left = self.seps[i - 1] + 1 if i else 0
+        right = self.seps[i] if i < len(self.seps) else self.length
+        return left, right
 
 
-def _resolve_year(text: str, pos: int, state: _DocState) -> tuple[int | None, str, tuple[str, ...]]:
-    stated = [(m.start(), int(m.group(1))) for m in _YEAR_RE.finditer(text)]
-    before = [y for p, y in stated if p < pos]
+def _resolve_year(idx: _SentenceIndex, pos: int, state: _DocState) -> tuple[int | None, str, tuple[str, ...]]:
+    before = [y for p, y in idx.stated if p < pos]
     if before:
         return before[-1], "stated", ()
-    decade = _DECADE_RE.search(text, 0, pos)
+    decade = [y for p, y in idx.decades if p < pos]
     if decade:
-        return (int(decade.group(1)) - 1) * 100 + int(decade.group(2)) * 10, "decade", ()
-    relative = [m for m in _RELATIVE_RE.finditer(text, 0, pos) if not text.startswith("同期", m.end())]
+        return decade[-1], "decade", ()
+    relative = [w for p, w in idx.relative if p < pos]
     if relative:
-        word = relative[-1].group()
+        word = relative[-1]
         if word in ("当年", "同年"):
             if state.last_year is not None:
                 return state.last_year, "stated", ()
@@ -567,8 +594,8 @@ def _resolve_year(text: str, pos: int, state: _DocState) -> tuple[int | None, st
         if state.year is None:
             return None, "unknown", ("relative_year_without_document_date",)
         return state.year + _RELATIVE[word], "document_date", ()
-    _, clause_end = _clause_bounds(text, pos)
-    after = [y for p, y in stated if pos <= p < clause_end]  # "计划2025年运行": a later year in the same clause
+    _, clause_end = idx.clause(pos)
+    after = [y for p, y in idx.stated if pos <= p < clause_end]  # "计划2025年运行": a later year in the same clause
     if after:
         return after[0], "stated", ()
     if state.year is None:
@@ -576,30 +603,38 @@ def _resolve_year(text: str, pos: int, state: _DocState) -> tuple[int | None, st
     return state.year, "document_date", ("year_assumed_from_document_date",)
 
 
-def _pair_places(text: str, pos: int, mentions: list[Mention], city_id: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence or city."""
-    left, right = _clause_bounds(text, pos)
+def _pair_places(
+    idx: _SentenceIndex, pos: int, mentions: list[Mention], starts: list[int], city_id: str
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence or city.
+
+    ``mentions`` are in text order and ``starts`` are their start offsets.
+    """
+
+    def within(left: int, right: int) -> list[Mention]:
+        return [m for m in mentions[bisect.bisect_left(starts, left) : bisect.bisect_left(starts, right)] if m.end <= right]
+
+    left, right = idx.clause(pos)
     scope = "clause"
-    chosen = [m for m in mentions if m.start >= left and m.end <= right]
+    chosen = within(left, right)
     if not chosen:
         scope = "sentence"
-        before = [m for m in mentions if m.end <= left]
-        after = [m for m in mentions if m.start >= right]
-        if before:
+        i = bisect.bisect_left(starts, left)  # mentions[:i] start before the clause
+        before = mentions[i - 1] if i else None
+        j = bisect.bisect_left(starts, right)
+        after = mentions[j] if j < len(mentions) else None
+        if before is not None:
             # the nearest clause before the amount that names a place
-            c_left, _ = _clause_bounds(text, before[-1].start)
-            chosen = [m for m in before if m.start >= c_left]
-        elif after:
-            _, c_right = _clause_bounds(text, after[0].start)
-            chosen = [m for m in after if m.end <= c_right]
+            chosen = within(*idx.clause(before.start))
+        elif after is not None:
+            chosen = within(*idx.clause(after.start))
     if not chosen:
         return (city_id,), (), "city"
     ids: list[str] = []
     names: list[str] = []
     for m in chosen:
-        for fid in m.feature_ids[:1]:
-            if fid not in ids:
-                ids.append(fid)
+        if m.feature_ids[0] not in ids:
+            ids.append(m.feature_ids[0])
         if m.name not in names:
             names.append(m.name)
     if len(ids) > 1 and city_id in ids:
@@ -710,13 +745,19 @@ def _sentence_records(sent: Sentence, simp: str, gazetteer: Gazetteer, state: _D
         yield PlaceMention(state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids)
     for start, end, name in find_candidates(simp, mentions):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
-    for amount in find_amounts(simp, sent.text):
-        year, basis, year_flags = _resolve_year(simp, amount.start, state)
-        ids, names, scope = _pair_places(simp, amount.start, mentions, city_id)
+    amounts = find_amounts(simp, sent.text)
+    if not amounts:
+        return
+    idx = _SentenceIndex.of(simp)
+    starts = [m.start for m in mentions]
+    shared = {m.name for m in mentions if len(m.feature_ids) > 1}
+    for amount in amounts:
+        year, basis, year_flags = _resolve_year(idx, amount.start, state)
+        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id)
         qualifier = amount.qualifier
         if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):
             qualifier = "target"
-        ambiguous = any(len(m.feature_ids) > 1 and m.name in names for m in mentions)
+        ambiguous = bool(shared.intersection(names))
         flags = list(year_flags)
         if scope == "city":
             flags.append("city_fallback")
