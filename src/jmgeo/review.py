@@ -139,6 +139,7 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
     paths = review_paths(out)
     result = ReviewResult(paths)
     spools: list[_Spool] = []
+    facts_lines = mention_lines = None
     try:
         facts_csv = _Spool(paths["csv"], newline="", encoding="utf-8-sig")
         mentions_csv = _Spool(paths["mentions"], newline="", encoding="utf-8-sig")
@@ -205,6 +206,10 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
         for s in spools:
             s.discard()
         raise
+    finally:
+        for spool in (facts_lines, mention_lines):
+            if spool is not None and not spool.closed:
+                spool.close()
     return result
 
 
