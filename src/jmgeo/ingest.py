@@ -59,8 +59,9 @@ HEAD_BYTES = 1 << 16
 MAX_SENTENCE = 2000
 #: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
 MIN_REPEAT_LEN = 10
-#: At most this many distinct sentence hashes are kept per document to count repeats once (~40 MB at most).
-MAX_SEEN = 500_000
+#: At most this many recent sentence hashes are kept per document to count repeats once (about 10 MB);
+#: past that the oldest half is forgotten, so memory stays flat on any file size.
+MAX_SEEN = 100_000
 #: Lines longer than this are not checked for the scanner's doubling (see ``_undouble``).
 MAX_UNDOUBLE = 4096
 
