@@ -1,4 +1,4 @@
-"""Command line: ``jmgeo build`` and ``jmgeo check``, thin wrappers over library functions."""
+"""Command line: ``jmgeo build``, ``jmgeo check`` and ``jmgeo ingest``, thin wrappers over library functions."""
 
 from __future__ import annotations
 
@@ -46,7 +46,90 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate every file in geodata/: records, coordinates, references, facts and their "
         "quotes against the documents. Prints every problem; exits 1 if there is any.",
     )
+    _add_ingest_parser(sub, common)
     return parser
+
+
+_INGEST_HELP = """\
+Read Chinese documents (files, folders of *.txt, or - for standard input) and write a
+review table of the amounts they state, each paired with the place it is about:
+
+  OUT.csv            the review table: doc, span, quote, number_text, value, unit, year,
+                     feature_ids, confidence ... and an empty `accept` column for you
+  OUT.json           the same rows, plus the documents, mentions and candidates
+  OUT.mentions.csv   every place name found (doc, span, feature ids)
+  OUT.candidates.csv place-like names not in geodata/ (…港 …站 …园区 …镇), to add
+
+Spans are character offsets into the document with all whitespace removed (see
+geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, UTF-16 with BOM; traditional
+characters are matched as simplified, quotes keep the original. geodata/ is only read.
+
+After review, mark rows with y in `accept` and run
+  jmgeo ingest --merge OUT.csv
+to add them to geodata/facts/ (checked like `jmgeo check`, never duplicating a fact).
+
+examples:
+  jmgeo ingest articles/ --out review.csv
+  jmgeo ingest new.txt --date 2025-03
+  cat new.txt | jmgeo ingest - --stdin-name new.txt
+  jmgeo ingest --merge review.csv"""
+
+
+def _add_ingest_parser(sub, common) -> None:
+    ingest = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="read Chinese documents into a review table of facts and places",
+        description=_INGEST_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, folders (every *.txt below) or - for standard input")
+    ingest.add_argument("--out", metavar="FILE", default="review.csv", help="review table to write; .json/.mentions.csv/.candidates.csv go beside it (default: review.csv)")
+    ingest.add_argument("--date", metavar="YYYY[-MM]", help="publication date of the inputs, for 今年/去年 and present-tense figures (default: geodata/documents.json for known files, else unknown and flagged)")
+    ingest.add_argument("--stdin-name", metavar="NAME", default="stdin.txt", help="document name to cite for standard input (default: stdin.txt)")
+    ingest.add_argument("--merge", metavar="REVIEW", help="instead of reading documents, add the accepted rows of this review table (CSV or JSON) to geodata/facts/")
+    ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
+
+
+def _run_ingest(args) -> int:
+    import re
+
+    from .errors import DataError
+
+    if args.merge:
+        if args.paths:
+            raise DataError("ingest", None, "give either documents to read or --merge REVIEW, not both")
+        from .review import merge_review
+
+        result = merge_review(args.merge, geodata_dir=args.geodata, docs_dir=args.docs, dry_run=args.dry_run)
+        for where, fid in result.duplicates:
+            print(f"skipped {args.merge} {where}: already in geodata as {fid}", file=sys.stderr)
+        for path in result.written:
+            print(path)
+        verb = "would add" if args.dry_run else "added"
+        print(f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), {len(result.duplicates)} duplicate(s) skipped", file=sys.stderr)
+        return 0
+    if not args.paths:
+        raise DataError("ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)")
+    year = None
+    if args.date:
+        m = re.fullmatch(r"(\d{4})(?:-\d{1,2}(?:-\d{1,2})?)?", args.date.strip())
+        if not m:
+            raise DataError("--date", None, f"{args.date!r} is not a date like 2024 or 2024-08")
+        year = int(m.group(1))
+    from .ingest import ingest
+
+    result = ingest(args.paths, args.out, date_year=year, geodata_dir=args.geodata, stdin_name=args.stdin_name, progress=not args.quiet)
+    for path in result.paths.values():
+        print(path)
+    if not args.quiet:
+        for d in result.documents:
+            note = f", {d.repeated_sentences} repeated sentence(s) counted once" if d.repeated_sentences else ""
+            year_note = f"year {d.year} ({d.year_from})" if d.year else "year unknown (give --date)"
+            print(f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), {d.mentions} place mention(s), {year_note}", file=sys.stderr)
+        print(f"{result.rows} row(s) to review, {result.mentions} place mention(s), {result.candidates} candidate place name(s)", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("geodata OK: " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
             return 0
+        if args.command == "ingest":
+            return _run_ingest(args)
     except JmgeoError as exc:
         print(f"jmgeo {args.command}: {exc}", file=sys.stderr)
         return 1

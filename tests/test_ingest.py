@@ -1,0 +1,269 @@
+"""jmgeo ingest: reading real documents, amounts, years, places, quality against the curated facts."""
+
+import codecs
+import io
+import math
+
+import pytest
+
+from jmgeo.documents import normalize_text
+from jmgeo.errors import DataError
+from jmgeo.facts import load_fact_records
+from jmgeo.ingest import (
+    CHUNK_BYTES,
+    DocumentSummary,
+    PlaceMention,
+    ReviewRow,
+    TextSource,
+    find_amounts,
+    iter_ingest,
+    open_source,
+)
+from jmgeo.review import score_rows
+
+# Floors for the quality test, set a little below what was measured (README, "Reading new documents").
+PRECISION_FLOOR = 0.65  # measured 0.71
+RECALL_FLOOR = 0.95  # measured 1.00
+FEATURES_OVERLAP_FLOOR = 0.75  # measured 0.82
+YEAR_FLOOR = 0.85  # measured 0.91
+
+
+@pytest.fixture(scope="module")
+def seed_run(documents):
+    records = list(iter_ingest([open_source(doc.path) for doc in documents.values()]))
+    return {
+        "rows": [r for r in records if isinstance(r, ReviewRow)],
+        "mentions": [r for r in records if isinstance(r, PlaceMention)],
+        "summaries": {r.doc: r for r in records if isinstance(r, DocumentSummary)},
+    }
+
+
+def _run_text(text, tmp_path, name="doc.txt", encoding="utf-8", **kw):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return [r for r in iter_ingest([open_source(path)], **kw) if isinstance(r, ReviewRow)]
+
+
+def test_quality_against_the_curated_facts(seed_run, documents):
+    normalized = {name: doc.normalized for name, doc in documents.items()}
+    score = score_rows(seed_run["rows"], load_fact_records(), normalized)
+    assert score["facts"] == 200  # every curated fact with a number
+    assert score["precision"] >= PRECISION_FLOOR, score
+    assert score["recall"] >= RECALL_FLOOR, score
+    assert score["features_overlap"] >= FEATURES_OVERLAP_FLOOR, score
+    assert score["year"] >= YEAR_FLOOR, score
+    assert score["value_unit"] == 1.0, score
+
+
+def test_spans_and_lines_point_into_the_document(seed_run, documents):
+    rows, mentions = seed_run["rows"], seed_run["mentions"]
+    assert len(rows) > 200 and len(mentions) > 400
+    for row in rows:
+        doc = documents[row.doc]
+        assert doc.normalized[row.start : row.end] == row.quote
+        assert doc.normalized[row.number_start : row.number_end] == row.number_text
+        assert row.start <= row.number_start < row.number_end <= row.end
+        assert doc.contains(row.quote)
+        # the quote starts on the reported raw line
+        lines = doc.text.splitlines()
+        before = len(normalize_text("\n".join(lines[: row.line - 1])))
+        through = len(normalize_text("\n".join(lines[: row.line])))
+        assert before <= row.start < through, (row.doc, row.line, row.quote[:20])
+    for m in mentions:
+        assert documents[m.doc].normalized[m.start : m.end] == m.text
+
+
+def test_repeated_paragraphs_are_counted_once(seed_run):
+    summary = seed_run["summaries"]["002_d13920e8d69d572d.txt"]
+    assert summary.repeated_sentences > 50  # 002 repeats whole paragraphs many times
+    starts: dict[tuple[str, str], set[int]] = {}
+    for r in seed_run["rows"]:
+        starts.setdefault((r.doc, r.quote), set()).add(r.start)
+    # a sentence that the document repeats yields its rows once, from its first occurrence
+    assert all(len(s) == 1 for s in starts.values())
+    assert any(r.quote.startswith("75年峥嵘岁月") for r in seed_run["rows"])
+
+
+def test_layout_traps(tmp_path):
+    text = "江门进出口规模从1428.9\n\n亿元扩大到1732亿元。\n20222022年年44月月2828日日，，\n江门北站开\n行班列120\n列。\n"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.value, r.unit) for r in rows] == [("1428.9亿元", 1428.9, "亿元"), ("1732亿元", 1732, "亿元"), ("120列", 120, "列")]
+    assert rows[2].quote == "2022年4月28日，江门北站开行班列120列。"
+    assert rows[2].feature_ids == ("jiangmen_north_station",) and rows[2].year == 2022
+
+
+@pytest.mark.parametrize(
+    "printed,value,unit,qualifier",
+    [
+        ("1.2万公里", 1.2, "万公里", None),
+        ("4022.25亿元", 4022.25, "亿元", None),
+        ("150亿美元", 150, "亿美元", None),
+        ("30.54亿元", 30.54, "亿元", None),
+        ("11.7万平米", 11.7, "万平米", None),
+        ("9535平方公里", 9535, "平方公里", None),
+        ("11.6%", 11.6, "%", None),
+        ("5-7班", 5, "班", "range"),
+        ("160多家", 160, "家", "more_than"),
+        ("１２３亿元", 123, "亿元", None),
+        ("一百二十三个", 123, "个", None),
+        ("２０％", 20, "%", None),
+    ],
+)
+def test_amounts_from_the_issue(printed, value, unit, qualifier):
+    from jmgeo.ingest import to_simplified
+
+    sentence = f"据统计，江门的这项指标为{printed}，同比提升。"
+    (amount,) = find_amounts(to_simplified(sentence), sentence)
+    assert amount.number_text == printed  # the raw text stays beside the value
+    assert math.isclose(amount.value, value) and amount.unit == unit and amount.qualifier == qualifier
+
+
+def test_not_amounts():
+    text = "2023年8月22日，1—8月，十四届五次全会，第十四次党代会，20世纪50年代，建党100周年，一带一路，三大工程。"
+    assert find_amounts(text) == []
+
+
+def test_qualifiers_around_the_number():
+    got = {a.number_text: a.qualifier for a in find_amounts("投资超150亿元，将近13.7亿元，约470亿美元，增产30%左右，准确率92.5%以上")}
+    assert got == {"150亿元": "more_than", "13.7亿元": "nearly", "470亿美元": "about", "30%": "about", "92.5%": "more_than"}
+
+
+def test_years(tmp_path):
+    text = "2023年，江门GDP达4022.25亿元。今年1—8月，进出口1255.2亿元，比去年同期增长11.6%。去年引进项目50个。当年新增企业12家。"
+    rows = {r.number_text: r for r in _run_text(text, tmp_path, date_year=2024)}
+    assert (rows["4022.25亿元"].year, rows["4022.25亿元"].year_basis) == (2023, "stated")
+    assert (rows["1255.2亿元"].year, rows["1255.2亿元"].year_basis) == (2024, "document_date")
+    assert rows["11.6%"].year == 2024  # 去年同期 is the comparison, not the year
+    assert (rows["50个"].year, rows["50个"].year_basis) == (2023, "document_date")
+    assert rows["12家"].year == 2023  # 当年: the year stated before
+    # without a document date, relative years are flagged, not guessed
+    unknown = {r.number_text: r for r in _run_text(text, tmp_path, name="new.txt")}
+    assert unknown["1255.2亿元"].year is None and "relative_year_without_document_date" in unknown["1255.2亿元"].flags
+    assert unknown["4022.25亿元"].year == 2023
+
+
+def test_seed_dates_come_from_documents_json(seed_run):
+    assert seed_run["summaries"]["001_69ca20e02664ffc6.txt"].year == 2023
+    assert seed_run["summaries"]["004_e8b7d858069bfc0a.txt"].year == 2022
+
+
+def test_places_pair_with_their_clause_or_fall_back_to_the_city(tmp_path):
+    text = "新会港去年集装箱吞吐量增长12.5%，鹤山工业城引进项目30个。全年新增企业800家。"
+    rows = {r.number_text: r for r in _run_text(text, tmp_path, date_year=2024)}
+    assert rows["12.5%"].feature_ids == ("xinhui_port",) and rows["12.5%"].place_scope == "clause"
+    assert rows["30个"].feature_ids == ("heshan_industrial_city",)
+    assert rows["800家"].feature_ids == ("jiangmen",) and "city_fallback" in rows["800家"].flags
+    assert rows["12.5%"].confidence > rows["800家"].confidence
+
+
+def test_traditional_chinese_keeps_the_original_quote(tmp_path):
+    text = "臺山市新寧鐵路修建於清末，江門北站貨運量達１２３萬噸。"
+    path = tmp_path / "trad.txt"
+    path.write_text(text, encoding="utf-8")
+    records = list(iter_ingest([open_source(path)], date_year=2024))
+    mentions = [(m.text, m.feature_ids[0]) for m in records if isinstance(m, PlaceMention)]
+    assert mentions == [("臺山市", "taishan"), ("新寧鐵路", "xinning_railway"), ("江門北站", "jiangmen_north_station")]
+    (row,) = [r for r in records if isinstance(r, ReviewRow)]
+    assert row.quote == text and row.number_text == "１２３萬噸"
+    assert row.feature_ids == ("jiangmen_north_station",)
+    assert (row.value, row.unit) == (123, "万吨")
+    assert [s for s in records if isinstance(s, DocumentSummary)][0].traditional
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig", "utf-16"])
+def test_encodings_give_the_same_rows(encoding, documents, tmp_path):
+    doc = documents["000_e40626eb138bbdf2.txt"]
+    utf8 = _run_text(doc.text, tmp_path, name=doc.name)
+    other = _run_text(doc.text, tmp_path, name="copy_" + doc.name, encoding=encoding, date_year=2024)
+    assert [(r.start, r.number_text, r.feature_ids) for r in other] == [(r.start, r.number_text, r.feature_ids) for r in utf8]
+
+
+class _LazyStream(io.RawIOBase):
+    """A stream of ``total`` bytes of Chinese text that records how much was read and how."""
+
+    def __init__(self, total):
+        self.total, self.given, self.biggest, self.buf, self.n = total, 0, 0, b"", 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        assert size is not None and size > 0, "ingest must never read a whole file at once"
+        self.biggest = max(self.biggest, size)
+        lines = []
+        more = len(self.buf)
+        while more < size and self.given + more < self.total:  # whole lines up to total
+            self.n += 1
+            if self.n % 10:  # mostly prose, like a newspaper; every tenth line a figure
+                lines.append(f"新时代新征程新江门，开放之城的面貌更显活力与担当。\n".encode())
+            else:
+                lines.append(f"江门北站今年开行班列{self.n}列。\n".encode())
+            more += len(lines[-1])
+        self.buf += b"".join(lines)
+        out, self.buf = self.buf[:size], self.buf[size:]
+        self.given += len(out)
+        return out
+
+
+def test_reading_is_streamed():
+    stream = _LazyStream(3 * CHUNK_BYTES)
+    src = TextSource("stream.txt", None, stream, None)
+    src.encoding = "utf-8"
+    src.head = stream.read(1024)
+    first_row_at = None
+    for rec in iter_ingest([src], date_year=2024):
+        if isinstance(rec, ReviewRow) and first_row_at is None:
+            first_row_at = stream.given
+    assert first_row_at is not None and first_row_at <= 2 * CHUNK_BYTES  # rows come out before the input is read
+    assert stream.biggest <= CHUNK_BYTES and stream.given >= 3 * CHUNK_BYTES
+
+
+def test_a_file_without_line_breaks_or_punctuation(tmp_path):
+    text = "".join(f"江门北站开行班列{i}列" for i in range(8000))  # 100,000 characters on one line, no sentence end
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert len(rows) >= 7900  # pieces are cut at the sentence limit; a number may be split at a cut
+    assert all(text.startswith(r.quote, r.start) for r in rows[:50])
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        ("caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve".encode("latin-1"), "unknown encoding"),
+        ("江門".encode("shift_jis") * 50, "unknown encoding"),
+    ],
+)
+def test_bad_input_is_named(data, message, tmp_path):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=message) as err:
+        src = open_source(path)
+        list(iter_ingest([src]))
+    assert str(path) in str(err.value)
+
+
+def test_an_invalid_byte_late_in_a_file_is_located(tmp_path):
+    good = "江门北站开行班列120列。\n".encode() * 10000  # ~300 KB, beyond the detection window
+    path = tmp_path / "late.txt"
+    path.write_bytes(good + b"\xff\xfe\xfd" + good)
+    with pytest.raises(DataError, match=f"byte {len(good)}") as err:
+        list(iter_ingest([open_source(path)]))
+    assert str(path) in str(err.value)
+
+
+def test_a_huge_sparse_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:
+        fh.truncate(1 << 30)  # 1 GiB of NUL bytes, sparse on disk
+    with pytest.raises(DataError, match="byte 0.*binary"):
+        open_source(path)
+
+
+def test_codec_offsets_of_gb18030_errors(tmp_path):
+    body = "江门北站开行班列120列。".encode("gb18030") * 5000
+    path = tmp_path / "gb.txt"
+    path.write_bytes(body + b"\x81" + b"\x20" + body)  # 0x81 0x20 is not a GB18030 character
+    with pytest.raises(DataError, match=f"byte {len(body)}"):
+        list(iter_ingest([open_source(path)]))
+    assert codecs.lookup("gb18030")

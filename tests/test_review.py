@@ -1,0 +1,161 @@
+"""The review table and --merge: written atomically, read back, merged validated and without duplicates."""
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jmgeo.errors import DataError, ValidationFailed
+from jmgeo.facts import load_fact_records
+from jmgeo.ingest import ingest
+from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
+from jmgeo.validate import check_geodata
+
+JMGEO = [str(Path(sys.executable).parent / "jmgeo")]
+
+
+def run(args, **kw):
+    return subprocess.run(JMGEO + args, capture_output=True, text=True, timeout=300, **kw)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory, docs_dir):
+    out = tmp_path_factory.mktemp("review") / "review.csv"
+    result = ingest([docs_dir], out, progress=False)
+    return result
+
+
+def accept(review_csv: Path, dest: Path, choose, edit=None) -> Path:
+    rows = list(csv.DictReader(io.StringIO(review_csv.read_text(encoding="utf-8-sig"), newline="")))
+    for row in rows:
+        if choose(row):
+            row["accept"] = "y"
+            if edit:
+                edit(row)
+    with dest.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REVIEW_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return dest
+
+
+def test_review_files_agree(review):
+    paths = review.paths
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"), newline="")))
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert len(rows) == len(data["facts"]) == review.rows > 200
+    assert [r["number_text"] for r in rows] == [f["number_text"] for f in data["facts"]]
+    assert all(r["accept"] == "" for r in rows)
+    mentions = list(csv.DictReader(io.StringIO(paths["mentions"].read_text(encoding="utf-8-sig"), newline="")))
+    assert len(mentions) == len(data["mentions"]) == review.mentions
+    cands = list(csv.DictReader(io.StringIO(paths["candidates"].read_text(encoding="utf-8-sig"), newline="")))
+    assert cands[0]["name"] == "粤港澳大湾区" and int(cands[0]["count"]) > 10
+    assert {d["doc"] for d in data["documents"]} == {r["doc"] for r in rows}
+    assert not list(paths["csv"].parent.glob(".*.tmp"))  # no temp files left
+    read = read_review(paths["csv"])
+    assert read[0]["feature_ids"] == rows[0]["feature_ids"].split() and read[0]["_where"] == "line 2"
+
+
+def test_merge_adds_accepted_rows_once(review, geodata_copy, docs_dir, tmp_path):
+    before = len(load_fact_records(geodata_copy))
+    # two rows the curated table has (skipped as duplicates) and three it does not
+    new_numbers = {"41个", "201个", "6664个"}
+    reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in new_numbers | {"1732亿元", "4022.25亿元"})
+    result = merge_review(reviewed, geodata_copy, docs_dir)
+    assert len(result.added) == 3 and len(result.duplicates) == 2
+    assert {fid for _, fid in result.duplicates} == {"d000_trade_2023", "d002_gdp_2023"}
+    facts = load_fact_records(geodata_copy)
+    assert len(facts) == before + 3
+    added = [f for f in facts if f["id"] in result.added]
+    assert {f["number_text"] for f in added} == new_numbers
+    assert all(f["doc"] == "002_d13920e8d69d572d.txt" and f["id"].startswith("d002_ingest_") for f in added)
+    assert check_geodata(geodata_copy, docs_dir).ok
+    # merging the same review again adds nothing
+    digest = tree_digest(geodata_copy)
+    again = merge_review(reviewed, geodata_copy, docs_dir)
+    assert again.added == [] and len(again.duplicates) == 5
+    assert tree_digest(geodata_copy) == digest
+
+
+@pytest.mark.parametrize(
+    "edit,problem",
+    [
+        (lambda r: r.update(feature_ids="atlantis"), 'unknown feature "atlantis"'),
+        (lambda r: r.update(value="42"), "does not match number_text"),
+        (lambda r: r.update(quote="江门是一座从未写过的城市。"), "quote does not occur"),
+        (lambda r: r.update(qualifier="maybe"), "qualifier 'maybe'"),
+        (lambda r: r.update(year="twenty"), "not a whole number"),
+    ],
+)
+def test_a_bad_accepted_row_changes_nothing(edit, problem, review, geodata_copy, docs_dir, tmp_path):
+    digest = tree_digest(geodata_copy)
+    reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in ("41个", "201个"), edit)
+    with pytest.raises((DataError, ValidationFailed), match=problem) as err:
+        merge_review(reviewed, geodata_copy, docs_dir)
+    assert str(geodata_copy) in str(err.value) or str(reviewed) in str(err.value)
+    assert tree_digest(geodata_copy) == digest
+
+
+def test_standard_input(monkeypatch, tmp_path):
+    from jmgeo.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("江門北站今年開行班列120列。".encode("gb18030"))))
+    assert main(["ingest", "-", "--stdin-name", "new.txt", "--out", str(tmp_path / "s.csv"), "-q", "--date", "2024"]) == 0
+    rows = read_review(tmp_path / "s.csv")
+    assert [(r["doc"], r["number_text"], r["year"], r["feature_ids"]) for r in rows] == [("new.txt", "120列", 2024, ["jiangmen_north_station"])]
+
+
+def test_merge_of_a_new_document(tmp_path, geodata_copy, docs_dir):
+    docs = tmp_path / "docs"
+    shutil.copytree(docs_dir, docs)
+    article = docs / "005_new_article.txt"
+    article.write_text("新会港今年集装箱吞吐量增长12.5%，鹤山工业城引进项目30个。\n", encoding="utf-8")
+    result = ingest([article], tmp_path / "r.csv", date_year=2025, progress=False)
+    reviewed = accept(result.paths["csv"], tmp_path / "reviewed.csv", lambda r: True)
+    # without the document in the documents folder, its quotes cannot be checked: refused
+    digest = tree_digest(geodata_copy)
+    with pytest.raises(ValidationFailed, match="005_new_article.txt"):
+        merge_review(reviewed, geodata_copy, docs_dir)
+    assert tree_digest(geodata_copy) == digest
+    merged = merge_review(reviewed, geodata_copy, docs)
+    assert len(merged.added) == 2
+    assert merged.written[0].name == "documents.json"  # the document is listed before facts cite it
+    docs_json = json.loads((geodata_copy / "documents.json").read_text(encoding="utf-8"))
+    assert docs_json["documents"][-1]["file"] == "005_new_article.txt"
+    facts = json.loads((geodata_copy / "facts" / "005_new_article.json").read_text(encoding="utf-8"))
+    assert [(f["feature_ids"], f["value"], f["year"]) for f in facts["facts"]] == [(["xinhui_port"], 12.5, 2025), (["heshan_industrial_city"], 30, 2025)]
+    assert check_geodata(geodata_copy, docs).ok
+
+
+def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir):
+    help_text = run(["ingest", "--help"]).stdout
+    assert "--merge" in help_text and "GB18030" in help_text and "accept" in help_text
+    out = tmp_path / "review.csv"
+    first = run(["ingest", str(docs_dir), "--out", str(out), "--geodata", str(geodata_copy)])
+    assert first.returncode == 0, first.stderr
+    assert [Path(p).name for p in first.stdout.split()] == ["review.csv", "review.json", "review.mentions.csv", "review.candidates.csv"]
+    assert "002_d13920e8d69d572d.txt: utf-8" in first.stderr and "repeated sentence(s) counted once" in first.stderr
+    outputs = tree_digest(tmp_path)
+    geodata = tree_digest(geodata_copy)
+    bad = tmp_path / "bad" / "gbk_broken.txt"
+    bad.parent.mkdir()
+    bad.write_bytes("江门北站".encode("gbk") * 10 + b"\xff\xff")
+    second = run(["ingest", str(docs_dir), str(bad), "--out", str(out), "--geodata", str(geodata_copy)])
+    assert second.returncode == 1
+    assert str(bad) in second.stderr and "byte 80" in second.stderr
+    assert tree_digest(tmp_path / "bad") and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
+    assert tree_digest(geodata_copy) == geodata
+    reviewed = accept(out, tmp_path / "reviewed.csv", lambda r: r["number_text"] == "41个")
+    merged = run(["ingest", "--merge", str(reviewed), "--geodata", str(geodata_copy)])
+    assert merged.returncode == 0, merged.stderr
+    assert "added 1 fact(s)" in merged.stderr and merged.stdout.strip().endswith("002_d13920e8d69d572d.json")
