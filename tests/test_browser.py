@@ -179,3 +179,45 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers
     assert dialogs == [] and errors == []
     assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
     page.close()
+
+
+def test_page_decodes_the_compact_geometry_exactly(atlas, built):
+    import json
+    import re
+
+    html = (built / "jiangmen.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="jmgeo-data">(.*?)</script>', html, re.S).group(1))
+    from test_simplify import decode_geometry
+
+    page = atlas[0]
+    for index, layer in enumerate(data["layers"]):
+        in_browser = page.evaluate(f"window.jmgeoAtlasState.data.layers[{index}].features.features.map(f => f.geometry)")
+        expected = [decode_geometry(f["geometry"], data["coordinate_scale"]).__geo_interface__ for f in layer["features"]["features"]]
+        assert json.loads(json.dumps(in_browser)) == json.loads(json.dumps(expected)), layer["id"]
+
+
+def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_path, layers, facts):
+    from test_simplify import random_points
+
+    from jmgeo.webmap import CANVAS_MIN_FEATURES, ExtraLayer
+
+    n = CANVAS_MIN_FEATURES + 500
+    points = random_points(layers["city"].geometry.iloc[0], n, seed=3)
+    path = tmp_path / "points.html"
+    write_map(make_map(layers, facts, tiles=None, extra_layers=[ExtraLayer("synthetic", points, "随机点", "Random points")]), path)
+    page, attempts, errors, dialogs = open_offline(browser, path)
+    assert errors == [] and attempts == []
+    assert page.evaluate("window.jmgeoAtlasState.counts.synthetic") == n
+    # drawn on one canvas in the points pane, not as SVG elements
+    assert page.locator(".leaflet-jmgeo-points-pane canvas").count() == 1
+    assert page.evaluate("window.jmgeoAtlasState.layers.synthetic.getLayers().every(l => !l._path)")
+    assert page.evaluate("window.jmgeoAtlasState.openPopup('synthetic-7')")
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='synthetic-7']")
+    assert "point 7" in popup.inner_text()
+    # panning redraws without errors
+    page.mouse.move(640, 400)
+    page.mouse.down()
+    page.mouse.move(400, 300, steps=5)
+    page.mouse.up()
+    assert errors == []
+    page.close()

@@ -8,6 +8,49 @@
 (function () {
   "use strict";
 
+  // Geometry in the data block is quantised and delta-encoded by jmgeo.webmap.encode_geometry:
+  // GeoJSON nesting, but each line/ring is one flat list [x0, y0, dx1, dy1, ...] of integers in
+  // units of 1/scale degrees. The format is jmgeo's own and about 20 lines to decode, so it is
+  // written here: no PyPI package ships a browser decoder for a compact format (topojson-client
+  // is npm-only, and the page must carry everything it runs).
+  function decodeLine(ints, scale) {
+    var out = new Array(ints.length / 2), x = 0, y = 0;
+    for (var i = 0; i < ints.length; i += 2) {
+      x += ints[i]; y += ints[i + 1];
+      out[i / 2] = [x / scale, y / scale];
+    }
+    return out;
+  }
+
+  function decodeGeometry(g, scale) {
+    if (!g || !g.delta) return g;
+    var d = g.delta, coords;
+    if (g.type === "Point") coords = decodeLine(d, scale)[0];
+    else if (g.type === "LineString" || g.type === "MultiPoint") coords = decodeLine(d, scale);
+    else if (g.type === "Polygon" || g.type === "MultiLineString") coords = d.map(function (r) { return decodeLine(r, scale); });
+    else if (g.type === "MultiPolygon") coords = d.map(function (p) { return p.map(function (r) { return decodeLine(r, scale); }); });
+    if (g.type === "GeometryCollection") return { type: g.type, geometries: g.geometries.map(function (x) { return decodeGeometry(x, scale); }) };
+    return { type: g.type, coordinates: coords };
+  }
+
+  // Turn a layer's page data into a GeoJSON FeatureCollection in layer.features: encoded
+  // geometries are decoded; a large point layer (one position array, properties by column,
+  // see jmgeo.webmap.point_layer) becomes one feature per point.
+  function decodeLayer(layer, scale) {
+    if (layer.points) {
+      var pos = decodeLine(layer.points, scale), cols = Object.keys(layer.properties), feats = new Array(pos.length);
+      for (var i = 0; i < pos.length; i++) {
+        var props = {};
+        for (var c = 0; c < cols.length; c++) props[cols[c]] = layer.properties[cols[c]][i];
+        feats[i] = { type: "Feature", properties: props, geometry: { type: "Point", coordinates: pos[i] } };
+      }
+      layer.features = { type: "FeatureCollection", features: feats };
+      delete layer.points;
+      return;
+    }
+    layer.features.features.forEach(function (f) { f.geometry = decodeGeometry(f.geometry, scale); });
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -116,7 +159,7 @@
     var prec = data.precision_styles[props.precision];
     var precText = props.precision + (prec ? " — " + prec.label_zh + " / " + prec.label_en : "");
     if (props.uncertainty_m) precText += " (± " + Math.round(props.uncertainty_m) + " m)";
-    row(labels.precision, precText);
+    row(labels.precision, props.precision ? precText : null);
     row(labels.position_source, props.position_source);
     row(labels.position_method, props.position_method);
     row(labels.datum, props.position_datum);
@@ -243,8 +286,11 @@
       var pane = map.createPane(name);
       pane.style.zIndex = String(401 + i);
     });
+    data.layers.forEach(function (layer) { decodeLayer(layer, data.coordinate_scale); });
     data.layers.forEach(function (layer) {
       var group = groups[layer.id];
+      // Large point layers share one canvas: one bitmap instead of one SVG element per point.
+      var canvas = layer.render === "canvas" ? L.canvas({ pane: "jmgeo-points" }) : null;
       var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
       var gj = L.geoJSON(layer.features, {
         pane: paneFor[layer.kind] || "jmgeo-areas",
@@ -254,7 +300,8 @@
           s.radius = 7;
           s.weight = 2.5;
           s.pane = "jmgeo-points";
-          if (feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+          if (canvas) { s.renderer = canvas; s.radius = 3; s.weight = 1; }
+          if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
           var unc = feature.properties.uncertainty_m;
           if (unc && unc >= 300) {
             L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, pane: "jmgeo-areas" }).addTo(group);
