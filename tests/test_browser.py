@@ -208,16 +208,36 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     page, attempts, errors, dialogs = open_offline(browser, path)
     assert errors == [] and attempts == []
     assert page.evaluate("window.jmgeoAtlasState.counts.synthetic") == n
-    # drawn on one canvas in the points pane, not as SVG elements
-    assert page.locator(".leaflet-jmgeo-points-pane canvas").count() == 1
-    assert page.evaluate("window.jmgeoAtlasState.layers.synthetic.getLayers().every(l => !l._path)")
+    # drawn as one bitmap in the points pane, not as one element per point
+    assert page.locator(".leaflet-jmgeo-points-pane canvas.jmgeo-point-cloud").count() == 1
+    atlas_points = sum(int((f.geom_type == "Point").sum()) for f in layers.values())
+    assert page.locator(".leaflet-jmgeo-points-pane path").count() == atlas_points
+    assert page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn") >= 1
     assert page.evaluate("window.jmgeoAtlasState.openPopup('synthetic-7')")
     popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='synthetic-7']")
     assert "point 7" in popup.inner_text()
-    # panning redraws without errors
+    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    # clicking a drawn point opens the popup of the nearest point
+    xy = page.evaluate("(() => { const s = window.jmgeoAtlasState; const p = s.map.latLngToContainerPoint(s.cloudFeature('synthetic-11').getLatLng()); return [p.x, p.y]; })()")
+    box = page.locator("#" + page.evaluate("window.jmgeoAtlasState.map.getContainer().id")).bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    clicked = page.locator(".leaflet-popup-content .jmgeo-popup")
+    clicked.wait_for(timeout=5000)
+    nearest = page.evaluate(f"window.jmgeoAtlasState.layers.synthetic.nearest(L.point({xy[0]}, {xy[1]}), 8)")
+    assert clicked.get_attribute("data-feature-id") == f"synthetic-{nearest}"
+    # panning redraws the points
+    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    drawn = page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn")
     page.mouse.move(640, 400)
     page.mouse.down()
     page.mouse.move(400, 300, steps=5)
     page.mouse.up()
+    page.wait_for_function(f"window.jmgeoAtlasState.layers.synthetic.drawn > {drawn}", timeout=5000)
+    # the layer control hides and shows it
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="Random points").locator("input")
+    checkbox.click()
+    assert page.locator("canvas.jmgeo-point-cloud").count() == 0
+    checkbox.click()
+    assert page.locator("canvas.jmgeo-point-cloud").count() == 1
     assert errors == []
     page.close()

@@ -198,8 +198,15 @@ _FEATURE_PROPS = (
 )
 
 
+def _geom_types(frame: gpd.GeoDataFrame) -> set[str]:
+    # shapely's type ids are vectorised; GeoSeries.geom_type builds one string per row
+    names = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection")
+    ids = np.unique(shapely.get_type_id(np.asarray(frame.geometry.values)))
+    return {names[i] if i >= 0 else None for i in ids.tolist()}
+
+
 def _layer_kind(frame: gpd.GeoDataFrame) -> str:
-    types = set(frame.geom_type)
+    types = _geom_types(frame)
     if types <= {"Point", "MultiPoint"}:
         return "point"
     if types <= {"LineString", "MultiLineString"}:
@@ -266,14 +273,14 @@ def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> di
     column get ``<layer_id>-<row number>``.
     """
     geoms = np.asarray(frame.geometry.values)
-    bad = [i for i, g in enumerate(geoms) if g is None or g.geom_type != "Point" or g.is_empty]
-    if bad:
+    bad = np.flatnonzero((shapely.get_type_id(geoms) != 0) | shapely.is_empty(geoms))
+    if len(bad):
         raise ValueError(f"layer {layer_id!r}: feature {bad[0]} is not a point ({len(bad)} such features)")
     props = {}
     for col in _FEATURE_PROPS:
         if col in frame.columns:
-            values = frame[col].tolist()
-            props[col] = [json_value(v) for v in values]
+            values = frame[col].to_numpy(dtype=object).tolist()
+            props[col] = [v if type(v) is str else json_value(v) for v in values]
     if "id" not in props:
         props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
     return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
@@ -405,7 +412,7 @@ def make_map(
         group.add_to(fmap)
         groups.append((layer_id, group))
         entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": _layer_kind(frame)}
-        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and set(frame.geom_type) == {"Point"}:
+        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and _geom_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, decimals))
         else:
             entry["features"] = _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id))
