@@ -3,9 +3,10 @@
 Inputs -> output: the built-in Jiangmen layers (and synthetic random points inside the
 city, generated, never stored) -> a table on stdout and ``bench/results/<UTC time>.json``.
 
-Run from the project root after ``scripts/setup.sh --test && .venv/bin/pip install -e '.[bench]'``::
+Run from the project root after ``scripts/setup.sh --bench`` (the test tools plus mapclassify and
+matplotlib, which explore() needs)::
 
-    .venv/bin/python bench/run.py            # everything, 3 runs each (about 5 minutes)
+    .venv/bin/python bench/run.py            # everything, 5 runs each (about 10 minutes)
     .venv/bin/python bench/run.py --quick    # 1 run each, points only up to 10,000
 
 What is measured, each the median of ``--runs`` runs, all variants in the same run:
@@ -354,7 +355,7 @@ def main(argv=None) -> int:
         import mapclassify  # noqa: F401  (explore() needs it)
         import matplotlib  # noqa: F401
     except ImportError:
-        parser.error("explore() needs mapclassify and matplotlib: .venv/bin/pip install -e '.[bench]'")
+        parser.error("explore() needs mapclassify and matplotlib: run scripts/setup.sh --bench")
     from playwright.sync_api import sync_playwright
 
     import folium
