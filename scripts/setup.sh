@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Set up jmgeo in ./.venv.  Usage: scripts/setup.sh [--test]
+# Set up jmgeo in ./.venv.  Usage: scripts/setup.sh [--test] [--bench]
 #   (no flag)  Python package and its dependencies (boundaries, Leaflet) only.
 #   --test     also the test tools: pytest, Playwright's Python client, Jupyter kernel,
 #              and Debian's chromium plus a CJK font (the browser tests drive /usr/bin/chromium;
 #              Playwright's own browser download is not used).
+#   --bench    the test tools plus what bench/run.py needs to run explore() (mapclassify, matplotlib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
+extras="test"
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --bench) want_test=1; extras="test,bench" ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -29,8 +32,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
 if [ "$want_test" = 1 ]; then
-  echo "==> installing jmgeo with test dependencies"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  echo "==> installing jmgeo with $extras dependencies"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
   # (grep without -q: under pipefail, -q exiting early would fail the pipeline with SIGPIPE)
   if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
     echo "==> installing Debian chromium and fonts-noto-cjk (browser tests)"

@@ -138,3 +138,65 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers
     assert dialogs == [] and errors == []
     assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
     page.close()
+
+
+def test_page_decodes_the_compact_geometry_exactly(atlas, built):
+    import json
+    import re
+
+    html = (built / "jiangmen.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="jmgeo-data">(.*?)</script>', html, re.S).group(1))
+    from test_simplify import decode_geometry
+
+    page = atlas[0]
+    for index, layer in enumerate(data["layers"]):
+        in_browser = page.evaluate(f"window.jmgeoAtlasState.data.layers[{index}].features.features.map(f => f.geometry)")
+        expected = [decode_geometry(f["geometry"], data["coordinate_scale"]).__geo_interface__ for f in layer["features"]["features"]]
+        assert json.loads(json.dumps(in_browser)) == json.loads(json.dumps(expected)), layer["id"]
+
+
+def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_path, layers, facts):
+    from test_simplify import random_points
+
+    from jmgeo.webmap import CANVAS_MIN_FEATURES, ExtraLayer
+
+    n = CANVAS_MIN_FEATURES + 500
+    points = random_points(layers["city"].geometry.iloc[0], n, seed=3)
+    path = tmp_path / "points.html"
+    write_map(make_map(layers, facts, basemap="none", extra_layers=[ExtraLayer("synthetic", points, "随机点", "Random points")]), path)
+    page, attempts, errors, dialogs = open_offline(browser, path)
+    assert errors == [] and attempts == []
+    assert page.evaluate("window.jmgeoAtlasState.counts.synthetic") == n
+    # drawn as one bitmap in the points pane, not as one element per point
+    assert page.locator(".leaflet-jmgeo-points-pane canvas.jmgeo-point-cloud").count() == 1
+    atlas_points = sum(int((f.geom_type == "Point").sum()) for f in layers.values())
+    assert page.locator(".leaflet-jmgeo-points-pane path").count() == atlas_points
+    assert page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn") >= 1
+    assert page.evaluate("window.jmgeoAtlasState.openPopup('synthetic-7')")
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='synthetic-7']")
+    assert "point 7" in popup.inner_text()
+    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    # clicking a drawn point opens the popup of the nearest point
+    xy = page.evaluate("(() => { const s = window.jmgeoAtlasState; const p = s.map.latLngToContainerPoint(s.cloudFeature('synthetic-11').getLatLng()); return [p.x, p.y]; })()")
+    box = page.locator("#" + page.evaluate("window.jmgeoAtlasState.map.getContainer().id")).bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    clicked = page.locator(".leaflet-popup-content .jmgeo-popup")
+    clicked.wait_for(timeout=5000)
+    nearest = page.evaluate(f"window.jmgeoAtlasState.layers.synthetic.nearest(L.point({xy[0]}, {xy[1]}), 8)")
+    assert clicked.get_attribute("data-feature-id") == f"synthetic-{nearest}"
+    # panning redraws the points
+    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    drawn = page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn")
+    page.mouse.move(640, 400)
+    page.mouse.down()
+    page.mouse.move(400, 300, steps=5)
+    page.mouse.up()
+    page.wait_for_function(f"window.jmgeoAtlasState.layers.synthetic.drawn > {drawn}", timeout=5000)
+    # the layer control hides and shows it
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="随机点").locator("input")
+    checkbox.click()
+    assert page.locator("canvas.jmgeo-point-cloud").count() == 0
+    checkbox.click()
+    assert page.locator("canvas.jmgeo-point-cloud").count() == 1
+    assert errors == []
+    page.close()

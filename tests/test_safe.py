@@ -34,3 +34,33 @@ def test_page_text_is_inert_html_and_template(payload):
     import html
 
     assert html.unescape(text) == payload
+
+
+def _strings(obj):
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _strings(v)
+
+
+def test_brace_fast_path_never_skips_a_brace_in_a_string():
+    import json
+
+    from jmgeo.safe import _BRACE_IN_STRING
+
+    cases = [{"a": {"b": p}} for p in PAYLOADS] + [[1, 2, {"c": "q"}], {"k{": 1}, ["a\\\"}", "b"], ['"', {"x": "}"}],
+                                                   {"a": "no brace", "b": {"c": [1, "d", {"e": "\\"}]}}, {"q": '\\"{'}]
+    for obj in cases:
+        text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+        has = any("{" in s or "}" in s for s in _strings(obj))
+        assert (_BRACE_IN_STRING.match(text) is not None) == has, obj
+        out = page_json(obj)
+        assert json.loads(out) == obj
+        for s in _strings(json.loads(out)):
+            if "{" in s or "}" in s:
+                assert "\\u007b" in out or "\\u007d" in out

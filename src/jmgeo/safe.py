@@ -41,6 +41,11 @@ _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+# Matches (from the start) only if some string literal contains a brace: it steps over
+# text outside strings and over brace-free literals, possessively (no backtracking).
+_BRACE_IN_STRING = re.compile(r'(?:[^"]++|"(?:[^"\\{}]++|\\.)*+")*+"(?:[^"\\{}]|\\.)*[{}]')
+
+
 def _escape_braces(match: re.Match) -> str:
     return match.group(0).replace("{", "\\u007b").replace("}", "\\u007d")
 
@@ -62,7 +67,8 @@ def page_json(obj: Any) -> str:
     {'quote': '</script>{{7*7}}'}
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = _STRING_LITERAL.sub(_escape_braces, text)
+    if _BRACE_IN_STRING.match(text):  # otherwise the pass changes nothing (and costs ~2 us per string)
+        text = _STRING_LITERAL.sub(_escape_braces, text)
     return _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], text)
 
 

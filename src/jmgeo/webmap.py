@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -26,9 +27,18 @@ from jinja2 import Template
 from .export import json_value
 from .registry import load_registry
 from .safe import page_json, page_text
+from .simplify import DEFAULT_MAX_ERROR_M
 
-__all__ = ["inline_assets", "labels", "make_map", "map_html"]
-
+__all__ = [
+    "CANVAS_MIN_FEATURES",
+    "ExtraLayer",
+    "encode_geometry",
+    "inline_assets",
+    "labels",
+    "make_map",
+    "map_html",
+    "point_layer",
+]
 
 
 @lru_cache(maxsize=1)
@@ -116,8 +126,43 @@ def inline_assets() -> dict[str, str]:
     return assets
 
 
-def _round_geometry(geom, decimals: int):
-    return shapely.transform(geom, lambda c: np.round(c, decimals))
+def _delta_ints(coords: np.ndarray, decimals: int) -> list[int]:
+    q = np.round(np.asarray(coords, dtype=float)[:, :2] * 10**decimals).astype(np.int64)
+    q[1:] -= q[:-1].copy()
+    return q.ravel().tolist()
+
+
+def encode_geometry(geom, decimals: int = 5) -> dict | None:
+    """Encode a WGS84 geometry compactly for the page: quantised, delta-encoded integers.
+
+    The result is GeoJSON's geometry object with ``coordinates`` replaced by ``delta``:
+    the same nesting, except that each position list (a line, a ring, a MultiPoint's
+    points) is one flat list ``[x0, y0, dx1, dy1, ...]`` of integers in units of
+    ``10**-decimals`` degrees (longitude, latitude), each position stored as the
+    difference from the previous one; a Point is ``[x, y]``. At 5 decimals (about 1 m)
+    most steps need 2-4 digits instead of 8-9, about a third of GeoJSON's size.
+    ``decodeGeometry`` in ``static/atlas.js`` turns it back into GeoJSON.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> encode_geometry(LineString([(113.08, 22.58), (113.0801, 22.5799)]))
+    {'type': 'LineString', 'delta': [11308000, 2258000, 10, -10]}
+    """
+    if geom is None or geom.is_empty:
+        return None
+    kind = geom.geom_type
+    if kind in ("Point", "LineString", "MultiPoint"):
+        return {"type": kind, "delta": _delta_ints(shapely.get_coordinates(geom), decimals)}
+    if kind == "Polygon":
+        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(r), decimals) for r in (geom.exterior, *geom.interiors)]}
+    if kind == "MultiLineString":
+        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(g), decimals) for g in geom.geoms]}
+    if kind == "MultiPolygon":
+        return {"type": kind, "delta": [encode_geometry(g, decimals)["delta"] for g in geom.geoms]}
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [encode_geometry(g, decimals) for g in geom.geoms]}
+    raise ValueError(f"cannot encode geometry type {kind}")
 
 
 _FEATURE_PROPS = (
@@ -140,8 +185,15 @@ _FEATURE_PROPS = (
 )
 
 
+def _geom_types(frame: gpd.GeoDataFrame) -> set[str]:
+    # shapely's type ids are vectorised; GeoSeries.geom_type builds one string per row
+    names = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection")
+    ids = np.unique(shapely.get_type_id(np.asarray(frame.geometry.values)))
+    return {names[i] if i >= 0 else None for i in ids.tolist()}
+
+
 def _layer_kind(frame: gpd.GeoDataFrame) -> str:
-    types = set(frame.geom_type)
+    types = _geom_types(frame)
     if types <= {"Point", "MultiPoint"}:
         return "point"
     if types <= {"LineString", "MultiLineString"}:
@@ -149,9 +201,11 @@ def _layer_kind(frame: gpd.GeoDataFrame) -> str:
     return "area"
 
 
-def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int) -> dict:
+def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None) -> dict:
     features = []
-    for _, row in frame.iterrows():
+    if geometries is None:
+        geometries = frame.geometry
+    for (_, row), geometry in zip(frame.iterrows(), geometries):
         props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
         district = row.get("district") if "district" in frame.columns else None
         touched = row.get("districts") if "districts" in frame.columns else None
@@ -162,9 +216,74 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
         elif "district" in frame.columns:
             props["district_label"] = None
             props["outside"] = True
-        geom = _round_geometry(row.geometry, decimals)
-        features.append({"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)})
+        features.append({"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)})
     return {"type": "FeatureCollection", "features": features}
+
+
+#: Point layers with more features than this go to the page as one compact array of
+#: positions and are drawn on a canvas (see the README's performance section); smaller
+#: ones as one SVG circle per feature, which keeps every feature a DOM element.
+CANVAS_MIN_FEATURES = 1000
+
+
+@dataclass
+class ExtraLayer:
+    """A GeoDataFrame to draw on the atlas map as one more toggleable layer.
+
+    Parameters
+    ----------
+    id : str
+        Layer id (snake_case, not one of the registry's layers).
+    frame : GeoDataFrame
+        The features, in any CRS (converted to WGS84). Columns named like the atlas's
+        (``id``, ``name_zh``, ``name_en``, ``kind``, ``note`` ...) show in tooltips and popups.
+    title_zh, title_en : str
+        Names in the layer control and the legend.
+    color : str
+        CSS colour of the features.
+    """
+
+    id: str
+    frame: gpd.GeoDataFrame
+    title_zh: str
+    title_en: str = ""
+    color: str = "#c2255c"
+
+
+def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> dict:
+    """Return the page data of a point layer of any size: positions as one compact array.
+
+    Positions are quantised to ``10**-decimals`` degrees and delta-encoded in one flat
+    list ``[x0, y0, dx1, dy1, ...]``; properties are stored by column (lists of equal
+    length). This is how :func:`make_map` sends point layers of more than
+    :data:`CANVAS_MIN_FEATURES` features; ``static/atlas.js`` draws them on a canvas.
+    ``frame`` must be in WGS84 with only Point geometries. Features without an ``id``
+    column get ``<layer_id>-<row number>``.
+    """
+    geoms = np.asarray(frame.geometry.values)
+    bad = np.flatnonzero((shapely.get_type_id(geoms) != 0) | shapely.is_empty(geoms))
+    if len(bad):
+        raise ValueError(f"layer {layer_id!r}: feature {bad[0]} is not a point ({len(bad)} such features)")
+    props = {}
+    for col in _FEATURE_PROPS:
+        if col in frame.columns:
+            values = frame[col].to_numpy(dtype=object).tolist()
+            props[col] = [v if type(v) is str else json_value(v) for v in values]
+    if "id" not in props:
+        props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
+    return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
+
+
+def _derived_city(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, simplified) -> list | None:
+    """The city outline from the simplified districts, if the city is their union (same area and extent)."""
+    if len(city) != 1:
+        return None
+    # Cheap test for "the city is the union of the districts" (a coverage: no overlaps).
+    whole = city.geometry.iloc[0]
+    total = float(shapely.area(np.asarray(districts.geometry)).sum())
+    if abs(whole.area - total) > 1e-6 * total or not np.allclose(whole.bounds, districts.total_bounds):
+        return None
+    return [shapely.coverage_union_all(simplified)]
 
 
 def _fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
@@ -206,6 +325,18 @@ def _choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataF
     }
 
 
+def _basemaps(geodata_dir, default: str | None) -> dict:
+    from .pages import resolve_basemaps
+
+    bases = resolve_basemaps(geodata_dir)
+    if default is not None:
+        ids = [b["id"] for b in bases["basemaps"]]
+        if default not in ids:
+            raise ValueError(f"unknown basemap {default!r}; basemaps are {', '.join(ids)}")
+        bases["default"] = default
+    return bases
+
+
 def _story_payload(story: dict) -> dict:
     return {k: story[k] for k in ("title_zh", "title_en", "chapters")}
 
@@ -215,9 +346,12 @@ def make_map(
     facts: pd.DataFrame | None = None,
     *,
     page: str = "jiangmen",
+    basemap: str | None = None,
     geodata_dir=None,
     decimals: int = 5,
     height: str = "100%",
+    max_error_m: float | None = DEFAULT_MAX_ERROR_M,
+    extra_layers: list[ExtraLayer] | None = None,
 ) -> folium.Map:
     """Build one atlas page as a ``folium.Map``: its layers, legend, search, basemaps, popups with facts.
 
@@ -231,11 +365,25 @@ def make_map(
         A page id from ``geodata/pages.json``: ``"jiangmen"`` (every layer), the theme maps
         ``"logistics"``, ``"industry"``, ``"heritage"``, the ``"districts"`` choropleth, or
         ``"story"``.
+    basemap : str, optional
+        The basemap shown when the page opens, by id from ``geodata/basemaps.json``
+        (``"osm"`` by default; ``"none"`` for vector layers only, no tile requests). A reader
+        can switch in the page.
     decimals : int
         Decimal places kept for coordinates sent to the page (5 is about 1 m). Exports
         keep full precision.
     height : str
         CSS height of the map (``"100%"`` for a full page, e.g. ``"600px"`` in a notebook).
+    max_error_m : float or None
+        The page draws the district boundaries simplified as one coverage (shared borders
+        once, no gaps or overlaps) to within this many metres (measured Hausdorff
+        distance, see :func:`jmgeo.simplify.simplify_coverage`), and the city outline as
+        the union of the simplified districts. None sends the full resolution. Exports
+        always keep the full resolution.
+    extra_layers : list of ExtraLayer, optional
+        More layers to draw, e.g. your own points. A point layer with more than
+        :data:`CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a
+        canvas (100,000 points build in about a second and draw in under two).
 
     Returns
     -------
@@ -246,7 +394,7 @@ def make_map(
     """
     from .facts import load_facts
     from .layers import load_layers
-    from .pages import load_pages, load_story, resolve_basemaps
+    from .pages import load_pages, load_story
     from .search import build_search_index
     from .twin import bilingual, text_twin_html
 
@@ -284,25 +432,35 @@ def make_map(
     district_names = {}
     if "districts" in layers:
         district_names = {r.id: f"{r.name_zh} {r.name_en}" for r in layers["districts"].itertuples()}
+    page_geometries: dict = {}
+    boundary = None
+    if max_error_m and "districts" in layers:
+        from .simplify import simplify_coverage
+
+        simplified = simplify_coverage(layers["districts"].geometry, max_error_m, decimals)
+        page_geometries["districts"] = simplified.geometries
+        boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
+        if "city" in layers:
+            page_geometries["city"] = _derived_city(layers["city"], layers["districts"], simplified.geometries)
+    entries = [(spec.id, shown[spec.id], spec.title_zh, spec.title_en, spec.color, spec.shown) for spec in registry.layers if spec.id in shown]
+    for extra in extra_layers or []:
+        if any(extra.id == e[0] for e in entries):
+            raise ValueError(f"extra layer id {extra.id!r} is already a layer of the map")
+        if extra.frame.crs is None:
+            raise ValueError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
+        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True))
     payload_layers = []
     groups = []
-    for layer in registry.layers:
-        if layer.id not in shown:
-            continue
-        frame = shown[layer.id]
-        group = folium.FeatureGroup(name=page_text(f"{layer.title_zh} {layer.title_en}"), show=layer.shown, control=False)
+    for layer_id, frame, title_zh, title_en, color, on in entries:
+        group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
         group.add_to(fmap)
-        groups.append((layer.id, group))
-        payload_layers.append(
-            {
-                "id": layer.id,
-                "title_zh": layer.title_zh,
-                "title_en": layer.title_en,
-                "color": layer.color,
-                "kind": _layer_kind(frame),
-                "features": _feature_collection(frame, district_names, decimals),
-            }
-        )
+        groups.append((layer_id, group))
+        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": _layer_kind(frame)}
+        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and _geom_types(frame) == {"Point"}:
+            entry.update(point_layer(frame, layer_id, decimals))
+        else:
+            entry["features"] = _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id))
+        payload_layers.append(entry)
     city_row = city.iloc[0]
     payload = {
         "page": {
@@ -315,8 +473,10 @@ def make_map(
         "facts": _fact_payload(facts),
         "precision_styles": registry.precision_styles,
         "labels": labels(),
-        "basemaps": resolve_basemaps(geodata_dir),
+        "basemaps": _basemaps(geodata_dir, basemap),
         "search": build_search_index(shown),
+        "coordinate_scale": 10**decimals,
+        "boundary_simplification": boundary,
         "city": {k: json_value(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
     }
     if spec.choropleth:

@@ -12,6 +12,49 @@
 (function () {
   "use strict";
 
+  // Geometry in the data block is quantised and delta-encoded by jmgeo.webmap.encode_geometry:
+  // GeoJSON nesting, but each line/ring is one flat list [x0, y0, dx1, dy1, ...] of integers in
+  // units of 1/scale degrees. The format is jmgeo's own and about 20 lines to decode, so it is
+  // written here: no PyPI package ships a browser decoder for a compact format (topojson-client
+  // is npm-only, and the page must carry everything it runs).
+  function decodeLine(ints, scale) {
+    var out = new Array(ints.length / 2), x = 0, y = 0;
+    for (var i = 0; i < ints.length; i += 2) {
+      x += ints[i]; y += ints[i + 1];
+      out[i / 2] = [x / scale, y / scale];
+    }
+    return out;
+  }
+
+  function decodeGeometry(g, scale) {
+    if (!g || !g.delta) return g;
+    var d = g.delta, coords;
+    if (g.type === "Point") coords = decodeLine(d, scale)[0];
+    else if (g.type === "LineString" || g.type === "MultiPoint") coords = decodeLine(d, scale);
+    else if (g.type === "Polygon" || g.type === "MultiLineString") coords = d.map(function (r) { return decodeLine(r, scale); });
+    else if (g.type === "MultiPolygon") coords = d.map(function (p) { return p.map(function (r) { return decodeLine(r, scale); }); });
+    if (g.type === "GeometryCollection") return { type: g.type, geometries: g.geometries.map(function (x) { return decodeGeometry(x, scale); }) };
+    return { type: g.type, coordinates: coords };
+  }
+
+  // Turn a layer's page data into a GeoJSON FeatureCollection in layer.features: encoded
+  // geometries are decoded; a large point layer (one position array, properties by column,
+  // see jmgeo.webmap.point_layer) becomes one feature per point.
+  function decodeLayer(layer, scale) {
+    if (layer.points) {
+      var pos = decodeLine(layer.points, scale), cols = Object.keys(layer.properties), feats = new Array(pos.length);
+      for (var i = 0; i < pos.length; i++) {
+        var props = {};
+        for (var c = 0; c < cols.length; c++) props[cols[c]] = layer.properties[cols[c]][i];
+        feats[i] = { type: "Feature", properties: props, geometry: { type: "Point", coordinates: pos[i] } };
+      }
+      layer.features = { type: "FeatureCollection", features: feats };
+      delete layer.points;
+      return;
+    }
+    layer.features.features.forEach(function (f) { f.geometry = decodeGeometry(f.geometry, scale); });
+  }
+
   // ---- small helpers -------------------------------------------------------------
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -146,6 +189,7 @@
     var layerById = {};
     data.layers.forEach(function (layer) { layerById[layer.id] = layer; });
     var factsById = data.facts;
+    data.layers.forEach(function (layer) { decodeLayer(layer, data.coordinate_scale); });
 
     ["jmgeo-areas", "jmgeo-lines", "jmgeo-points"].forEach(function (name, i) {
       map.createPane(name).style.zIndex = String(401 + i);
@@ -211,7 +255,7 @@
       var prec = data.precision_styles[props.precision];
       var precText = props.precision + (prec ? " — " + (state.lang === "en" ? prec.label_en : prec.label_zh) : "");
       if (props.uncertainty_m) precText += " (± " + Math.round(props.uncertainty_m) + " m)";
-      row(t("precision"), precText);
+      row(t("precision"), props.precision ? precText : null);
       row(t("position_source"), props.position_source);
       row(t("position_method"), props.position_method);
       row(t("datum"), props.position_datum);
@@ -282,12 +326,117 @@
       return L.latLng(coords[1], coords[0]);
     }
 
+    // A large point layer (more than jmgeo.webmap.CANVAS_MIN_FEATURES points) is drawn as one
+    // bitmap: one small square per point on a canvas redrawn after each move or zoom. Leaflet's
+    // own canvas renderer still makes one layer object (with events, tooltip, popup) per point,
+    // which measured 2.4 s to first frame at 10,000 points; clustering needs a plugin that no
+    // PyPI package ships. A click opens the popup of the nearest point within 8 px
+    // (a linear scan: ~2 ms for 100,000 points).
+    function pointCloud(layer) {
+      var feats = layer.features.features, n = feats.length;
+      var px = new Float64Array(n), py = new Float64Array(n);
+      var Cloud = L.Layer.extend({
+        onAdd: function (map) {
+          this._map = map;
+          this._canvas = L.DomUtil.create("canvas", "jmgeo-point-cloud");
+          this._canvas.style.pointerEvents = "none";
+          map.getPane("jmgeo-points").appendChild(this._canvas);
+          for (var i = 0; i < n; i++) {
+            var p = map.project(toLatLng(feats[i].geometry.coordinates), 0);  // follows the basemap's datum
+            px[i] = p.x; py[i] = p.y;
+          }
+          map.on("moveend zoomend resize viewreset", this._redraw, this);
+          map.on("zoomstart", this._hide, this);
+          // Capture phase on the map's container: a point wins over the area drawn below it
+          // (an SVG path's own click handler would stop the event reaching the map).
+          this._onClick = L.bind(this._click, this);
+          map.getContainer().addEventListener("click", this._onClick, true);
+          this._redraw();
+        },
+        onRemove: function (map) {
+          L.DomUtil.remove(this._canvas);
+          map.off("moveend zoomend resize viewreset", this._redraw, this);
+          map.off("zoomstart", this._hide, this);
+          map.getContainer().removeEventListener("click", this._onClick, true);
+        },
+        _hide: function () { this._canvas.style.visibility = "hidden"; },
+        _redraw: function () {
+          var map = this._map, size = map.getSize(), pad = size.multiplyBy(0.5).round();
+          var topLeft = map.containerPointToLayerPoint(pad.multiplyBy(-1));
+          var w = size.x + 2 * pad.x, h = size.y + 2 * pad.y, canvas = this._canvas;
+          canvas.width = w; canvas.height = h;
+          canvas.style.width = w + "px"; canvas.style.height = h + "px";
+          L.DomUtil.setPosition(canvas, topLeft);
+          var scale = map.getZoomScale(map.getZoom(), 0), origin = map.getPixelOrigin();
+          var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
+          var ctx = canvas.getContext("2d");
+          ctx.fillStyle = layer.color;
+          ctx.beginPath();
+          for (var i = 0; i < n; i++) {
+            var x = px[i] * scale - ox, y = py[i] * scale - oy;
+            if (x >= -3 && y >= -3 && x <= w + 3 && y <= h + 3) ctx.rect(x - 2, y - 2, 4, 4);
+          }
+          ctx.fill();
+          canvas.style.visibility = "visible";
+          this.drawn = (this.drawn || 0) + 1;
+        },
+        nearest: function (containerPoint, maxPx) {
+          var map = this._map, scale = map.getZoomScale(map.getZoom(), 0);
+          var lp = map.containerPointToLayerPoint(containerPoint).add(map.getPixelOrigin());
+          var best = -1, bestD = maxPx * maxPx;
+          for (var i = 0; i < n; i++) {
+            var dx = px[i] * scale - lp.x, dy = py[i] * scale - lp.y, d = dx * dx + dy * dy;
+            if (d <= bestD) { bestD = d; best = i; }
+          }
+          return best;
+        },
+        _click: function (e) {
+          var map = this._map;
+          if ((map.dragging && map.dragging.moved()) || !map.getPane("mapPane").contains(e.target)) return;
+          if (e.target.closest && e.target.closest(".leaflet-popup")) return;
+          var i = this.nearest(map.mouseEventToContainerPoint(e), 8);
+          if (i < 0) return;
+          e.stopPropagation();
+          this.feature(i).openPopup();
+        }
+      });
+      var cloud = new Cloud();
+      // A point's stand-in for a Leaflet layer (getLatLng, openPopup), made when asked for:
+      // making 100,000 of them up front measured ~0.3 s.
+      var index = null;
+      cloud.feature = function (id) {
+        if (!index) {
+          index = new Map();
+          for (var i = 0; i < n; i++) index.set(feats[i].properties.id, i);
+        }
+        var k = typeof id === "number" ? id : index.get(id);
+        if (k === undefined || !feats[k]) return null;
+        var f = feats[k], latlng = toLatLng(f.geometry.coordinates);
+        return {
+          feature: f,
+          getLatLng: function () { return latlng; },
+          openPopup: function () {
+            L.popup({ maxWidth: 380, maxHeight: 360 }).setLatLng(latlng)
+              .setContent(popupContent(f.properties, layer)).openOn(cloud._map);
+          }
+        };
+      };
+      return cloud;
+    }
+
     var colocated = {};
     function drawLayers() {
       api.features = {};
       data.layers.forEach(function (layer) {
         var group = groups[layer.id];
         group.clearLayers();
+        if (layer.render === "canvas") {
+          var cloud = pointCloud(layer);
+          cloud.addTo(group);
+          api.layers[layer.id] = cloud;
+          api.counts[layer.id] = layer.features.features.length;
+          return;
+        }
         var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
         var gj = L.geoJSON(layer.features, {
           pane: paneFor[layer.kind] || "jmgeo-areas",
@@ -298,7 +447,7 @@
             s.radius = 7;
             s.weight = 2.5;
             s.pane = "jmgeo-points";
-            if (feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+            if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
             var unc = feature.properties.uncertainty_m;
             if (unc && unc >= 300) {
               L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, pane: "jmgeo-areas" }).addTo(group);
@@ -694,8 +843,17 @@
     }
 
     // -- public API (used by the tests and by the page's own controls)
+    // Points of large layers are not in api.features (one object per point is too slow):
+    // look them up in their layer.
+    api.cloudFeature = function (featureId) {
+      for (var id in api.layers) {
+        var found = api.layers[id].feature && api.layers[id].feature(featureId);
+        if (found) return found;
+      }
+      return null;
+    };
     api.openPopup = function (featureId) {
-      var lyr = api.features[featureId];
+      var lyr = api.features[featureId] || api.cloudFeature(featureId);
       if (!lyr) return false;
       var target = lyr.getBounds ? lyr.getBounds().getCenter() : lyr.getLatLng();
       lyr.openPopup(target);

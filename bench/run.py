@@ -1,0 +1,393 @@
+"""Benchmark jmgeo's map page against GeoDataFrame.explore() and plain folium, side by side.
+
+Inputs -> output: the built-in Jiangmen layers (and synthetic random points inside the
+city, generated, never stored) -> a table on stdout and ``bench/results/<UTC time>.json``.
+
+Run from the project root after ``scripts/setup.sh --bench`` (the test tools plus mapclassify and
+matplotlib, which explore() needs)::
+
+    .venv/bin/python bench/run.py            # everything, 5 runs each (about 10 minutes)
+    .venv/bin/python bench/run.py --quick    # 1 run each, points only up to 10,000
+
+What is measured, each the median of ``--runs`` runs, all variants in the same run:
+
+* **page bytes**, raw and gzip-compressed;
+* **build time**: layers in memory -> HTML string (make_map + render; chained explore()
+  calls + render; folium.GeoJson per layer + render);
+* in headless Debian Chromium (``/usr/bin/chromium``, 1280x800, every non-file request
+  aborted): **first frame** (first contentful paint), **all drawn** (every feature's
+  SVG element is in the page, and jmgeo's script has finished; polled every animation
+  frame), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point layers the
+  time of one **pan** (``panBy`` 300x200 px, until two frames later);
+* **cold start**: ``jmgeo build`` (validate, load, write page + GeoJSON + GeoPackage) as a
+  fresh process, against a bare ``python -c "import geopandas, folium"``.
+
+explore() links Leaflet from a CDN, so with no network its page stays blank ("L is not
+defined"). It is measured as written (CDN, blank offline) and with Leaflet inlined from
+the same package jmgeo uses (``jmgeo.webmap.inline_assets``), which is the fair
+comparison. Absolute times on a small shared machine are noisy: compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+SIZES = [10, 100, 1_000, 10_000, 100_000]
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def random_points(polygon, n: int, seed: int = 0):
+    """``n`` uniformly random points inside a WGS84 polygon, as a GeoDataFrame."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = polygon.bounds
+    out = np.empty((0, 2))
+    while len(out) < n:
+        xy = rng.uniform((minx, miny), (maxx, maxy), size=(2 * n + 10, 2))
+        out = np.vstack([out, xy[shapely.contains_xy(polygon, xy[:, 0], xy[:, 1])]])
+    return gpd.GeoDataFrame(
+        {"id": [f"p{i}" for i in range(n)], "name_en": [f"point {i}" for i in range(n)]},
+        geometry=shapely.points(out[:n]),
+        crs=4326,
+    )
+
+
+def explorable(frame):
+    """explore() cannot put list columns in tooltips: show them as text, as a user would."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if col != frame.geometry.name and frame[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            frame[col] = frame[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return frame
+
+
+def inline_leaflet(html: str) -> str:
+    """Replace the CDN links to Leaflet's JS and CSS in a folium page by the inline assets jmgeo uses."""
+    from jmgeo.webmap import inline_assets
+
+    assets = inline_assets()
+    html, n_js = re.subn(r'<script src="[^"]*/leaflet(?:\.min)?\.js"></script>', lambda m: f"<script>{assets['leaflet_js']}</script>", html)
+    html, n_css = re.subn(r'<link rel="stylesheet" href="[^"]*/leaflet(?:\.min)?\.css"\s*/?>', lambda m: f"<style>{assets['leaflet_css']}</style>", html)
+    if n_js != 1 or n_css != 1:
+        raise RuntimeError(f"expected one Leaflet script and stylesheet link, found {n_js} and {n_css}")
+    return html
+
+
+def page_jmgeo(layers, facts, extra=None):
+    from jmgeo.webmap import make_map, map_html
+
+    return map_html(make_map(layers, facts, basemap="none", extra_layers=extra))
+
+
+def page_explore(frames: dict):
+    fmap = None
+    for name, frame in frames.items():
+        kwargs = {"name": name, "tiles": None} if fmap is None else {"name": name, "m": fmap}
+        fmap = explorable(frame).explore(**kwargs)
+    return fmap.get_root().render()
+
+
+def page_folium(frames: dict):
+    import folium
+
+    fmap = None
+    for name, frame in frames.items():
+        if fmap is None:
+            minx, miny, maxx, maxy = frame.total_bounds
+            fmap = folium.Map(tiles=None)
+            fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+        cols = [c for c in ("id", "name_zh", "name_en") if c in frame.columns]
+        folium.GeoJson(frame[cols + [frame.geometry.name]].__geo_interface__, name=name).add_to(fmap)
+    return fmap.get_root().render()
+
+
+def timed(build, runs: int):
+    times, html = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        html = build()
+        times.append(time.perf_counter() - t0)
+    return html, median(times)
+
+
+# ---------------------------------------------------------------- browser
+
+# Runs in the page from its first byte: polls every animation frame (in the page, no
+# round trips) until every feature's element is present, jmgeo's script (if any) is done
+# and the first contentful paint has happened; records that frame's time.
+PROBE = """
+(function (expected, atlas) {
+    function check() {
+        var n = document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length;
+        var ready = !atlas || (window.jmgeoAtlasState && window.jmgeoAtlasState.ready);
+        var painted = performance.getEntriesByName('first-contentful-paint').length > 0;
+        if (n >= expected && ready && painted) { window.__benchDrawn = performance.now(); return; }
+        requestAnimationFrame(check);
+    }
+    requestAnimationFrame(check);
+})(%d, %s);
+"""
+FIND_MAP = "Object.keys(window).map(k => window[k]).find(v => window.L && v instanceof L.Map)"
+PAN = """async () => {
+    const map = %s;
+    const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+    await frame();
+    const t0 = performance.now();
+    map.panBy([300, 200], {animate: false});
+    await frame(); await frame();
+    return performance.now() - t0;
+}""" % FIND_MAP
+
+
+def measure_page(browser, path: Path, expected: int, atlas: bool, pan: bool, timeout_s: float) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.add_init_script(PROBE % (expected, "true" if atlas else "false"))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    out: dict = {"error": None}
+    try:
+        page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_function("window.__benchDrawn !== undefined", polling=50, timeout=timeout_s * 1000)
+        out["drawn_ms"] = page.evaluate("window.__benchDrawn")
+        out["first_frame_ms"] = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        out["js_heap_mb"] = metrics.get("JSHeapUsedSize", 0) / 1e6
+        if pan:
+            out["pan_ms"] = page.evaluate(PAN)
+    except Exception as exc:  # a blank page (explore offline) times out: record why
+        out.update(drawn_ms=None, first_frame_ms=None, js_heap_mb=None)
+        out["error"] = (errors[0] if errors else type(exc).__name__)[:200]
+    if errors and not out["error"]:
+        out["error"] = errors[0][:200]
+    context.close()
+    return out
+
+
+class Variant:
+    """One page to compare: its HTML, build time and what counts as "all drawn"."""
+
+    def __init__(self, name: str, html: str, build_s: float, expected: int, atlas: bool, runs: int, pan=False, timeout_s=60.0):
+        self.name, self.build_s, self.expected, self.atlas = name, build_s, expected, atlas
+        self.runs, self.pan, self.timeout_s = runs, pan, timeout_s
+        self.data = html.encode("utf-8")
+        self.samples: list[dict] = []
+
+    def measure(self, browser, folder: Path) -> None:
+        path = folder / "page.html"
+        path.write_bytes(self.data)
+        self.samples.append(measure_page(browser, path, self.expected, self.atlas, self.pan, self.timeout_s))
+
+    def row(self) -> dict:
+        s = self.samples
+        row = {
+            "variant": self.name,
+            "bytes": len(self.data),
+            "gzip_bytes": len(gzip.compress(self.data, 6)),
+            "build_s": self.build_s,
+            "first_frame_ms": median(x["first_frame_ms"] for x in s),
+            "drawn_ms": median(x["drawn_ms"] for x in s),
+            "js_heap_mb": median(x["js_heap_mb"] for x in s),
+            "browser_runs": len(s),
+            "error": next((x["error"] for x in s if x["error"]), None),
+        }
+        if self.pan:
+            row["pan_ms"] = median(x.get("pan_ms") for x in s)
+        say(f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  first frame {fmt(row['first_frame_ms'])}"
+            f"  drawn {fmt(row['drawn_ms'])}" + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
+            + (f"  [{row['error']}]" if row["error"] else ""))
+        return row
+
+
+def measure_all(browser, variants: list[Variant]) -> list[dict]:
+    """One unrecorded warm-up load of each page, then the runs interleaved (A B C A B C ...)
+    so that every variant sees the same machine load and the same warm browser caches."""
+    with tempfile.TemporaryDirectory(prefix="jmgeo-bench-") as tmp:
+        folder = Path(tmp)
+        for v in variants:
+            if v.runs > 1:
+                v.measure(browser, folder)
+                v.samples.clear()
+        for i in range(max(v.runs for v in variants)):
+            for v in variants:
+                if i < v.runs:
+                    v.measure(browser, folder)
+    return [v.row() for v in variants]
+
+
+def fmt(ms):
+    return "   -   " if ms is None else f"{ms:6.0f} ms"
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def atlas_scenario(browser, layers, facts, runs: int) -> dict:
+    say("atlas: the 7 built-in layers")
+    expected = sum(len(f) for f in layers.values())
+    html_j, t_j = timed(lambda: page_jmgeo(layers, facts), runs)
+    html_e, t_e = timed(lambda: page_explore(layers), runs)
+    html_f, t_f = timed(lambda: page_folium(layers), runs)
+    rows = measure_all(browser, [
+        Variant("jmgeo", html_j, t_j, expected, True, runs),
+        Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
+        Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs),
+        Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
+    ])
+    return {"features": expected, "variants": rows}
+
+
+def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) -> list[dict]:
+    from jmgeo import webmap
+    from jmgeo.webmap import CANVAS_MIN_FEATURES, ExtraLayer
+
+    city = layers["city"]
+    no_facts = facts.iloc[:0]
+    out = []
+    for n in sizes:
+        say(f"points: {n:,} random points in Jiangmen")
+        points = random_points(city.geometry.iloc[0], n)
+        extra = [ExtraLayer("points", points, "随机点", "Random points")]
+        html_j, t_j = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
+        auto = "svg" if n <= CANVAS_MIN_FEATURES else "canvas"
+        variants = [Variant(f"jmgeo (auto: {auto})", html_j, t_j, 1 + (n if auto == "svg" else 0), True, runs, pan=True)]
+        if n <= 10_000:  # the other mode too, to check the threshold
+            other = "canvas" if auto == "svg" else "svg"
+            webmap.CANVAS_MIN_FEATURES = 0 if other == "canvas" else 10**9
+            try:
+                html_o, t_o = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
+            finally:
+                webmap.CANVAS_MIN_FEATURES = CANVAS_MIN_FEATURES
+            variants.append(Variant(f"jmgeo (forced {other})", html_o, t_o, 1 + (n if other == "svg" else 0), True, runs, pan=True))
+        if n <= explore_max:
+            r = runs if n <= 10_000 else 1
+            html_e, t_e = timed(lambda: page_explore({"city": city, "points": points}), r)
+            variants.append(Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, n + 1, False, r, pan=True, timeout_s=180))
+        rows = measure_all(browser, variants)
+        out.append({"features": n, "auto_render": auto, "variants": rows})
+    return out
+
+
+def cold_start(runs: int) -> dict:
+    say("cold start: jmgeo build vs import geopandas, folium")
+    py = sys.executable
+    jmgeo_cli = [py, "-m", "jmgeo", "build", "-q"]
+
+    def run(cmd):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        return time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        imports, builds = [], []
+        for _ in range(runs):  # interleaved, so both see the same machine load
+            imports.append(run([py, "-c", "import geopandas, folium"]))
+            builds.append(run(jmgeo_cli + ["--out", tmp]))
+    result = {"import_geopandas_folium_s": median(imports), "jmgeo_build_s": median(builds)}
+    result["ratio"] = result["jmgeo_build_s"] / result["import_geopandas_folium_s"]
+    say(f"  import {result['import_geopandas_folium_s']:.2f} s, jmgeo build {result['jmgeo_build_s']:.2f} s: {result['ratio']:.2f}x")
+    return result
+
+
+def ratios(atlas: dict, cold: dict) -> dict:
+    v = {row["variant"]: row for row in atlas["variants"]}
+    j, cdn, inl = v["jmgeo"], v["explore (CDN)"], v["explore (Leaflet inlined)"]
+
+    def r(a, b):
+        return None if a is None or not b else a / b
+
+    return {
+        "page_bytes_vs_explore_cdn": r(j["bytes"], cdn["bytes"]),
+        "page_bytes_vs_explore_inlined": r(j["bytes"], inl["bytes"]),
+        "gzip_bytes_vs_explore_cdn": r(j["gzip_bytes"], cdn["gzip_bytes"]),
+        "build_time_vs_explore": r(j["build_s"], inl["build_s"]),
+        "drawn_vs_explore_inlined": r(j["drawn_ms"], inl["drawn_ms"]),
+        "first_frame_vs_explore_inlined": r(j["first_frame_ms"], inl["first_frame_ms"]),
+        "js_heap_vs_explore_inlined": r(j["js_heap_mb"], inl["js_heap_mb"]),
+        "jmgeo_build_vs_import": cold["ratio"],
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement; medians are reported (default 5)")
+    parser.add_argument("--quick", action="store_true", help="1 run each, points up to 10,000 only")
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="point-layer sizes (default: 10 ... 100000)")
+    parser.add_argument("--explore-max", type=int, default=100_000, help="largest point layer also built with explore() (default 100000)")
+    parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/<UTC time>.json)")
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else args.runs
+    sizes = [n for n in args.sizes if not args.quick or n <= 10_000]
+    try:
+        import mapclassify  # noqa: F401  (explore() needs it)
+        import matplotlib  # noqa: F401
+    except ImportError:
+        parser.error("explore() needs mapclassify and matplotlib: run scripts/setup.sh --bench")
+    from playwright.sync_api import sync_playwright
+
+    import folium
+    import geopandas
+    import jmgeo
+
+    layers = jmgeo.load_layers()
+    facts = jmgeo.load_facts()
+    cold = cold_start(max(runs, 3))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        atlas = atlas_scenario(browser, layers, facts, runs)
+        points = points_scenario(browser, layers, facts, sizes, runs, args.explore_max)
+        browser.close()
+    result = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "versions": {"jmgeo": jmgeo.__version__, "folium": folium.__version__, "geopandas": geopandas.__version__,
+                     "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()},
+        "runs": runs,
+        "ratios": ratios(atlas, cold),
+        "cold_start": cold,
+        "atlas": atlas,
+        "points": points,
+    }
+    out = args.out or RESULTS / (datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result["ratios"], indent=2))
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Topology-preserving simplification of a polygon coverage, with its error in metres.
+
+The map page draws the districts much smaller than their full-resolution boundaries
+(20,876 vertices) without opening gaps or overlaps between neighbours: the coverage is
+cut into shared arcs and each arc is simplified once (Douglas-Peucker) by the
+``topojson`` package, so both sides of a border stay the same line. The error is then
+*measured*, not assumed: the Hausdorff distance between each original and simplified
+polygon, computed in metres in an equal-area projection (:data:`jmgeo.crs.EQUAL_AREA`).
+
+The exports keep the full-resolution geometry; only the page uses this.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from . import crs
+
+__all__ = ["DEFAULT_MAX_ERROR_M", "SimplifiedCoverage", "hausdorff_m", "simplify_coverage"]
+
+#: Default bound on the page's boundary error, in metres.
+DEFAULT_MAX_ERROR_M = 30.0
+
+
+class SimplifiedCoverage(NamedTuple):
+    """A simplified coverage: WGS84 polygons, the measured error and the tolerance used (metres)."""
+
+    geometries: np.ndarray
+    error_m: float
+    tolerance_m: float
+
+
+def _segments(geom) -> np.ndarray:
+    """The boundary of a (Multi)Polygon as an array of two-point LineStrings."""
+    parts = []
+    for line in shapely.get_parts(shapely.boundary(geom)):
+        c = shapely.get_coordinates(line)
+        parts.append(shapely.linestrings(np.stack([c[:-1], c[1:]], axis=1)))
+    return np.concatenate(parts)
+
+
+def _directed_m(a, b) -> float:
+    tree = shapely.STRtree(_segments(b))
+    _, dist = tree.query_nearest(shapely.points(shapely.get_coordinates(a)), return_distance=True, all_matches=False)
+    return float(dist.max())
+
+
+def hausdorff_m(a, b, projection=crs.EQUAL_AREA) -> np.ndarray:
+    """Return the Hausdorff distance in metres between paired WGS84 (Multi)Polygons' boundaries.
+
+    For each pair, the larger of: the farthest vertex of ``a`` from the boundary of
+    ``b``, and the farthest vertex of ``b`` from the boundary of ``a``, measured in a
+    projected CRS. (GEOS's ``hausdorff_distance`` gives the same number but compares
+    every vertex with every vertex; the nearest-segment search here is ~3x faster.)
+
+    Parameters
+    ----------
+    a, b : array-like of shapely geometries
+        Equal-length sequences in WGS84 longitude/latitude (EPSG:4326).
+    projection : pyproj CRS
+        A projected CRS in metres in which to measure (default the Jiangmen equal-area
+        Albers, whose scale error over the city is below 0.1 %).
+    """
+    pa = np.asarray(gpd.GeoSeries(list(a), crs=crs.WGS84).to_crs(projection))
+    pb = np.asarray(gpd.GeoSeries(list(b), crs=crs.WGS84).to_crs(projection))
+    return np.array([max(_directed_m(x, y), _directed_m(y, x)) for x, y in zip(pa, pb)])
+
+
+def _round(geoms: np.ndarray, decimals: int | None) -> np.ndarray:
+    if decimals is None:
+        return geoms
+    return shapely.transform(geoms, lambda c: np.round(c, decimals))
+
+
+def _simplify_once(projected: gpd.GeoSeries, tolerance_m: float, decimals: int | None) -> np.ndarray:
+    import topojson  # deferred: only the page build needs it
+
+    frame = gpd.GeoDataFrame({"key": np.arange(len(projected))}, geometry=list(projected), crs=projected.crs)
+    topo = topojson.Topology(frame, toposimplify=float(tolerance_m), prequantize=False, topology=True)
+    out = topo.to_gdf().set_index("key").sort_index()
+    if len(out) != len(frame):
+        raise RuntimeError("topojson dropped a polygon while simplifying the coverage")
+    simplified = gpd.GeoSeries(list(out.geometry), crs=projected.crs).to_crs(crs.WGS84)
+    return _round(np.asarray(simplified), decimals)
+
+
+def _acceptable(geoms: np.ndarray) -> bool:
+    polygonal = all(g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty for g in geoms)
+    return polygonal and bool(shapely.is_valid(geoms).all()) and bool(shapely.coverage_is_valid(geoms))
+
+
+@lru_cache(maxsize=8)
+def _simplify_cached(wkb: tuple[bytes, ...], max_error_m: float, decimals: int | None) -> SimplifiedCoverage:
+    original = shapely.from_wkb(list(wkb))
+    projected = gpd.GeoSeries(list(original), crs=crs.WGS84).to_crs(crs.EQUAL_AREA)
+    # Douglas-Peucker keeps every dropped vertex within the tolerance of the kept line, so
+    # the error is about the tolerance; rounding to ``decimals`` adds up to ~1 m at 5
+    # decimals. Measure, and tighten the tolerance if the bound or the topology is not met.
+    tolerance = max_error_m * 0.97
+    for _ in range(10):
+        geoms = _simplify_once(projected, tolerance, decimals)
+        if _acceptable(geoms):
+            error = float(hausdorff_m(original, geoms).max())
+            if error <= max_error_m:
+                return SimplifiedCoverage(geoms, error, tolerance)
+        tolerance *= 0.85
+    return SimplifiedCoverage(_round(np.asarray(original), decimals), float(hausdorff_m(original, _round(np.asarray(original), decimals)).max()), 0.0)
+
+
+def simplify_coverage(geometries, max_error_m: float = DEFAULT_MAX_ERROR_M, decimals: int | None = 5) -> SimplifiedCoverage:
+    """Simplify a gap-free polygon coverage so each polygon stays within ``max_error_m`` metres.
+
+    Shared borders are simplified once, so the result has no gaps or overlaps and
+    neighbours share identical vertices; every polygon is checked to be valid and the
+    Hausdorff error is measured in metres (:func:`hausdorff_m`). If a tolerance breaks the
+    bound or the topology, it is reduced; if none works the rounded originals are returned.
+
+    Parameters
+    ----------
+    geometries : array-like of shapely (Multi)Polygons
+        The coverage in WGS84 longitude/latitude (EPSG:4326), e.g. the districts.
+    max_error_m : float
+        The largest allowed Hausdorff distance, in metres, between a polygon and its
+        simplified version (after rounding).
+    decimals : int or None
+        Decimal places of the returned coordinates (5 is about 1 m); None keeps them all.
+
+    Returns
+    -------
+    SimplifiedCoverage
+        ``(geometries, error_m, tolerance_m)``: the simplified WGS84 polygons in input
+        order, the largest measured error in metres, and the tolerance that achieved it.
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> districts = jmgeo.load_layer("districts")
+    >>> result = simplify_coverage(districts.geometry, max_error_m=30)
+    >>> bool(result.error_m <= 30), int(shapely.get_num_coordinates(result.geometries).sum()) < 10_000
+    (True, True)
+    """
+    if max_error_m <= 0:
+        raise ValueError(f"max_error_m must be positive, got {max_error_m}")
+    wkb = tuple(shapely.to_wkb(np.asarray(list(geometries), dtype=object)))
+    return _simplify_cached(wkb, float(max_error_m), decimals)

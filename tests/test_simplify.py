@@ -1,0 +1,167 @@
+"""The page's simplified district coverage: topology and error bound, measured independently.
+
+The geometry checked is the one the page carries (decoded from the data block), and
+the error is measured with GEOS's Hausdorff distance in UTM zone 49N (EPSG:32649), not
+with the equal-area projection and nearest-segment search jmgeo uses internally.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from jmgeo.simplify import DEFAULT_MAX_ERROR_M, simplify_coverage
+from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
+
+UTM49 = "EPSG:32649"
+DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
+
+
+def decode_line(ints, scale):
+    q = np.cumsum(np.asarray(ints, dtype=np.int64).reshape(-1, 2), axis=0)
+    return (q / scale).tolist()
+
+
+def decode_geometry(g, scale):
+    """Python twin of decodeGeometry in atlas.js: the page's encoding back to a shapely geometry."""
+    d = g["delta"]
+    if g["type"] == "Point":
+        coords = decode_line(d, scale)[0]
+    elif g["type"] in ("LineString", "MultiPoint"):
+        coords = decode_line(d, scale)
+    elif g["type"] in ("Polygon", "MultiLineString"):
+        coords = [decode_line(r, scale) for r in d]
+    else:
+        coords = [[decode_line(r, scale) for r in p] for p in d]
+    return shape({"type": g["type"], "coordinates": coords})
+
+
+@pytest.fixture(scope="module")
+def page_data(layers, facts):
+    html = map_html(make_map(layers, facts))
+    return json.loads(DATA_BLOCK.search(html).group(1))
+
+
+def page_geometries(data, layer_id):
+    layer = next(x for x in data["layers"] if x["id"] == layer_id)
+    return [decode_geometry(f["geometry"], data["coordinate_scale"]) for f in layer["features"]["features"]]
+
+
+def utm(geoms):
+    return np.asarray(gpd.GeoSeries(list(geoms), crs=4326).to_crs(UTM49))
+
+
+def test_page_districts_are_a_valid_coverage(page_data, layers):
+    simple = utm(page_geometries(page_data, "districts"))
+    original = utm(layers["districts"].geometry)
+    assert len(simple) == len(original) == 7
+    assert shapely.is_valid(simple).all()
+    assert all(g.geom_type in ("Polygon", "MultiPolygon") for g in simple)
+    # shared borders identical: GEOS's coverage check finds no mismatched edges or overlaps
+    assert shapely.coverage_is_valid(simple)
+    # no overlaps, measured: every pair intersects in (at most) a line
+    for a, b in itertools.combinations(simple, 2):
+        assert shapely.intersection(a, b).area < 1.0  # m²
+    # no gaps: no hole in the union of the simplified districts lies inside the original city
+    union = shapely.union_all(simple)
+    city = shapely.union_all(original)
+    holes = [shapely.Polygon(ring) for part in shapely.get_parts(union) for ring in part.interiors]
+    assert sum(shapely.intersection(h, city).area for h in holes) < 1.0
+    # neighbours still touch along a border, not just at a point
+    for i, j in itertools.combinations(range(7), 2):
+        if shapely.intersection(original[i], original[j]).length > 1000:
+            assert shapely.intersection(shapely.boundary(simple[i]), shapely.boundary(simple[j])).length > 500
+
+
+def test_page_districts_stay_within_the_error_bound_and_are_smaller(page_data, layers):
+    simple = utm(page_geometries(page_data, "districts"))
+    original = utm(layers["districts"].geometry)
+    error = shapely.hausdorff_distance(original, simple)
+    # 0.1 % covers the scale difference between UTM and jmgeo's equal-area projection
+    assert error.max() <= DEFAULT_MAX_ERROR_M * 1.001, error
+    assert page_data["boundary_simplification"]["measured_error_m"] <= DEFAULT_MAX_ERROR_M
+    assert abs(page_data["boundary_simplification"]["measured_error_m"] - error.max()) < 1.0
+    assert shapely.get_num_coordinates(simple).sum() < 0.5 * shapely.get_num_coordinates(original).sum()
+    # every district's area is kept to within 0.5 %
+    assert np.allclose(shapely.area(simple), shapely.area(original), rtol=0.005)
+
+
+def test_page_city_is_the_union_of_the_page_districts(page_data):
+    (city,) = utm(page_geometries(page_data, "city"))
+    districts = utm(page_geometries(page_data, "districts"))
+    assert city.is_valid
+    assert shapely.symmetric_difference(city, shapely.union_all(districts)).area < 1.0
+    # its vertices are the districts' own: the outline follows the same simplified borders
+    vertices = {tuple(c) for c in np.round(shapely.get_coordinates(districts), 3)}
+    assert {tuple(c) for c in np.round(shapely.get_coordinates(city), 3)} <= vertices
+
+
+def test_error_bound_is_a_setting(layers):
+    original = np.asarray(layers["districts"].geometry)
+    tight = simplify_coverage(original, max_error_m=10)
+    assert shapely.hausdorff_distance(utm(original), utm(tight.geometries)).max() <= 10 * 1.001
+    loose = simplify_coverage(original, max_error_m=30)
+    assert shapely.get_num_coordinates(tight.geometries).sum() > shapely.get_num_coordinates(loose.geometries).sum()
+    with pytest.raises(ValueError, match="max_error_m"):
+        simplify_coverage(original, max_error_m=0)
+
+
+def test_exports_keep_full_resolution(built, layers):
+    exported = gpd.read_file(built / "geojson" / "districts.geojson")
+    assert shapely.get_num_coordinates(np.asarray(exported.geometry)).sum() == shapely.get_num_coordinates(
+        np.asarray(layers["districts"].geometry)
+    ).sum()
+
+
+@pytest.mark.parametrize("layer_id", ["industrial_parks", "logistics_hubs", "corridors", "freight_routes", "sites"])
+def test_encoded_geometry_decodes_to_the_rounded_geometry(page_data, layers, layer_id):
+    decoded = page_geometries(page_data, layer_id)
+    expected = shapely.transform(np.asarray(layers[layer_id].geometry), lambda c: np.round(c, 5))
+    assert all(a.geom_type == b.geom_type for a, b in zip(decoded, expected))
+    assert all(shapely.equals_exact(a, b, tolerance=1e-9) for a, b in zip(decoded, expected))
+
+
+def test_encode_geometry_rejects_nothing_it_can_draw():
+    poly = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0, 0)], [[(0.2, 0.1), (0.8, 0.1), (0.8, 0.7), (0.2, 0.1)]])
+    for geom in (poly, shapely.MultiPolygon([poly]), shapely.MultiPoint([(1, 2), (3, 4)]), shapely.Point(113.1, 22.6)):
+        assert shapely.equals_exact(decode_geometry(encode_geometry(geom), 10**5), geom, tolerance=1e-9)
+    assert encode_geometry(shapely.Point()) is None
+
+
+def random_points(polygon, n, seed=0):
+    """n uniformly random points inside a WGS84 polygon (rejection sampling in its bounds)."""
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = polygon.bounds
+    out = np.empty((0, 2))
+    while len(out) < n:
+        xy = rng.uniform((minx, miny), (maxx, maxy), size=(2 * n, 2))
+        out = np.vstack([out, xy[shapely.contains_xy(polygon, xy[:, 0], xy[:, 1])]])
+    return gpd.GeoDataFrame({"name_en": [f"point {i}" for i in range(n)]}, geometry=shapely.points(out[:n]), crs=4326)
+
+
+def test_large_point_layers_go_to_the_page_as_one_array(layers, facts):
+    points = random_points(layers["city"].geometry.iloc[0], 1500)
+    small = points.iloc[:50]
+    html = map_html(make_map(layers, facts, extra_layers=[ExtraLayer("many", points, "很多点", "Many points"), ExtraLayer("few", small, "少量点", "Few points")]))
+    data = json.loads(DATA_BLOCK.search(html).group(1))
+    many = next(x for x in data["layers"] if x["id"] == "many")
+    few = next(x for x in data["layers"] if x["id"] == "few")
+    assert many["render"] == "canvas" and many["count"] == 1500 and "features" not in many
+    assert many["properties"]["name_en"][7] == "point 7" and len(many["properties"]["id"]) == 1500
+    assert decode_line(many["points"], data["coordinate_scale"]) == np.round(shapely.get_coordinates(points.geometry), 5).tolist()
+    assert "render" not in few and len(few["features"]["features"]) == 50
+
+
+def test_extra_layers_are_checked(layers, facts):
+    points = random_points(layers["city"].geometry.iloc[0], 5)
+    with pytest.raises(ValueError, match="already a layer"):
+        make_map(layers, facts, extra_layers=[ExtraLayer("sites", points, "点")])
+    with pytest.raises(ValueError, match="no CRS"):
+        make_map(layers, facts, extra_layers=[ExtraLayer("mine", points.set_crs(None, allow_override=True), "点")])
