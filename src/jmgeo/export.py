@@ -97,6 +97,8 @@ class OutputStage:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_TIMESTAMP})
         try:
             _write_gpkg_layers(layers, facts, tmp, expected)
+        except RuntimeError as exc:  # pyogrio's errors; on a full disk GDAL reports a broken SQLite file
+            raise OSError(f"{path}: the GeoPackage could not be written (disk full or folder not writable?): {exc}") from exc
         finally:
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
         found = {str(name): pyogrio.read_info(tmp, layer=str(name))["features"] for name, _ in pyogrio.list_layers(tmp)}
