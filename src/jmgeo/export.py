@@ -8,6 +8,7 @@ previous file byte for byte and removes the temporary file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -33,6 +34,7 @@ __all__ = [
     "write_geojson",
     "write_geopackage",
     "write_map",
+    "write_shapefile",
 ]
 
 #: GeoPackage files store a timestamp; a fixed one keeps builds byte-reproducible.
@@ -197,7 +199,21 @@ def write_map(fmap, path: str | os.PathLike[str]) -> Path:
 
 
 def json_value(value):
-    """Turn NumPy/pandas scalars, NaN/inf and missing values into plain JSON values (None for missing)."""
+    """Turn NumPy/pandas scalars, NaN/inf and missing values into plain JSON values (None for missing).
+
+    Dates become ISO 8601 text (``2023-08-21``; a timestamp ``2023-08-21T10:30:00``).
+
+    Examples
+    --------
+    >>> json_value(np.int64(3)), json_value(np.float64("nan")), json_value(pd.Timestamp("2023-08-21 10:30"))
+    (3, None, '2023-08-21T10:30:00')
+    """
+    if value is pd.NaT or (isinstance(value, np.datetime64) and np.isnat(value)):
+        return None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, (dt.date, dt.datetime)):  # pd.Timestamp is a datetime
+        return value.isoformat()
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -259,12 +275,25 @@ def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimal
     return atomic_write(path, text.encode("utf-8"), verify_geojson(list(frame["id"])))
 
 
+def _is_date(v) -> bool:
+    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+
+
 def _gpkg_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Lists are stored as JSON text in GeoPackage columns (it has no array type)."""
+    """Lists are stored as JSON text in GeoPackage columns (it has no array type).
+
+    A column of ``datetime.date`` objects would be written as text; it is stored as a
+    date-time at midnight instead, so it comes back as a date type.
+    """
     out = frame.copy()
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     for col in out.columns:
-        if col != geometry and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+        if col == geometry or out[col].dtype != object:
+            continue
+        present = out[col].dropna()
+        if len(present) and present.map(_is_date).all():
+            out[col] = pd.to_datetime(out[col])
+        elif out[col].map(lambda v: isinstance(v, (list, tuple))).any():
             out[col] = out[col].map(lambda v: json.dumps(json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v)
     return out
 
@@ -289,3 +318,47 @@ def _write_gpkg_layers(layers, facts, tmp: Path, expected: dict[str, int]) -> No
         expected[name] = len(frame)
     pyogrio.write_dataframe(_gpkg_frame(facts), tmp, layer="facts", driver="GPKG")
     expected["facts"] = len(facts)
+
+
+#: dBase limits that make Shapefile lose data silently.
+SHAPEFILE_FIELD_BYTES = 10
+SHAPEFILE_TEXT_BYTES = 254
+
+
+def write_shapefile(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
+    """Refuse to write a Shapefile, saying what this frame would lose; write GeoPackage or GeoJSON instead.
+
+    A Shapefile's dBase table cuts field names at 10 bytes (a Chinese name is 3 bytes a
+    character, so it is cut mid-character and the file may not read back), text at 254
+    bytes, has no list, null-integer or date-time type, and needs a side ``.cpg`` file to
+    say its encoding. jmgeo's layers have long field names, Chinese text, lists and
+    nulls, so every Shapefile of them would be lossy: jmgeo refuses rather than write a
+    file that silently differs from the data.
+
+    Raises
+    ------
+    jmgeo.errors.JmgeoError
+        Always, listing the losses for this frame and the alternatives.
+    """
+    from .errors import JmgeoError
+
+    losses = []
+    for col in frame.columns:
+        if col == frame.geometry.name:
+            continue
+        name_bytes = str(col).encode("utf-8")
+        if len(name_bytes) > SHAPEFILE_FIELD_BYTES:
+            cut = name_bytes[:SHAPEFILE_FIELD_BYTES].decode("utf-8", errors="replace")
+            losses.append(f'field name "{col}" ({len(name_bytes)} bytes) would be cut to "{cut}"')
+        values = frame[col].dropna()
+        if values.map(lambda v: isinstance(v, (list, tuple))).any():
+            losses.append(f'"{col}" holds lists, which dBase cannot store')
+        long = values.map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > SHAPEFILE_TEXT_BYTES)
+        if long.any():
+            losses.append(f'"{col}" has {int(long.sum())} text value(s) longer than {SHAPEFILE_TEXT_BYTES} bytes')
+    reason = "; ".join(losses) if losses else "no loss found in this frame, but dBase has no null integers, times or lists"
+    raise JmgeoError(
+        f"{path}: Shapefile refused: field names are limited to {SHAPEFILE_FIELD_BYTES} bytes "
+        f"(Chinese names are cut mid-character) and text to {SHAPEFILE_TEXT_BYTES} bytes: {reason}. "
+        "Write a GeoPackage (jmgeo.export.write_geopackage) or GeoJSON (write_geojson) instead; QGIS and ArcGIS read both."
+    )
