@@ -7,7 +7,7 @@ from playwright.sync_api import sync_playwright
 
 from jmgeo.webmap import make_map
 from jmgeo.export import write_map
-from payloads import PAYLOADS
+from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -177,5 +177,88 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers
     assert set(quotes) <= set(PAYLOADS) and len(set(quotes)) > 5
     assert page.evaluate("window.__canary") == "untouched"
     assert dialogs == [] and errors == []
+    assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
+    page.close()
+
+
+def hostile_geodata(tmp_path, geodata_dir):
+    """A geodata copy whose layer titles and precision labels (layers.json) are all payloads."""
+    import json
+    import shutil
+
+    dest = tmp_path / "geodata"
+    shutil.copytree(geodata_dir, dest)
+    data = json.loads((dest / "layers.json").read_text(encoding="utf-8"))
+    for i, layer in enumerate(data["layers"]):
+        layer["title_zh"] = ALL[i % len(ALL)]
+        layer["title_en"] = f"{ALL[(i + 7) % len(ALL)]} #{i}"  # titles stay unique: the control is keyed by name
+    for i, style in enumerate(data["precision_styles"].values()):
+        style["label_zh"], style["label_en"] = ALL[(i + 3) % len(ALL)], "{{7*7}}"
+    (dest / "layers.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return dest, data
+
+
+def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir, layers, facts):
+    """Layer control, legend, tooltips, popups and the city panel: payloads show literally, nothing runs."""
+    geodata, registry = hostile_geodata(tmp_path, geodata_dir)
+    layers = {name: frame.copy() for name, frame in layers.items()}
+    k = 0
+    for frame in layers.values():
+        frame["name_zh"] = [ALL[(k + i) % len(ALL)] for i in range(len(frame))]
+        frame["name_en"] = [ALL[(k + i + 5) % len(ALL)] for i in range(len(frame))]
+        k += len(frame)
+    city = layers["city"]
+    city["area_note_zh"], city["area_note_en"] = "{{7*7}}", CANARY[2]
+    facts = facts.copy()
+    facts["quote"] = [ALL[i % len(ALL)] for i in range(len(facts))]
+    facts["unit"] = "{{7*7}}"
+    path = tmp_path / "hostile.html"
+    write_map(make_map(layers, facts, geodata_dir=geodata, tiles=None), path)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script("window.__canary = 'untouched'")  # set before any script of the page runs
+    console_errors, page_errors, dialogs, requests = [], [], [], []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(path.as_uri())
+    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+
+    # layer control: the titles from layers.json, as text
+    labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label span span").all_inner_texts()]
+    assert labels == [f"{layer['title_zh']} {layer['title_en']}" for layer in registry["layers"]]
+    # legend: layer titles and precision labels
+    legend = page.locator(".jmgeo-legend")
+    for layer in registry["layers"]:
+        item = legend.locator(f"[data-layer-id='{layer['id']}'] span").inner_text()
+        assert item.startswith(f"{layer['title_zh']} {layer['title_en']} (")
+    for name, style in registry["precision_styles"].items():
+        assert legend.locator(f"[data-precision='{name}'] span").inner_text() == f"{style['label_zh']} / {style['label_en']}"
+    # tooltips and popups of every point feature
+    state = "window.jmgeoAtlasState"
+    hubs = layers["logistics_hubs"]
+    for fid, zh, en in zip(hubs["id"], hubs["name_zh"], hubs["name_en"]):
+        page.evaluate(f"void {state}.features['{fid}'].openTooltip()")
+        tooltip = page.evaluate(f"{state}.features['{fid}'].getTooltip().getElement().innerText")
+        assert tooltip == f"{zh} · {en}"
+        page.evaluate(f"void {state}.features['{fid}'].closeTooltip()")
+        assert page.evaluate(f"{state}.openPopup('{fid}')")
+        popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
+        assert popup.locator(".jmgeo-name-zh").inner_text() == zh
+        assert popup.locator(".jmgeo-name-en").inner_text() == en
+    # city panel
+    page.locator(".jmgeo-city-button").click()
+    panel = page.locator(".jmgeo-city-panel")
+    assert panel.locator("h3").inner_text() == f"{city['name_zh'].iloc[0]} {city['name_en'].iloc[0]}"
+    assert panel.locator(".jmgeo-city-note").inner_text() == f"{{{{7*7}}}} {CANARY[2]}"
+    values = [v for v in panel.locator(".jmgeo-value").all_inner_texts() if v.startswith(("> ", "≈ ", "≥ ", "→ ")) or v[:1].isdigit()]
+    assert values and all("{{7*7}}" in v for v in values)
+    assert "{{7*7}}" in page.locator("body").inner_text()
+
+    assert page.evaluate("window.__canary") == "untouched"
+    assert dialogs == [] and page_errors == [] and console_errors == []
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
     assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
     page.close()
