@@ -14,8 +14,9 @@ from playwright.sync_api import sync_playwright
 from jmgeo.export import atomic_write
 
 
-def _not_png(tmp: Path) -> None:
-    raise OSError(f"{tmp}: the screenshot is not a PNG")
+def _check_png(tmp: Path) -> None:
+    if not tmp.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"):
+        raise OSError(f"{tmp}: the screenshot is not a PNG")
 
 
 def main() -> int:
@@ -32,7 +33,7 @@ def main() -> int:
         page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready")
         page.wait_for_timeout(500)
         png = page.screenshot()  # to memory, then temp file + verify + rename: never a half-written PNG
-        atomic_write(out, png, verify=lambda tmp: tmp.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") or _not_png(tmp))
+        atomic_write(out, png, verify=_check_png)
         browser.close()
     print(out)
     return 0
