@@ -11,6 +11,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from jmgeo.export import atomic_write
+
+
+def _check_png(tmp: Path) -> None:
+    if not tmp.read_bytes().startswith(b"\x89PNG\r\n\x1a\n"):
+        raise OSError(f"{tmp}: the screenshot is not a PNG")
+
 
 def main() -> int:
     page_path = Path(sys.argv[1] if len(sys.argv) > 1 else "maps/jiangmen.html").resolve()
@@ -25,8 +32,8 @@ def main() -> int:
         page.goto(page_path.as_uri())
         page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready")
         page.wait_for_timeout(500)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(out))
+        png = page.screenshot()  # to memory, then temp file + verify + rename: never a half-written PNG
+        atomic_write(out, png, verify=_check_png)
         browser.close()
     print(out)
     return 0

@@ -7,7 +7,7 @@ import pytest
 from jmgeo.webmap import make_map
 from jmgeo.export import write_map
 from browser import open_offline
-from payloads import PAYLOADS
+from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -199,4 +199,97 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     checkbox.click()
     assert page.locator("canvas.jmgeo-point-cloud").count() == 1
     assert errors == []
+
+
+def hostile_geodata(tmp_path, geodata_dir):
+    """A geodata copy whose layer titles and precision labels (layers.json) are all payloads."""
+    import json
+    import shutil
+
+    dest = tmp_path / "geodata"
+    shutil.copytree(geodata_dir, dest)
+    data = json.loads((dest / "layers.json").read_text(encoding="utf-8"))
+    for i, layer in enumerate(data["layers"]):
+        layer["title_zh"] = ALL[i % len(ALL)]
+        layer["title_en"] = f"{ALL[(i + 7) % len(ALL)]} #{i}"  # titles stay unique: the control is keyed by name
+    for i, style in enumerate(data["precision_styles"].values()):
+        style["label_zh"], style["label_en"] = ALL[(i + 3) % len(ALL)], "{{7*7}}"
+    (dest / "layers.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return dest, data
+
+
+def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir, layers, facts):
+    """Layer control, legend, tooltips, popups and the city panel: payloads show literally, nothing runs."""
+    geodata, registry = hostile_geodata(tmp_path, geodata_dir)
+    layers = {name: frame.copy() for name, frame in layers.items()}
+    k = 0
+    for frame in layers.values():
+        frame["name_zh"] = [ALL[(k + i) % len(ALL)] for i in range(len(frame))]
+        frame["name_en"] = [ALL[(k + i + 5) % len(ALL)] for i in range(len(frame))]
+        k += len(frame)
+    city = layers["city"]
+    city["area_note_zh"], city["area_note_en"] = "{{7*7}}", CANARY[2]
+    facts = facts.copy()
+    facts["quote"] = [ALL[i % len(ALL)] for i in range(len(facts))]
+    facts["unit"] = "{{7*7}}"
+    path = tmp_path / "hostile.html"
+    write_map(make_map(layers, facts, geodata_dir=geodata, basemap="none"), path)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script("window.__canary = 'untouched'")  # set before any script of the page runs
+    console_errors, page_errors, dialogs, requests = [], [], [], []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(path.as_uri())
+    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+
+    # layer control: the titles from layers.json (in the page's language, Chinese first), as text
+    labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label span span").all_inner_texts()]
+    assert labels == [layer["title_zh"] for layer in registry["layers"]]
+    # legend: layer titles and precision labels
+    legend = page.locator(".jmgeo-legend")
+    for layer in registry["layers"]:
+        item = legend.locator(f"[data-layer-id='{layer['id']}'] span").inner_text()
+        assert item.startswith(f"{layer['title_zh']} (")
+    for name, style in registry["precision_styles"].items():
+        assert legend.locator(f"[data-precision='{name}'] span").inner_text() == style["label_zh"]
+    # tooltips and popups of every point feature
+    state = "window.jmgeoAtlasState"
+    hubs = layers["logistics_hubs"]
+    for fid, zh, en in zip(hubs["id"], hubs["name_zh"], hubs["name_en"]):
+        page.evaluate(f"void {state}.features['{fid}'].openTooltip()")
+        tooltip = page.evaluate(f"{state}.features['{fid}'].getTooltip().getElement().innerText")
+        assert tooltip == f"{zh} · {en}"
+        page.evaluate(f"void {state}.features['{fid}'].closeTooltip()")
+        assert page.evaluate(f"{state}.openPopup('{fid}')")
+        popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
+        assert popup.locator(".jmgeo-name-primary").inner_text() == zh
+        assert popup.locator(".jmgeo-name-secondary").inner_text() == en
+    # city panel
+    page.locator(".jmgeo-city-button").click()
+    panel = page.locator(".jmgeo-city-panel")
+    assert panel.locator("h3").inner_text() == f"{city['name_zh'].iloc[0]} {city['name_en'].iloc[0]}"
+    assert panel.locator(".jmgeo-city-note").inner_text() == "{{7*7}}"
+    values = [v for v in panel.locator(".jmgeo-value").all_inner_texts() if v.startswith(("> ", "≈ ", "≥ ", "→ ")) or v[:1].isdigit()]
+    assert values and all("{{7*7}}" in v for v in values)
+    assert "{{7*7}}" in page.locator("body").inner_text()
+    # search results show the names as text
+    page.locator(".jmgeo-search-input").fill("7*7")
+    results = page.locator(".jmgeo-search-result strong").all_inner_texts()
+    assert results and all(r in ALL for r in results)
+    # the text twin: names and quotes as text
+    twin = page.locator("#jmgeo-text").inner_text()
+    assert all(payload in twin for payload in ALL[:5])
+    # the English interface shows the same text (the city note in English is a canary payload)
+    page.locator(".jmgeo-lang-button").click()
+    page.locator(".jmgeo-city-button").click()
+    assert page.locator(".jmgeo-city-panel .jmgeo-city-note").inner_text() == CANARY[2]
+
+    assert page.evaluate("window.__canary") == "untouched"
+    assert dialogs == [] and page_errors == [] and console_errors == []
+    assert all(url.startswith(("file:", "data:")) for url in requests), requests
+    assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
     page.close()

@@ -139,16 +139,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    from .accounting import RecordTally
     from .errors import JmgeoError
 
+    tally = RecordTally()
     try:
         if args.command == "build":
             from .build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-            paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=not args.no_static)
+            try:
+                paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=not args.no_static, tally=tally)
+            except (JmgeoError, OSError) as exc:
+                # every run accounts for its records, also when it stops
+                what = "cannot write the outputs" if isinstance(exc, OSError) else "stopped"
+                print(f"jmgeo build: {what}: {exc}", file=sys.stderr)
+                print(f"{tally.summary()}; nothing was written, earlier outputs are unchanged", file=sys.stderr)
+                return 1
             for path in paths:
                 print(path)
+            print(tally.summary(), file=sys.stderr)
             return 0
         if args.command == "check":
             from .validate import check_geodata
@@ -156,12 +166,16 @@ def main(argv: list[str] | None = None) -> int:
             report = check_geodata(args.geodata, args.docs)
             for note in report.notes:
                 print(f"note: {note}", file=sys.stderr)
+            for repair in report.repairs:
+                print(f"repaired: {repair}")
             if report.problems:
                 for problem in report.problems:
                     print(problem)
+                print(report.tally.summary(written_label="valid"))
                 print(f"{len(report.problems)} problem(s)", file=sys.stderr)
                 return 1
             print("geodata OK: " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
+            print(report.tally.summary(written_label="valid"))
             return 0
         if args.command == "ingest":
             return _run_ingest(args)

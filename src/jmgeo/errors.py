@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "JmgeoError", "ValidationFailed"]
+__all__ = ["DataError", "JmgeoError", "RepairWarning", "ValidationFailed"]
 
 
 class JmgeoError(Exception):
@@ -38,3 +38,10 @@ class ValidationFailed(JmgeoError):
         lines = [f"{len(self.problems)} problem(s) in geodata:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class RepairWarning(UserWarning):
+    """A record was used after a repair (e.g. a self-intersecting polygon); its file is unchanged.
+
+    The message names the file and the record and says what was done and how to fix the source.
+    """

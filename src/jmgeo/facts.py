@@ -87,7 +87,8 @@ _NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:/\d+)?|[" + _CN_NUMERAL + r"]+)"
 _RANGE = r"(?:\s*[-–—~～至到]\s*(?P<num2>\d[\d,]*(?:\.\d+)?|[" + _CN_NUMERAL + r"]+))?"
 _PREFIX = r"(?P<prefix>超过|超|逾|近|将近|接近|约|大约|达|仅|第)?"
 _SUFFIX = r"(?P<suffix>多|余)?"
-_AMOUNT = re.compile(r"^\s*" + _PREFIX + _NUMBER + _RANGE + _SUFFIX + r"(?P<unit>.*?)(?P<after>左右|以上)?\s*$")
+_SIGN = r"(?P<sign>[-+])?"
+_AMOUNT = re.compile(r"^\s*" + _PREFIX + _SIGN + _NUMBER + _RANGE + _SUFFIX + r"(?P<unit>.*?)(?P<after>左右|以上)?\s*$")
 
 _BARE_MAGNITUDE = re.compile(r"^\s*[万亿]")
 
@@ -132,7 +133,8 @@ def parse_amount(text: str) -> Amount:
     """Parse an amount as the documents write it into value, unit and qualifier.
 
     Full-width digits and signs are folded first (NFKC), so ``１２３亿元`` parses like
-    ``123亿元``. The unit is kept as written; :meth:`Amount.base` applies 万/亿
+    ``123亿元``; a leading minus (``-``, full-width ``－`` or U+2212 ``−``) makes the
+    value negative. The unit is kept as written; :meth:`Amount.base` applies 万/亿
     multipliers. A fraction ``1/6`` has unit ``share``, an ordinal ``第6个`` unit
     ``rank``, and a bare magnitude (``万亿``) the value 1.
 
@@ -157,6 +159,8 @@ def parse_amount(text: str) -> Amount:
     ('rank', 3.0)
     >>> parse_amount("万亿").value, parse_amount("万亿").unit
     (1.0, '万亿')
+    >>> parse_amount("\u22125.5%").value, parse_amount("－３亿元").value
+    (-5.5, -3.0)
     """
     folded = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
     bare = _BARE_MAGNITUDE.match(folded)
@@ -168,6 +172,8 @@ def parse_amount(text: str) -> Amount:
     if m.group("prefix") == "第":  # an ordinal: 第三, 第6个
         return Amount(value=_number(m.group("num")), unit="rank", qualifier=None, raw=text)
     value = _number(m.group("num"))
+    if m.group("sign") == "-":  # ASCII, full-width (－) and U+2212 (−) minus all arrive here as "-"
+        value = -value
     value_max = _number(m.group("num2")) if m.group("num2") else None
     unit = m.group("unit").strip()
     if "/" in m.group("num") and not unit:
@@ -214,13 +220,18 @@ def load_fact_records(geodata_dir: str | os.PathLike[str] | None = None) -> list
         data = read_json(path)
         if not isinstance(data, dict) or "doc" not in data or not isinstance(data.get("facts"), list):
             raise DataError(str(path), None, 'expected {"doc": "<file name>", "facts": [...]}')
+        seen_ids: dict[str, int] = {}
         for i, fact in enumerate(data["facts"]):
             if not isinstance(fact, dict):
                 raise DataError(str(path), f"facts[{i}]", "a fact must be a JSON object")
             rec = dict(fact)
             rec["doc"] = data["doc"]
             rec["_file"] = str(path)
-            rec["_line"] = line_of_id(path, str(fact.get("id"))) if fact.get("id") else None
+            if fact.get("id"):
+                nth = seen_ids[str(fact["id"])] = seen_ids.get(str(fact["id"]), -1) + 1
+                rec["_line"] = line_of_id(path, str(fact["id"]), nth)
+            else:
+                rec["_line"] = None
             records.append(rec)
     return records
 

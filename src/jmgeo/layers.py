@@ -7,6 +7,7 @@ position from ``geodata/places/*.json``. All frames are in WGS84 (EPSG:4326).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,10 +15,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, shape
+from shapely.validation import explain_validity
 
 from . import crs
 from .boundaries import boundary_source_version, load_boundary
-from .errors import DataError
+from .errors import DataError, RepairWarning
 from .registry import Registry, line_of_id, load_registry, read_json
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "load_layers",
     "load_place_records",
     "record_where",
+    "repair_geometry",
 ]
 
 #: Columns every curated layer has (besides ``geometry``), in order.
@@ -80,23 +83,66 @@ def load_place_records(geodata_dir: str | os.PathLike[str] | None = None) -> dic
         if data.get("layer") != spec.id:
             raise DataError(str(path), "layer", f'says layer "{data.get("layer")}" but layers.json maps it to "{spec.id}"')
         recs = []
+        seen_ids: dict[str, int] = {}
         for i, rec in enumerate(data["records"]):
             if not isinstance(rec, dict):
                 raise DataError(str(path), f"records[{i}]", "a record must be a JSON object")
             rec = dict(rec)
             rec["_file"] = str(path)
-            rec["_line"] = line_of_id(path, str(rec.get("id"))) if rec.get("id") else None
+            if rec.get("id"):
+                nth = seen_ids[str(rec["id"])] = seen_ids.get(str(rec["id"]), -1) + 1
+                rec["_line"] = line_of_id(path, str(rec["id"]), nth)
+            else:
+                rec["_line"] = None
             rec["_layer"] = spec.id
             recs.append(rec)
         out[spec.id] = recs
     return out
 
 
+def repair_geometry(geom):
+    """Return ``(geometry, note)``: a valid geometry unchanged with note None, or a repaired polygon and why.
+
+    Only self-intersecting polygons are repaired, with :func:`shapely.make_valid`, and
+    only when the result is still a ``Polygon`` or ``MultiPolygon`` (a bow-tie becomes
+    two triangles). Anything else stays an error, because a repair that changes what
+    kind of thing a feature is cannot be reviewed from a warning.
+
+    Raises
+    ------
+    ValueError
+        For an invalid geometry that is not repaired, saying what is wrong.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> fixed, note = repair_geometry(Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)]))
+    >>> fixed.geom_type, note.startswith("self-intersecting polygon")
+    ('MultiPolygon', True)
+    """
+    if geom.is_valid:
+        return geom, None
+    why = explain_validity(geom)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        fixed = shapely.make_valid(geom)
+        if fixed.geom_type in ("Polygon", "MultiPolygon") and not fixed.is_empty:
+            parts = len(getattr(fixed, "geoms", [fixed]))
+            return fixed, (
+                f"self-intersecting polygon ({why}) is used repaired by shapely make_valid as a "
+                f"{fixed.geom_type} of {parts} part(s), area {shapely.area(fixed):.6g} square degrees; "
+                "the file keeps the original: reorder the ring's positions so it does not cross itself"
+            )
+        raise ValueError(f"invalid geometry: {why}; make_valid would turn it into a {fixed.geom_type}, so fix it by hand")
+    raise ValueError(f"invalid geometry: {why}")
+
+
 def _own_geometry(rec: dict):
     """Geometry written in the record itself, converted to WGS84 (None if it refers to others)."""
     if rec.get("geometry") is None:
         return None
-    geom = shape(rec["geometry"])
+    geom, note = repair_geometry(shape(rec["geometry"]))
+    if note:
+        warnings.warn(RepairWarning(f"{rec.get('_file', 'geodata')} {record_where(rec)}: {note}"), stacklevel=2)
     geom = crs.to_wgs84(geom, rec["position"]["datum"])
     radius = rec.get("area_radius_m")
     if radius:

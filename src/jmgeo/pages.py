@@ -37,9 +37,16 @@ class PageSpec:
 
 
 def load_pages(geodata_dir: str | os.PathLike[str] | None = None) -> list[PageSpec]:
-    """Read ``geodata/pages.json``; raise :class:`DataError` naming the page for a bad spec."""
+    """Read ``geodata/pages.json``; raise :class:`DataError` naming the page for a bad spec.
+
+    A geodata folder without ``pages.json`` gets a single page, ``jiangmen.html``, with
+    every layer of the registry.
+    """
     reg = load_registry(geodata_dir)
     path = reg.root / "pages.json"
+    if not path.exists():
+        # A geodata folder without page specs gets one map of every layer.
+        return [PageSpec(id="jiangmen", file="jiangmen.html", title_zh="地图", title_en="Map", layers=tuple(s.id for s in reg.layers))]
     data = read_json(path)
     layer_ids = {spec.id for spec in reg.layers}
     pages = []
@@ -75,9 +82,15 @@ def load_pages(geodata_dir: str | os.PathLike[str] | None = None) -> list[PageSp
 
 
 def load_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read ``geodata/basemaps.json`` (the base maps and the datum of each)."""
+    """Read ``geodata/basemaps.json`` (the base maps and the datum of each).
+
+    Without that file a page has no base map: vector layers only.
+    """
     reg = load_registry(geodata_dir)
     path = reg.root / "basemaps.json"
+    if not path.exists():
+        # Without basemap specs the page has none: vector layers only, no network at all.
+        return {"basemaps": [{"id": "none", "title_zh": "无底图", "title_en": "No basemap", "datum": "WGS84"}], "default": "none"}
     data = read_json(path)
     ids = [b.get("id") for b in data.get("basemaps", [])]
     if len(ids) != len(set(ids)) or data.get("default") not in ids:

@@ -23,6 +23,8 @@ __all__ = [
     "line_of_id",
     "load_registry",
     "read_json",
+    "refuse_yaml",
+    "yaml_hazards",
 ]
 
 
@@ -34,11 +36,13 @@ def find_geodata_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     DataError
         If no folder with a ``layers.json`` is found.
     """
+    # A folder the user names must be a geodata folder: never fall back silently to the built-in data.
+    for given, how in ((explicit, "--geodata"), (os.environ.get("JMGEO_GEODATA"), "JMGEO_GEODATA")):
+        if given:
+            if (Path(given) / "layers.json").is_file():
+                return Path(given)
+            raise DataError(str(given), None, f"no layers.json in this folder ({how}); point it at a geodata folder")
     candidates: list[Path] = []
-    if explicit:
-        candidates.append(Path(explicit))
-    if os.environ.get("JMGEO_GEODATA"):
-        candidates.append(Path(os.environ["JMGEO_GEODATA"]))
     here = Path(__file__).resolve().parent
     candidates.append(here / "geodata")  # inside an installed wheel
     for parent in here.parents:
@@ -69,8 +73,16 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
-    """Read a JSON file strictly, raising :class:`DataError` with file and line on any problem."""
+    """Read a JSON file strictly, raising :class:`DataError` with file and line on any problem.
+
+    Refused, each with the line (or byte) and a fix: bytes that are not UTF-8 (GBK or
+    GB18030 text is recognised and named), YAML files (see :func:`yaml_hazards`),
+    truncated files, trailing commas, single quotes and other syntax errors, duplicate
+    keys, ``NaN`` and ``Infinity``.
+    """
     path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise refuse_yaml(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -78,17 +90,121 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(str(path), f"byte {exc.start}", "not UTF-8; save the file as UTF-8") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(str(path), f"line {line} byte {exc.start}", _not_utf8_message(raw)) from None
+    if text.startswith("\ufeff"):
+        raise DataError(str(path), "byte 0", "starts with a byte-order mark; save the file as UTF-8 without BOM")
     try:
         return json.loads(
             text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
         )
     except json.JSONDecodeError as exc:
-        raise DataError(str(path), f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+        hint, pos = _json_hint(text, exc)
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise DataError(str(path), f"line {line} column {column}", f"invalid JSON: {exc.msg}; {hint}") from None
     except ValueError as exc:
         # Raised by the hooks above; find the line of the offending key or constant.
         line = _line_of_problem(text, str(exc))
         raise DataError(str(path), f"line {line}" if line else None, str(exc)) from None
+
+
+def _not_utf8_message(raw: bytes) -> str:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "not UTF-8; save the file as UTF-8"
+    return "not UTF-8 (it reads as GBK/GB18030 Chinese text); save the file as UTF-8, e.g. iconv -f GB18030 -t UTF-8"
+
+
+def _json_hint(text: str, exc: json.JSONDecodeError) -> tuple[str, int]:
+    """Say how to fix the commonest hand-editing mistakes behind a JSON syntax error, and where (offset)."""
+    before = text[: exc.pos].rstrip()
+    after = text[exc.pos :].lstrip()
+    if not after:
+        return "the file ends too early (truncated?): restore the missing end, e.g. from git", exc.pos
+    if before.endswith(",") and after[:1] in ("}", "]"):
+        return "remove the trailing comma after the last item", len(before) - 1
+    if after[:1] == "'":
+        return "JSON strings and keys need double quotes", exc.pos
+    if after[:2] in ("//", "/*") or after[:1] == "#":
+        return 'JSON has no comments; move the remark into a "note" field', exc.pos
+    if exc.pos == 0 or (exc.msg.startswith("Expecting value") and not text.lstrip().startswith(("{", "["))):
+        return "this is not JSON (YAML?); geodata files are JSON, see geodata/SCHEMA.md", exc.pos
+    if exc.msg.startswith("Expecting ',' delimiter"):
+        return "a comma is missing between two items (or a string is not closed)", exc.pos
+    return "compare with the examples in geodata/SCHEMA.md", exc.pos
+
+
+_YAML_BOOL = re.compile(r":\s*(yes|no|on|off|y|n|true|false)\s*(#.*)?$", re.I)
+_YAML_OCTAL = re.compile(r":\s*[-+]?0[0-9_]+\s*(#.*)?$")
+_YAML_KEY = re.compile(r"^(\s*)(?:-\s+)?([^\s:#][^:#]*?)\s*:(?:\s|$)")
+
+
+def yaml_hazards(text: str) -> list[str]:
+    """List the lines of a YAML text that a YAML 1.1 reader would read wrongly or refuse.
+
+    Geodata is JSON only; this only explains the refusal. It finds tabs in indentation,
+    unquoted values read as numbers in base 8 (``0110`` -> 72) or as booleans
+    (``NO`` -> false), full-width colons (``：``) used as key separators and keys repeated
+    in one mapping (PyYAML keeps the last one silently). Written by hand: a YAML parser
+    would apply exactly the coercions it is meant to point out.
+
+    Examples
+    --------
+    >>> yaml_hazards("code: 0110\\nok: NO\\n")
+    ['line 1: 0110 reads as the octal number 72', 'line 2: NO reads as the boolean false']
+    """
+    out = []
+    seen: dict[tuple[int, str], int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            out.append(f"line {n}: a tab in the indentation (YAML allows spaces only)")
+        if "：" in line and ":" not in line:
+            out.append(f"line {n}: a full-width colon ：, which YAML does not read as a key separator")
+        m = _YAML_OCTAL.search(line)
+        if m:
+            value = line.split(":", 1)[1].split("#")[0].strip()
+            digits = value.lstrip("+-").replace("_", "")
+            if all(c in "01234567" for c in digits):
+                out.append(f"line {n}: {value} reads as the octal number {int(digits, 8)}")
+            else:
+                out.append(f"line {n}: {value} loses its leading zero")
+        m = _YAML_BOOL.search(line)
+        if m and m.group(1).lower() not in ("true", "false"):
+            out.append(f"line {n}: {m.group(1)} reads as the boolean {str(m.group(1).lower() in ('yes', 'on', 'y')).lower()}")
+        m = _YAML_KEY.match(line)
+        if m:
+            depth = len(m.group(1).expandtabs(8))
+            for key in [k for k in seen if k[0] > depth]:
+                del seen[key]  # leaving a nested mapping
+            if line.lstrip().startswith("- "):
+                for key in [k for k in seen if k[0] >= depth]:
+                    del seen[key]  # a new list item starts a new mapping
+                depth += 2
+            key = (depth, m.group(2))
+            if key in seen:
+                out.append(f'line {n}: key "{m.group(2)}" repeats line {seen[key]} (a YAML reader keeps only the last)')
+            seen[key] = n
+    return out
+
+
+def refuse_yaml(path: str | os.PathLike[str]) -> DataError:
+    """Return the error for a YAML file found where geodata (JSON only) is read."""
+    path = Path(path)
+    try:
+        hazards = yaml_hazards(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        hazards = []
+    where = hazards[0].split(":", 1)[0] if hazards else None
+    found = ("; in this file: " + "; ".join(hazards)) if hazards else ""
+    return DataError(
+        str(path),
+        where,
+        "YAML is not read: geodata is JSON only, because YAML readers silently keep the last of duplicate keys "
+        "and turn 0110 into 72 and NO into false. Convert it to JSON (see geodata/SCHEMA.md)" + found,
+    )
 
 
 def _line_of_problem(text: str, message: str) -> int | None:
@@ -106,14 +222,21 @@ def _line_of_problem(text: str, message: str) -> int | None:
     return None
 
 
-def line_of_id(path: str | os.PathLike[str], record_id: str) -> int | None:
-    """Return the 1-based line where ``"id": "<record_id>"`` appears in a JSON file, if any."""
+def line_of_id(path: str | os.PathLike[str], record_id: str, occurrence: int = 0) -> int | None:
+    """Return the 1-based line where ``"id": "<record_id>"`` appears in a JSON file, if any.
+
+    ``occurrence`` picks the n-th record with that id (0 = the first), so a duplicated
+    id is reported at the line of the duplicate.
+    """
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    m = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(record_id, ensure_ascii=False)), text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    hits = list(re.finditer(r'"id"\s*:\s*' + re.escape(json.dumps(record_id, ensure_ascii=False)), text))
+    if not hits:
+        return None
+    m = hits[min(occurrence, len(hits) - 1)]
+    return text.count("\n", 0, m.start()) + 1
 
 
 @dataclass(frozen=True)

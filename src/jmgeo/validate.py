@@ -7,10 +7,12 @@ non-empty list into one :class:`~jmgeo.errors.ValidationFailed`.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import warnings
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 import shapely
@@ -19,10 +21,11 @@ from shapely.validation import explain_validity
 
 from . import crs
 from .documents import find_documents_dir, load_document, normalize_text
-from .errors import DataError, JmgeoError, ValidationFailed
+from .accounting import RecordTally
+from .errors import DataError, JmgeoError, RepairWarning, ValidationFailed
 from .facts import QUALIFIERS, YEAR_BASES, load_fact_records, parse_amount
-from .layers import build_geometries, load_districts_spec, load_place_records, record_where
-from .registry import load_registry, read_json
+from .layers import build_geometries, load_districts_spec, load_place_records, record_where, repair_geometry
+from .registry import load_registry, read_json, refuse_yaml
 
 __all__ = ["CheckReport", "check_geodata", "raise_for_problems"]
 
@@ -41,6 +44,10 @@ class CheckReport:
     problems: list[DataError] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: records that are used after a repair (a warning each, naming file and record)
+    repairs: list[DataError] = field(default_factory=list)
+    #: read = ok + repaired + rejected, over place, district and fact records
+    tally: RecordTally = field(default_factory=RecordTally)
 
     @property
     def ok(self) -> bool:
@@ -56,55 +63,116 @@ def _positions(coords):
         yield from _positions(part)
 
 
-def _check_coordinates(geometry: dict, datum: str) -> list[str]:
+def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | None]:
+    """Return the problems of a record's own GeoJSON geometry, and a repair note if it is used repaired."""
     problems = []
+    if not isinstance(geometry, dict):
+        return ["geometry must be a GeoJSON geometry object {\"type\": ..., \"coordinates\": [...]}"], None
     gtype = geometry.get("type")
     if gtype not in _GEOMETRY_TYPES:
-        hint = " (GeoJSON type names are case-sensitive)" if isinstance(gtype, str) and gtype.lower() in {t.lower() for t in _GEOMETRY_TYPES} else ""
-        return [f'geometry type "{gtype}" is not one of {sorted(_GEOMETRY_TYPES)}{hint}']
+        if isinstance(gtype, str) and gtype.lower() in ("feature", "featurecollection"):
+            return [f'geometry has type "{gtype}": give the geometry itself (the Feature\'s "geometry" member), not a Feature'], None
+        proper = {t.lower(): t for t in _GEOMETRY_TYPES}.get(str(gtype).lower())
+        hint = f' (GeoJSON type names are case-sensitive: write "{proper}")' if proper else " (a circle or zone is a Point with area_radius_m)"
+        return [f'geometry type "{gtype}" is not one of {sorted(_GEOMETRY_TYPES)}{hint}'], None
     coords = geometry.get("coordinates")
     if not coords:
-        return ["geometry is empty (no coordinates)"]
+        return ["geometry is empty (no coordinates); give the coordinates or remove the record"], None
     for pos in _positions(coords):
-        if len(pos) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:2]):
-            problems.append(f"coordinate {pos!r} is not a pair of numbers [lon, lat]")
+        if not isinstance(pos, (list, tuple)) or len(pos) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:2]):
+            hint = " (numbers are written without quotes)" if isinstance(pos, (list, tuple)) and any(isinstance(v, str) for v in pos) else ""
+            problems.append(f"coordinate {pos!r} is not a pair of numbers [lon, lat]{hint}")
             break
         lon, lat = float(pos[0]), float(pos[1])
         if not (math.isfinite(lon) and math.isfinite(lat)):
             problems.append(f"coordinate {pos!r} is not finite")
             break
         if abs(lat) > 90 and abs(lat) <= 180 and abs(lon) <= 90:
-            problems.append(f"coordinate {pos!r} looks like [lat, lon]; GeoJSON order is [lon, lat]")
+            problems.append(f"coordinate {pos!r} looks like [lat, lon]; GeoJSON order is [lon, lat]: swap the two numbers")
             break
         if abs(lon) > 180 or abs(lat) > 90:
-            problems.append(f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat]")
+            problems.append(f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat] in the datum named by position.datum")
             break
     if problems:
-        return problems
+        return problems, None
     if gtype == "Polygon" or gtype == "MultiPolygon":
         rings = [coords] if gtype == "Polygon" else coords
         for poly in rings:
             for ring in poly:
                 if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
-                    problems.append("polygon ring is not closed (first and last position must be equal, at least 4 positions)")
-                    return problems
+                    problems.append("polygon ring is not closed: repeat the first position at the end (a ring needs at least 4 positions)")
+                    return problems, None
     if gtype in ("LineString",) and len(coords) < 2:
         problems.append("a LineString needs at least 2 positions")
     if datum not in crs.DATUMS:
         problems.append(f'position.datum "{datum}" is not one of {", ".join(crs.DATUMS)}')
+    note = None
     if not problems:
-        geom = shape(geometry)
-        if not geom.is_valid:
-            problems.append(f"invalid geometry: {explain_validity(geom)}")
-    return problems
+        try:
+            _geom, note = repair_geometry(shape(geometry))
+        except ValueError as exc:
+            problems.append(str(exc))
+    return problems, note
+
+
+# Chinese web maps publish obfuscated coordinates: a point read off one of them is not WGS84.
+# Only the URL's host and the source's name are used (notes discussing a possible offset are fine).
+_WEBMAP_HOSTS = {
+    "amap.com": ("Amap (高德地图)", "GCJ-02"),
+    "gaode.com": ("Amap (高德地图)", "GCJ-02"),
+    "autonavi.com": ("Amap (高德地图)", "GCJ-02"),
+    "map.qq.com": ("Tencent Maps (腾讯地图)", "GCJ-02"),
+    "lbs.qq.com": ("Tencent Maps (腾讯地图)", "GCJ-02"),
+    "map.baidu.com": ("Baidu Maps (百度地图)", "BD-09"),
+    "lbsyun.baidu.com": ("Baidu Maps (百度地图)", "BD-09"),
+}
+_WEBMAP_NAMES = [
+    (re.compile(r"高德|amap|autonavi", re.I), ("Amap (高德地图)", "GCJ-02")),
+    (re.compile(r"腾讯地图|tencent map|qq地图", re.I), ("Tencent Maps (腾讯地图)", "GCJ-02")),
+    (re.compile(r"百度地图|baidu map", re.I), ("Baidu Maps (百度地图)", "BD-09")),
+    (re.compile(r"gcj-?02|火星坐标", re.I), ("a GCJ-02 source", "GCJ-02")),
+    (re.compile(r"bd-?09", re.I), ("a BD-09 source", "BD-09")),
+]
+_CONVERTED = re.compile(r"convert|转换|转为|纠偏", re.I)
+
+
+def _check_datum_source(pos: dict) -> str | None:
+    """Flag a position declared WGS84 whose source is a Chinese web map (GCJ-02 / BD-09)."""
+    if pos.get("datum") != "WGS84" or _CONVERTED.search(str(pos.get("method") or "")):
+        return None
+    found = None
+    host = (urlsplit(str(pos.get("url") or "")).hostname or "").lower()
+    for domain, what in _WEBMAP_HOSTS.items():
+        if host == domain or host.endswith("." + domain):
+            found, via = what, f"its url ({host})"
+    for pattern, what in _WEBMAP_NAMES:
+        if found is None and pattern.search(str(pos.get("source") or "")):
+            found, via = what, "position.source"
+    if found is None:
+        return None
+    name, datum = found
+    return (
+        f"position.datum is WGS84, but {via} names {name}, which publishes {datum} coordinates "
+        f"(several hundred metres off in Jiangmen): set \"datum\": \"{datum}\" (jmgeo converts on load), "
+        "or say in position.method how the point was converted to WGS84"
+    )
 
 
 class _Collector:
     def __init__(self):
         self.problems: list[DataError] = []
+        self.repairs: list[DataError] = []
+        self.rejected: set[int] = set()  # id() of the records with a problem
+        self.repaired: set[int] = set()
 
-    def add(self, file: str, record: str | None, message: str):
+    def add(self, file: str, record: str | None, message: str, rec: dict | None = None):
         self.problems.append(DataError(file, record, message))
+        if rec is not None:
+            self.rejected.add(id(rec))
+
+    def repair(self, rec: dict, message: str):
+        self.repairs.append(DataError(rec["_file"], record_where(rec), message))
+        self.repaired.add(id(rec))
 
 
 def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, district_ids):
@@ -121,71 +189,82 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
             f = rec["_file"]
             missing = [k for k in _REQUIRED_PLACE if k not in rec]
             if missing:
-                out.add(f, where, f"missing key(s) {missing}")
+                out.add(f, where, f"missing key(s) {missing}", rec=rec)
                 continue
             rid = rec["id"]
             if not isinstance(rid, str) or not _SNAKE.match(rid):
-                out.add(f, where, f'id "{rid}" must be snake_case ASCII (a-z, 0-9, _)')
+                out.add(f, where, f'id "{rid}" must be snake_case ASCII (a-z, 0-9, _)', rec=rec)
                 continue
             if rid in seen or rid in district_ids:
-                out.add(f, where, f'duplicate id "{rid}" (also in {seen.get(rid, "districts.json")}); ids are unique across all layers')
+                out.add(f, where, f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); ids are unique across all layers: rename one', rec=rec)
                 continue
-            seen[rid] = f
+            seen[rid] = f"{f} {where}"
             for key in ("name_zh", "name_en", "kind"):
                 if not isinstance(rec[key], str) or not rec[key].strip():
-                    out.add(f, where, f'"{key}" must be a non-empty string')
+                    out.add(f, where, f'"{key}" must be a non-empty string', rec=rec)
             if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
-                out.add(f, where, '"aliases" must be a list of strings')
+                out.add(f, where, '"aliases" must be a list of strings', rec=rec)
             if rec["precision"] not in PRECISIONS:
-                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(PRECISIONS)}')
+                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(PRECISIONS)}', rec=rec)
             pos = rec["position"]
             if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
-                out.add(f, where, f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)")
+                out.add(f, where, f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)", rec=rec)
                 continue
             if not isinstance(pos["source"], str) or not pos["source"].strip():
-                out.add(f, where, "position.source must say where the coordinate came from")
+                out.add(f, where, "position.source must say where the coordinate came from", rec=rec)
             u = pos["uncertainty_m"]
             if not isinstance(u, (int, float)) or isinstance(u, bool) or u < 0:
-                out.add(f, where, "position.uncertainty_m must be a number of metres >= 0")
+                out.add(f, where, "position.uncertainty_m must be a number of metres >= 0", rec=rec)
             ways = [k for k in ("geometry", "geometry_from", "geometry_union_of") if rec.get(k)]
             if len(ways) != 1:
-                out.add(f, where, f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})")
+                out.add(f, where, f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})", rec=rec)
                 continue
+            datum_problem = _check_datum_source(pos)
+            if datum_problem:
+                out.add(f, where, datum_problem, rec=rec)
             if ways == ["geometry"]:
-                for msg in _check_coordinates(rec["geometry"], pos["datum"]):
-                    out.add(f, where, msg)
+                geometry_problems, repair_note = _check_coordinates(rec["geometry"], pos["datum"])
+                for msg in geometry_problems:
+                    out.add(f, where, msg, rec=rec)
+                if repair_note:
+                    out.repair(rec, repair_note)
             radius = rec.get("area_radius_m")
             if radius is not None:
                 if not isinstance(radius, (int, float)) or isinstance(radius, bool) or radius <= 0:
-                    out.add(f, where, "area_radius_m must be a positive number of metres")
+                    out.add(f, where, "area_radius_m must be a positive number of metres", rec=rec)
                 elif (rec.get("geometry") or {}).get("type") != "Point":
-                    out.add(f, where, "area_radius_m only applies to a Point geometry")
+                    out.add(f, where, "area_radius_m only applies to a Point geometry", rec=rec)
             mentions = rec["mentions"]
             if not isinstance(mentions, list) or not mentions:
-                out.add(f, where, "mentions must list at least one {doc, text} where a document names the place")
+                out.add(f, where, "mentions must list at least one {doc, text} where a document names the place", rec=rec)
             else:
                 for m in mentions:
                     if not isinstance(m, dict) or "doc" not in m or "text" not in m:
-                        out.add(f, where, "each mention needs doc and text")
+                        out.add(f, where, "each mention needs doc and text", rec=rec)
                     elif m["doc"] not in known_docs:
-                        out.add(f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)')
+                        out.add(f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)', rec=rec)
                     elif docs is not None and not docs[m["doc"]].contains(m["text"]):
-                        out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}')
+                        out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}', rec=rec)
             all_records.append(rec)
     ids = set(seen)
     for rec in all_records:
         for key in ("geometry_from", "geometry_union_of"):
             for other in rec.get(key) or []:
                 if other not in ids:
-                    out.add(rec["_file"], record_where(rec), f'{key} names unknown feature "{other}"')
+                    out.add(rec["_file"], record_where(rec), f'{key} names unknown feature "{other}"', rec=rec)
         if rec.get("parent") and rec["parent"] not in ids:
-            out.add(rec["_file"], record_where(rec), f'parent "{rec["parent"]}" is not a known feature id')
+            out.add(rec["_file"], record_where(rec), f'parent "{rec["parent"]}" is not a known feature id', rec=rec)
     return ids, all_records
 
 
 def _check_built_geometries(reg, all_records, out: _Collector):
+    # Records already rejected are left out (their geometry may not even parse); repairs
+    # were reported by _check_places, so the warnings of the rebuild are not repeated.
+    all_records = [rec for rec in all_records if id(rec) not in out.rejected]
     try:
-        geoms = build_geometries(all_records)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RepairWarning)
+            geoms = build_geometries(all_records)
     except DataError as exc:
         out.problems.append(exc)
         return
@@ -196,9 +275,9 @@ def _check_built_geometries(reg, all_records, out: _Collector):
         geom = geoms.get(rec["id"])
         allowed = reg.layer(rec["_layer"]).geometry_types
         if geom is None or geom.is_empty:
-            out.add(rec["_file"], record_where(rec), "geometry is empty")
+            out.add(rec["_file"], record_where(rec), "geometry is empty", rec=rec)
         elif geom.geom_type not in allowed:
-            out.add(rec["_file"], record_where(rec), f"{geom.geom_type} is not allowed in layer {rec['_layer']} ({', '.join(allowed)})")
+            out.add(rec["_file"], record_where(rec), f"{geom.geom_type} is not allowed in layer {rec['_layer']} ({', '.join(allowed)})", rec=rec)
 
 
 def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
@@ -209,72 +288,74 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
         where = f"line {rec['_line']} ({rec.get('id')})" if rec.get("_line") else f"({rec.get('id')})"
         missing = [k for k in _REQUIRED_FACT if k not in rec]
         if missing:
-            out.add(f, where, f"missing key(s) {missing}")
+            out.add(f, where, f"missing key(s) {missing}", rec=rec)
             continue
         fid = rec["id"]
         if fid in seen:
-            out.add(f, where, f'duplicate fact id "{fid}"')
+            out.add(f, where, f'duplicate fact id "{fid}"', rec=rec)
             continue
         seen.add(fid)
         by_id[fid] = rec
         doc = rec["doc"]
         if doc not in known_docs:
-            out.add(f, where, f'document "{doc}" is not in documents.json')
+            out.add(f, where, f'document "{doc}" is not in documents.json', rec=rec)
             continue
         if not str(fid).startswith(f"d{doc[:3]}_"):
-            out.add(f, where, f'fact id must start with "d{doc[:3]}_" (its document number)')
+            out.add(f, where, f'fact id must start with "d{doc[:3]}_" (its document number)', rec=rec)
         if not isinstance(rec["feature_ids"], list) or not rec["feature_ids"]:
-            out.add(f, where, "feature_ids must list at least one feature id (jiangmen for the city)")
+            out.add(f, where, "feature_ids must list at least one feature id (jiangmen for the city)", rec=rec)
         else:
             for feat in rec["feature_ids"]:
                 if feat not in feature_ids:
-                    out.add(f, where, f'names unknown feature "{feat}"; add the place to a layer or fix the id')
+                    out.add(f, where, f'names unknown feature "{feat}"; add the place to a layer or fix the id', rec=rec)
         quote = rec["quote"]
         if not isinstance(quote, str) or not quote.strip():
-            out.add(f, where, "quote must be the verbatim text from the document")
+            out.add(f, where, "quote must be the verbatim text from the document", rec=rec)
             continue
         if docs is not None and not docs[doc].contains(quote):
-            out.add(f, where, f"quote does not occur in {doc} (after layout normalisation): {quote[:40]}…")
+            out.add(f, where, f"quote does not occur in {doc} (after layout normalisation): {quote[:40]}…", rec=rec)
         if rec["qualifier"] not in QUALIFIERS:
-            out.add(f, where, f'qualifier "{rec["qualifier"]}" must be one of {QUALIFIERS}')
+            out.add(f, where, f'qualifier "{rec["qualifier"]}" must be one of {QUALIFIERS}', rec=rec)
         if rec["year_basis"] not in YEAR_BASES:
-            out.add(f, where, f'year_basis "{rec["year_basis"]}" must be one of {YEAR_BASES}')
+            out.add(f, where, f'year_basis "{rec["year_basis"]}" must be one of {YEAR_BASES}', rec=rec)
         year = rec["year"]
         if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1800 <= year <= 2100):
-            out.add(f, where, f"year {year!r} must be a four-digit integer or null")
+            out.add(f, where, f"year {year!r} must be a four-digit integer or null", rec=rec)
         if year is None and rec["year_basis"] != "unknown":
-            out.add(f, where, 'year is null, so year_basis must be "unknown"')
+            out.add(f, where, 'year is null, so year_basis must be "unknown"', rec=rec)
         # a stated year may sit in the sentence around the quote, but it must be in the document
         if rec["year_basis"] == "stated" and year is not None and docs is not None and str(year) not in docs[doc].normalized:
-            out.add(f, where, f"year {year} is said to be stated but does not occur in {doc}")
+            out.add(f, where, f"year {year} is said to be stated but does not occur in {doc}", rec=rec)
         nt = rec["number_text"]
         if nt is None:
             if rec["value"] is not None or rec["unit"] is not None:
-                out.add(f, where, "value and unit need number_text (the number as printed)")
+                out.add(f, where, "value and unit need number_text (the number as printed)", rec=rec)
             if year is None:
-                out.add(f, where, "a fact needs a number (number_text) or a year")
+                out.add(f, where, "a fact needs a number (number_text) or a year", rec=rec)
             continue
         if not isinstance(nt, str) or normalize_text(nt) not in normalize_text(quote):
-            out.add(f, where, f'number_text "{nt}" does not occur in the quote')
+            out.add(f, where, f'number_text "{nt}" does not occur in the quote', rec=rec)
             continue
         try:
             amount = parse_amount(nt)
         except ValueError:
-            out.add(f, where, f'number_text "{nt}" does not start with a number')
+            out.add(f, where, f'number_text "{nt}" does not start with a number', rec=rec)
             continue
         value = rec["value"]
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isclose(float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4):
-            out.add(f, where, f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g})')
+        if isinstance(value, str) or isinstance(value, bool):
+            out.add(f, where, f"value {json.dumps(value, ensure_ascii=False)} must be a JSON number, written without quotes ({amount.value:g})", rec=rec)
+        elif not isinstance(value, (int, float)) or not math.isclose(float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4):
+            out.add(f, where, f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g}): write {amount.value:g} or correct number_text', rec=rec)
         if rec["unit"] != amount.unit:
-            out.add(f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})')
+            out.add(f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})', rec=rec)
         if amount.qualifier in ("more_than", "range") and rec["qualifier"] not in (amount.qualifier, "target"):
-            out.add(f, where, f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}')
+            out.add(f, where, f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}', rec=rec)
     for fid, rec in by_id.items():
         for other in rec.get("conflicts_with") or []:
             if other not in by_id:
-                out.add(rec["_file"], f"({fid})", f'conflicts_with names unknown fact "{other}"')
+                out.add(rec["_file"], f"({fid})", f'conflicts_with names unknown fact "{other}"', rec=rec)
             elif fid not in (by_id[other].get("conflicts_with") or []):
-                out.add(rec["_file"], f"({fid})", f'conflict with "{other}" must be marked on both facts')
+                out.add(rec["_file"], f"({fid})", f'conflict with "{other}" must be marked on both facts', rec=rec)
     return seen
 
 
@@ -314,7 +395,7 @@ def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Colle
     for rec in fact_records:
         subject = rec.get("unplaced_subject")
         if subject is not None and subject not in unplaced_names:
-            out.add(rec["_file"], f"({rec.get('id')})", f'unplaced_subject "{subject}" is not a name_zh in unplaced.json')
+            out.add(rec["_file"], f"({rec.get('id')})", f'unplaced_subject "{subject}" is not a name_zh in unplaced.json', rec=rec)
 
 
 def _check_unplaced(reg, known_docs, out: _Collector):
@@ -338,6 +419,38 @@ def _check_unplaced(reg, known_docs, out: _Collector):
     return {item["name_zh"] for item in items if isinstance(item, dict) and "name_zh" in item}
 
 
+def _stray_files(geodata_dir) -> list[DataError]:
+    """Files in places/ and facts/ that would be silently ignored: YAML, other formats, unlisted layers."""
+    try:
+        reg = load_registry(geodata_dir)
+    except JmgeoError:
+        return []
+    listed = {(reg.root / spec.file).resolve() for spec in reg.layers if spec.file}
+    problems = []
+    for folder in ("places", "facts"):
+        for path in sorted((reg.root / folder).glob("*")):
+            if not path.is_file() or path.name.startswith(".") or path.suffix.lower() == ".md" or path.resolve() in listed:
+                continue  # listed files are read (and refused there if they are not JSON)
+            if path.suffix.lower() in (".yaml", ".yml"):
+                problems.append(refuse_yaml(path))
+            elif path.suffix.lower() != ".json":
+                problems.append(DataError(str(path), None, f"not read: only .json files in {folder}/ are read; convert it to JSON or move it out"))
+            elif folder == "places" and path.resolve() not in listed:
+                problems.append(DataError(str(path), None, 'not read: no layer in layers.json has this "file"; add a layer for it or move it out'))
+    return problems
+
+
+def _tally(records_by_layer, districts_spec, fact_records, out: _Collector) -> RecordTally:
+    tally = RecordTally()
+    for kind, recs in (("places", [r for recs in records_by_layer.values() for r in recs]), ("facts", fact_records)):
+        rejected = sum(1 for r in recs if id(r) in out.rejected)
+        repaired = sum(1 for r in recs if id(r) in out.repaired and id(r) not in out.rejected)
+        tally.count(kind, read=len(recs), written=len(recs) - rejected - repaired, repaired=repaired, rejected=rejected)
+    n_districts = len(districts_spec["districts"]) + 1  # and the city
+    tally.count("districts", read=n_districts, written=n_districts)
+    return tally
+
+
 def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
     """Validate the whole geodata folder; return a :class:`CheckReport` listing every problem.
 
@@ -356,7 +469,10 @@ def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
         fact_records = load_fact_records(geodata_dir)
     except JmgeoError as exc:
         report.problems = [exc] if isinstance(exc, DataError) else [DataError("geodata", None, str(exc))]
+        report.problems += _stray_files(geodata_dir)
+        report.tally.unreadable = [exc.file if isinstance(exc, DataError) else "geodata"]
         return report
+    out.problems += _stray_files(reg.root)
     docs = None
     if find_documents_dir(docs_dir) is not None:
         docs = {}
@@ -380,6 +496,8 @@ def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
     unplaced_names = _check_unplaced(reg, known_docs, out)
     _check_unplaced_subjects(fact_records, unplaced_names, out)
     report.problems = out.problems
+    report.repairs = out.repairs
+    report.tally = _tally(records, districts_spec, fact_records, out)
     report.counts = {
         **{layer: len(recs) for layer, recs in records.items()},
         "districts": len(districts_spec["districts"]),
