@@ -1,9 +1,12 @@
-"""Screenshot a built map page for the README: maps/jiangmen.html -> docs/jiangmen.png.
+"""Screenshot the built map pages for the README: maps/<page>.html -> docs/<page>.png.
 
 Uses Debian's chromium through Playwright with every network request refused, so the
-picture shows what a user sees offline. Run after ``jmgeo build``:
+pictures show what a user sees offline. Run after ``jmgeo build``:
 
-    .venv/bin/python scripts/screenshot.py [PAGE] [PNG]
+    .venv/bin/python scripts/screenshot.py [MAPS_DIR] [DOCS_DIR]
+
+One picture per page of geodata/pages.json; the main atlas also gets one with a popup
+open (docs/jiangmen-popup.png) and one in English (docs/jiangmen-en.png).
 """
 
 import sys
@@ -12,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from jmgeo.export import atomic_write
+from jmgeo.pages import load_pages
 
 
 def _check_png(tmp: Path) -> None:
@@ -19,23 +23,35 @@ def _check_png(tmp: Path) -> None:
         raise OSError(f"{tmp}: the screenshot is not a PNG")
 
 
+def _shoot(browser, page_path: Path, out: Path, fragment: str = "", script: str | None = None) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(page_path.resolve().as_uri() + fragment)
+    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready")
+    if script:
+        page.evaluate(script)
+    page.wait_for_timeout(800)
+    png = page.screenshot()  # to memory, then temp file + verify + rename: never a half-written PNG
+    atomic_write(out, png, verify=_check_png)
+    page.close()
+    print(out)
+
+
 def main() -> int:
-    page_path = Path(sys.argv[1] if len(sys.argv) > 1 else "maps/jiangmen.html").resolve()
-    out = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/jiangmen.png")
+    maps = Path(sys.argv[1] if len(sys.argv) > 1 else "maps")
+    docs = Path(sys.argv[2] if len(sys.argv) > 2 else "docs")
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-        page.goto(page_path.as_uri())
-        page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready")
-        page.wait_for_timeout(500)
-        png = page.screenshot()  # to memory, then temp file + verify + rename: never a half-written PNG
-        atomic_write(out, png, verify=_check_png)
+        for spec in load_pages():
+            stem = spec.file.removesuffix(".html")
+            _shoot(browser, maps / spec.file, docs / f"{stem}.png", "#basemap=none")
+        _shoot(browser, maps / "jiangmen.html", docs / "jiangmen-popup.png", "#basemap=none",
+               "window.jmgeoAtlasState.focusFeature('zhuxi_logistics_centre')")
+        _shoot(browser, maps / "jiangmen.html", docs / "jiangmen-en.png", "#basemap=none&lang=en")
         browser.close()
-    print(out)
     return 0
 
 

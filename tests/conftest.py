@@ -47,7 +47,7 @@ def facts():
 def built(tmp_path_factory) -> Path:
     """The atlas built once into a temp folder by the library's main job."""
     out = tmp_path_factory.mktemp("atlas")
-    jmgeo.build_atlas(out, log=None)
+    jmgeo.build_atlas(out, log=None, static=True)
     return out
 
 

@@ -50,7 +50,7 @@ def test_a_tally_that_does_not_add_up_is_refused():
 
 def test_build_prints_a_tally_that_matches_what_it_wrote(tmp_path, geodata_dir):
     out = tmp_path / "maps"
-    result = run(["build", "--out", str(out), "--quiet", "--no-static"])
+    result = run(["build", "--out", str(out), "--quiet"])
     assert result.returncode == 0, result.stderr
     read, kinds, written, repaired, rejected = parse_tally(result.stderr)
     assert result.stderr.strip().splitlines()[-1].startswith("records: ")  # printed at the end

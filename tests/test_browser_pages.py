@@ -36,7 +36,8 @@ def test_language_switch_changes_every_label_and_is_remembered(browser, built, a
     assert "Facts" in popup.locator(".jmgeo-facts-title").inner_text()
     assert popup.locator(".jmgeo-quote").first.get_attribute("lang") == "zh-Hans"
     # the text twin's interface words switch too
-    assert page.locator("#jmgeo-text-title .jmgeo-zh").first.is_hidden()
+    assert "Text version" in page.locator("#jmgeo-text-title").inner_text()
+    assert page.locator("#jmgeo-text thead th").first.inner_text() == "Name"
     # opening the address again keeps English
     again, *_ = open_offline(browser, built / "jiangmen.html", "#lang=en")
     assert again.locator(".jmgeo-legend h4").inner_text() == "Legend"
@@ -161,3 +162,22 @@ def test_text_twin_is_reachable_by_keyboard(atlas_page):
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash").endswith("jmgeo-text") or page.evaluate("window.scrollY") > 300
     assert page.locator("#jmgeo-text table").count() == 7
+
+
+def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
+    page = atlas_page
+    twin = page.locator("#jmgeo-text")
+    rows = twin.locator("tbody tr[data-feature-id]")
+    assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.featureId)")) == sorted(fid for frame in layers.values() for fid in frame["id"])
+    cited = set(twin.locator("li[data-fact-id]").evaluate_all("ls => ls.map(l => l.dataset.factId)"))
+    assert cited == {f for frame in layers.values() for ids in frame["fact_ids"] for f in ids}
+    assert twin.locator("caption").count() == len(layers)
+    assert twin.locator("th[scope=col]").count() == 6 * len(layers) and twin.locator("th[scope=row]").count() == rows.count()
+    # a fact in the twin carries its quote and its source file
+    juno = twin.locator("tr[data-feature-id='juno'] li[data-fact-id]").first
+    fact = facts.set_index("id").loc[juno.get_attribute("data-fact-id")]
+    assert juno.locator(".jmgeo-quote").inner_text() == fact["quote"] and fact["doc"] in juno.inner_text()
+    # printing shows the twin, not the map
+    page.emulate_media(media="print")
+    assert page.locator(".folium-map").is_hidden() and twin.is_visible()
+    page.emulate_media(media="screen")

@@ -36,7 +36,7 @@ def test_check_passes_on_the_builtin_data():
 
 def test_build_prints_every_path_it_wrote(tmp_path):
     out = tmp_path / "maps"
-    result = run(["build", "--out", str(out), "--quiet", "--no-static"])
+    result = run(["build", "--out", str(out), "--quiet"])
     assert result.returncode == 0, result.stderr
     printed = [Path(line) for line in result.stdout.split()]
     assert out / "jiangmen.html" in printed and out / "jiangmen.gpkg" in printed
@@ -83,11 +83,11 @@ def test_bad_json_names_file_and_line(geodata_copy):
 
 def test_bad_data_leaves_earlier_outputs_intact(tmp_path, geodata_copy):
     out = tmp_path / "maps"
-    first = run(["build", "--out", str(out), "--quiet", "--no-static", "--geodata", str(geodata_copy)])
+    first = run(["build", "--out", str(out), "--quiet", "--geodata", str(geodata_copy)])
     assert first.returncode == 0, first.stderr
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     edit_json(geodata_copy / "places" / "sites.json", lambda d: d["records"][0].update(id="Bad Id"))
-    second = run(["build", "--out", str(out), "--quiet", "--no-static", "--geodata", str(geodata_copy)])
+    second = run(["build", "--out", str(out), "--quiet", "--geodata", str(geodata_copy)])
     assert second.returncode == 1
     assert "sites.json" in second.stderr and "snake_case" in second.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -120,7 +120,7 @@ CHILD = textwrap.dedent(
 def test_a_full_disk_keeps_everything(setup, limit, when):
     geodata, docs, out, before = setup
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(limit), when, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "--no-static", "-q"],
+        [sys.executable, "-c", CHILD, str(limit), when, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "-q"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -156,7 +156,7 @@ def test_a_read_only_folder_keeps_everything(setup):
         folder.chmod(0o555)
     try:
         result = subprocess.run(
-            [sys.executable, "-c", DROP_FILE_CAPS, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "--no-static", "-q"],
+            [sys.executable, "-c", DROP_FILE_CAPS, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "-q"],
             capture_output=True,
             text=True,
             timeout=300,

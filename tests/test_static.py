@@ -133,15 +133,15 @@ def test_another_process_writes_identical_images(built, tmp_path):
         assert (tmp_path / f"jiangmen.{fmt}").read_bytes() == (built / f"jiangmen.{fmt}").read_bytes(), fmt
 
 
-def test_build_writes_the_images_unless_told_not_to(built, monkeypatch, tmp_path):
+def test_build_writes_the_images_when_asked(built, monkeypatch, tmp_path):
     assert all((built / f"jiangmen.{fmt}").stat().st_size > 10_000 for fmt in ("png", "svg", "pdf"))
     import jmgeo.build
     from jmgeo import cli
 
     calls = []
     monkeypatch.setattr(jmgeo.build, "build_atlas", lambda out, **kw: calls.append(kw) or [])
-    assert cli.main(["build", "--out", str(tmp_path), "--no-static", "-q"]) == 0
     assert cli.main(["build", "--out", str(tmp_path), "-q"]) == 0
+    assert cli.main(["build", "--out", str(tmp_path), "--static", "-q"]) == 0
     assert [c["static"] for c in calls] == [False, True]
 
 

@@ -2,8 +2,8 @@
 
 Inputs -> outputs: ``geodata/`` (+ the boundary package) -> one page per entry of
 ``geodata/pages.json`` (``OUT/jiangmen.html``, the theme maps, the districts choropleth,
-the story), a static image of each map (``OUT/<page>.png`` / ``.svg`` / ``.pdf``),
-``OUT/geojson/<layer>.geojson`` and ``OUT/jiangmen.gpkg``.
+the story), ``OUT/geojson/<layer>.geojson``, ``OUT/jiangmen.gpkg`` and, with ``static``,
+a static image of each map (``OUT/<page>.png`` / ``.svg`` / ``.pdf``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def build_atlas(
     geodata_dir: str | os.PathLike[str] | None = None,
     docs_dir: str | os.PathLike[str] | None = None,
     log: Callable[[str], None] | None = _stderr,
-    static: bool = True,
+    static: bool = False,
     tally: RecordTally | None = None,
 ) -> list[Path]:
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
@@ -47,7 +47,7 @@ def build_atlas(
     ----------
     static : bool
         Also draw each map (except the story) as PNG, SVG and PDF (:mod:`jmgeo.static`,
-        matplotlib, no browser). The slowest step; default True.
+        matplotlib, no browser). Off by default: it is by far the slowest step.
     tally : RecordTally, optional
         Filled with the record accounting of the run (read = written + repaired +
         rejected); when the build stops, every record counts as rejected.

@@ -30,13 +30,15 @@ def _parser() -> argparse.ArgumentParser:
         help="write the map page, one GeoJSON per layer and a GeoPackage",
         description="Validate geodata, then write the map pages listed in geodata/pages.json (OUT/jiangmen.html, "
         "the logistics, industry and heritage theme maps, the districts choropleth and the story; each "
-        "self-contained and working offline), a static image of each map for reports (OUT/<page>.png/.svg/.pdf: "
-        "Chinese labels, scale bar), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
-        "(every layer + a facts table). "
+        "self-contained and working offline), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
+        "(every layer + a facts table); with --static also a static image of each map for reports "
+        "(OUT/<page>.png/.svg/.pdf: Chinese labels, scale bar). "
         "Nothing is written if the data has problems; each file is replaced atomically.",
     )
     build.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
-    build.add_argument("--no-static", action="store_true", help="skip the static PNG/SVG/PDF maps (the slowest step)")
+    build.add_argument(
+        "--static", action="store_true", help="also draw each map as PNG, SVG and PDF for reports (slow: 5-10 s per map)"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
     sub.add_parser(
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             try:
-                paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=not args.no_static, tally=tally)
+                paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=args.static, tally=tally)
             except (JmgeoError, OSError) as exc:
                 # every run accounts for its records, also when it stops
                 what = "cannot write the outputs" if isinstance(exc, OSError) else "stopped"

@@ -264,7 +264,12 @@ def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> g
     """Derive ``district`` (containing the feature's anchor point) and ``districts`` (all it touches) by spatial join."""
     d = districts[["id", "geometry"]].rename(columns={"id": "district_id"})
     touching = gpd.sjoin(frame[["id", "geometry"]], d, how="left", predicate="intersects")
-    lists = touching.groupby("id")["district_id"].agg(lambda s: sorted(x for x in s if isinstance(x, str)))
+    lists: dict[str, list[str]] = {}
+    for fid, did in zip(touching["id"], touching["district_id"]):
+        lists.setdefault(fid, [])
+        if isinstance(did, str):
+            lists[fid].append(did)
+    lists = {fid: sorted(ids) for fid, ids in lists.items()}
     anchors = gpd.GeoDataFrame(
         {"id": frame["id"]}, geometry=[_anchor_point(g) for g in frame.geometry], crs=frame.crs
     )

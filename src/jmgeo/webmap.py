@@ -396,7 +396,7 @@ def make_map(
     from .layers import load_layers
     from .pages import load_pages, load_story
     from .search import build_search_index
-    from .twin import bilingual, text_twin_html
+    from .twin import skip_link_html, text_twin_html
 
     if layers is None:
         layers = load_layers(geodata_dir)
@@ -483,15 +483,12 @@ def make_map(
         payload["choropleth"] = _choropleth(spec.choropleth, layers, facts)
     if spec.story:
         payload["story"] = _story_payload(load_story(spec.story, geodata_dir))
-    skip = f'<a class="jmgeo-skip" href="#jmgeo-text">{bilingual("跳至文字版", "Skip to the text version")}</a>'
-    figure.html.add_child(_RawElement(skip), name="jmgeo_skip", index=0)
+    figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
         name="jmgeo_data",
     )
-    titles = {layer.id: (layer.title_zh, layer.title_en) for layer in registry.layers}
-    twin = text_twin_html(shown, facts, titles, (spec.title_zh, spec.title_en))
-    fmap.add_child(_AtlasInit(groups, twin))
+    fmap.add_child(_AtlasInit(groups, text_twin_html((spec.title_zh, spec.title_en))))
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     _number_elements(figure)
     return fmap

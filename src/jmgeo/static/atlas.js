@@ -816,6 +816,66 @@
       renderChapter();
     }
 
+    // -- the text twin: every feature of the page and its facts, as tables after the map.
+    // Built from the same data as the map (so the page carries the text once), with real
+    // table headers for screen readers; the print style prints it instead of the map.
+    function renderTextTwin() {
+      var section = document.getElementById("jmgeo-text");
+      if (!section) return;
+      section.textContent = "";
+      var h = el("h1", null, title(data.page, state.lang) + " — " + t("text_twin"));
+      h.id = "jmgeo-text-title";
+      section.appendChild(h);
+      var heads = ["name", "kind", "district", "precision", "position_source", "facts"];
+      data.layers.forEach(function (layer) {
+        var table = el("table");
+        table.setAttribute("data-layer-id", layer.id);
+        table.appendChild(el("caption", null, title(layer, state.lang) + " (" + layer.features.features.length + ")"));
+        var thead = el("thead"), tr = el("tr");
+        heads.forEach(function (key) {
+          var th = el("th", null, t("twin_" + key));
+          th.scope = "col";
+          tr.appendChild(th);
+        });
+        thead.appendChild(tr);
+        table.appendChild(thead);
+        var tbody = el("tbody");
+        if (layer.render === "canvas") {
+          // A layer drawn as a point cloud (thousands of points) is summarised, not listed.
+          var note = el("tr"), cell = el("td", null, layer.features.features.length + " · " + t("twin_cloud"));
+          cell.colSpan = heads.length;
+          note.appendChild(cell);
+          tbody.appendChild(note);
+          table.appendChild(tbody);
+          section.appendChild(table);
+          return;
+        }
+        layer.features.features.forEach(function (f) {
+          var p = f.properties, row = el("tr");
+          row.setAttribute("data-feature-id", p.id);
+          var th = el("th");
+          th.scope = "row";
+          var nm = names(p, state.lang);
+          th.appendChild(el("span", "jmgeo-name-primary", nm[0]));
+          th.appendChild(document.createTextNode(" "));
+          th.appendChild(el("span", "jmgeo-name-secondary", nm[1]));
+          row.appendChild(th);
+          row.appendChild(el("td", null, p.kind));
+          row.appendChild(el("td", null, p.outside ? t("outside") : (p.district_label || "")));
+          var prec = p.precision || "";
+          if (p.uncertainty_m) prec += " (± " + Math.round(p.uncertainty_m) + " m)";
+          row.appendChild(el("td", null, prec));
+          row.appendChild(el("td", null, p.position_source || ""));
+          var td = el("td");
+          if (p.fact_ids && p.fact_ids.length) td.appendChild(factList(p.fact_ids));
+          row.appendChild(td);
+          tbody.appendChild(row);
+        });
+        table.appendChild(tbody);
+        section.appendChild(table);
+      });
+    }
+
     // -- language
     function addControls() {
       Object.keys(controls).forEach(function (k) { controls[k].remove(); });
@@ -839,6 +899,7 @@
       var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
       map.closePopup();
       addControls();
+      renderTextTwin();
       if (open && open.feature) api.openPopup(open.feature.properties.id);
     }
 
