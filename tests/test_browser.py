@@ -293,3 +293,47 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
     assert page.locator("img[src=x]").count() == 0 and page.locator("svg[onload]").count() == 0
     page.close()
+
+
+def test_story_page_titles_and_texts_are_inert(browser, tmp_path, geodata_dir, layers, facts):
+    """Story titles and chapter texts (geodata/story.json) and page titles (pages.json) show literally, nothing runs."""
+    import json
+
+    geodata, _ = hostile_geodata(tmp_path, geodata_dir)
+    story = json.loads((geodata / "story.json").read_text(encoding="utf-8"))
+    story["title_zh"] = CANARY[0]
+    for i, chapter in enumerate(story["chapters"]):
+        chapter["title_zh"] = ALL[i % len(ALL)]
+        chapter["text_zh"] = f"{CANARY[(i + 1) % len(CANARY)]} {{{{7*7}}}}"
+    (geodata / "story.json").write_text(json.dumps(story, ensure_ascii=False), encoding="utf-8")
+    pages = json.loads((geodata / "pages.json").read_text(encoding="utf-8"))
+    for page in pages["pages"]:
+        page["title_zh"] = CANARY[1]
+        page["title_en"] = "</title><script>window.__canary='title'</script>"
+    (geodata / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "story.html"
+    write_map(make_map(layers, facts, page="story", geodata_dir=geodata, basemap="none"), path)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script("window.__canary = 'untouched'")
+    errors, dialogs = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(path.as_uri())
+    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    story_box = page.locator(".jmgeo-story")
+    assert story_box.locator(".jmgeo-story-title").inner_text() == CANARY[0]
+    for i, chapter in enumerate(story["chapters"]):
+        body = page.locator(".jmgeo-story-body")
+        assert body.locator(".jmgeo-chapter-title").inner_text() == chapter["title_zh"]
+        assert body.locator(".jmgeo-chapter-text").inner_text() == chapter["text_zh"]
+        page.locator("body").press("ArrowRight")
+    assert page.locator(".jmgeo-page-title").inner_text() == CANARY[1]
+    assert page.title() == CANARY[1]
+    html = path.read_text(encoding="utf-8")
+    assert "</title><script>" not in html
+    assert [a.strip() for a in page.locator(".jmgeo-nav-link").all_inner_texts()] == [CANARY[1]] * 5
+    assert page.evaluate("window.__canary") == "untouched"
+    assert dialogs == [] and errors == []
+    page.close()

@@ -97,6 +97,7 @@ def _add_ingest_parser(sub, common) -> None:
 def _run_ingest(args) -> int:
     import re
 
+    from .accounting import RecordTally
     from .errors import DataError
 
     if args.merge:
@@ -111,6 +112,10 @@ def _run_ingest(args) -> int:
             print(path)
         verb = "would add" if args.dry_run else "added"
         print(f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), {len(result.duplicates)} duplicate(s) skipped", file=sys.stderr)
+        # every run accounts for its records: an accepted row is added or skipped as a duplicate
+        tally = RecordTally()
+        tally.count("accepted rows", read=result.accepted, written=len(result.added), rejected=result.accepted - len(result.added))
+        print(tally.summary(written_label="added"), file=sys.stderr)
         return 0
     if not args.paths:
         raise DataError("ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)")
@@ -131,6 +136,11 @@ def _run_ingest(args) -> int:
             year_note = f"year {d.year} ({d.year_from})" if d.year else "year unknown (give --date)"
             print(f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), {d.mentions} place mention(s), {year_note}", file=sys.stderr)
         print(f"{result.rows} row(s) to review, {result.mentions} place mention(s), {result.candidates} candidate place name(s)", file=sys.stderr)
+    # every run accounts for its records: a sentence is read once, a repeated one is set aside
+    tally = RecordTally()
+    for d in result.documents:
+        tally.count("sentences", read=d.sentences, written=d.sentences - d.repeated_sentences, rejected=d.repeated_sentences)
+    print(tally.summary(written_label="used") + " (rejected: repeated sentences, counted once)", file=sys.stderr)
     return 0
 
 

@@ -410,7 +410,7 @@ def make_map(
     shown = {name: layers[name] for name in spec.layers if name in layers}
     city = layers["city"]
     minx, miny, maxx, maxy = city.total_bounds
-    figure = Figure(title=f"{spec.title_zh} {spec.title_en}")
+    figure = Figure(title=page_text(f"{spec.title_zh} {spec.title_en}"))  # branca inserts it as HTML
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
