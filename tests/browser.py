@@ -41,4 +41,10 @@ def open_offline(browser, path, fragment: str = ""):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(path.as_uri() + fragment)
     page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    wait_for_text_twin(page)
     return page, attempts, errors, dialogs
+
+
+def wait_for_text_twin(page):
+    """The text twin is built just after the map's first frame (and again after a language switch)."""
+    page.wait_for_function("window.jmgeoAtlasState.twinReady === true", timeout=20000)

@@ -6,7 +6,7 @@ import pytest
 
 from jmgeo.webmap import make_map
 from jmgeo.export import write_map
-from browser import open_offline
+from browser import open_offline, wait_for_text_twin
 from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -281,6 +281,7 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     results = page.locator(".jmgeo-search-result strong").all_inner_texts()
     assert results and all(r in ALL for r in results)
     # the text twin: names and quotes as text
+    wait_for_text_twin(page)
     twin = page.locator("#jmgeo-text").inner_text()
     assert all(payload in twin for payload in ALL[:5])
     # the English interface shows the same text (the city note in English is a canary payload)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from browser import open_offline
+from browser import open_offline, wait_for_text_twin
 from jmgeo import crs
 
 pytestmark = pytest.mark.browser
@@ -36,6 +36,7 @@ def test_language_switch_changes_every_label_and_is_remembered(browser, built, a
     assert "Facts" in popup.locator(".jmgeo-facts-title").inner_text()
     assert popup.locator(".jmgeo-quote").first.get_attribute("lang") == "zh-Hans"
     # the text twin's interface words switch too
+    wait_for_text_twin(page)
     assert "Text version" in page.locator("#jmgeo-text-title").inner_text()
     assert page.locator("#jmgeo-text thead th").first.inner_text() == "Name"
     # opening the address again keeps English

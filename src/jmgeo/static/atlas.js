@@ -876,6 +876,20 @@
       });
     }
 
+    // The twin sits below the map: build it after the map's first frame, not before.
+    var twinTimer = null;
+    function scheduleTextTwin() {
+      api.twinReady = false;
+      if (twinTimer) clearTimeout(twinTimer);
+      window.requestAnimationFrame(function () {
+        twinTimer = setTimeout(function () {
+          twinTimer = null;
+          renderTextTwin();
+          api.twinReady = true;
+        }, 0);
+      });
+    }
+
     // -- language
     function addControls() {
       Object.keys(controls).forEach(function (k) { controls[k].remove(); });
@@ -899,7 +913,7 @@
       var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
       map.closePopup();
       addControls();
-      renderTextTwin();
+      scheduleTextTwin();
       if (open && open.feature) api.openPopup(open.feature.properties.id);
     }
 
