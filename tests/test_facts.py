@@ -9,6 +9,8 @@ from jmgeo.documents import normalize_text, undouble_line
 from jmgeo.facts import load_fact_records, parse_amount, parse_chinese_numeral, to_base_unit
 from jmgeo.layers import load_districts_spec, load_place_records
 
+from amounts import ISSUE_AMOUNTS
+
 FACTS = load_fact_records()
 FACT_IDS = [f["id"] for f in FACTS]
 
@@ -93,25 +95,14 @@ def test_the_china_eu_conflict_is_kept_on_both_sides():
 
 @pytest.mark.parametrize(
     "text,value,unit,qualifier",
-    [
+    ISSUE_AMOUNTS
+    + [
         ("1428.9亿元", 1428.9, "亿元", None),
-        ("1.2万公里", 1.2, "万公里", None),
-        ("4022.25亿元", 4022.25, "亿元", None),
-        ("150亿美元", 150, "亿美元", None),
-        ("30.54亿元", 30.54, "亿元", None),
-        ("11.7万平米", 11.7, "万平米", None),
-        ("9535平方公里", 9535, "平方公里", None),
-        ("11.6%", 11.6, "%", None),
-        ("5-7班", 5, "班", "range"),
-        ("160多家", 160, "家", "more_than"),
-        ("１２３亿元", 123, "亿元", None),
-        ("一百二十三个", 123, "个", None),
         ("超150亿元", 150, "亿元", "more_than"),
         ("近13.7亿元", 13.7, "亿元", "nearly"),
         ("约470亿美元", 470, "亿美元", "about"),
         ("1/6", 0.1667, "share", None),
         ("第6个", 6, "rank", None),
-        ("２０％", 20, "%", None),
     ],
 )
 def test_parse_amount(text, value, unit, qualifier):

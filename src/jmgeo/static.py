@@ -566,14 +566,7 @@ def _box_label(ax, bounds, fontprops, halo):
 def _map_panel(ax, specs, proj, registry, bounds) -> None:
     for spec in specs:
         _draw_layer(ax, spec, proj[spec.id], registry)
-    minx, miny, maxx, maxy = bounds
-    ax.set_xlim(minx, maxx)
-    ax.set_ylim(miny, maxy)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    _map_panel_frame(ax, bounds)
     for side in ax.spines.values():
         side.set_linewidth(0.8)
         side.set_color("#455a64")
