@@ -615,8 +615,9 @@
         panel.appendChild(el("p", "jmgeo-city-area",
           t("area") + ": " + data.city.area_km2 + " km² · " + t("area_documented") + ": " + data.city.area_km2_documented + " km²"));
         panel.appendChild(el("p", "jmgeo-city-note", state.lang === "en" ? data.city.area_note_en : data.city.area_note_zh));
-        panel.appendChild(factList(data.city.fact_ids));
         cityButton.addEventListener("click", function () {
+          // the city's facts (160 of them) are listed when first asked for, not before the map paints
+          if (!panel.querySelector(".jmgeo-facts")) panel.appendChild(factList(data.city.fact_ids));
           panel.hidden = !panel.hidden;
           cityButton.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
         });
