@@ -59,9 +59,10 @@ HEAD_BYTES = 1 << 16
 MAX_SENTENCE = 2000
 #: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
 MIN_REPEAT_LEN = 10
-#: At most this many recent sentence hashes are kept per document to count repeats once (about 10 MB);
-#: past that the oldest half is forgotten, so memory stays flat on any file size.
-MAX_SEEN = 100_000
+#: At most this many recent sentence hashes are kept per document to count repeats once (about 2 MB);
+#: past that the oldest half is forgotten, so memory stays flat on any file size. Newspapers repeat a
+#: paragraph within a few pages (document 002 repeats whole paragraphs), far inside this window.
+MAX_SEEN = 20_000
 #: Lines longer than this are not checked for the scanner's doubling (see ``_undouble``).
 MAX_UNDOUBLE = 4096
 
