@@ -181,7 +181,7 @@ class _LazyStream(io.RawIOBase):
         while more < size and self.given + more < self.total:  # whole lines up to total
             self.n += 1
             if self.n % 10:  # mostly prose, like a newspaper; every tenth line a figure
-                lines.append(f"新时代新征程新江门，开放之城的面貌更显活力与担当。\n".encode())
+                lines.append("新时代新征程新江门，开放之城的面貌更显活力与担当。\n".encode())
             else:
                 lines.append(f"江门北站今年开行班列{self.n}列。\n".encode())
             more += len(lines[-1])

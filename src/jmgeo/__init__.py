@@ -24,23 +24,22 @@ from .static import render_static, write_static
 from .validate import check_geodata
 from .webmap import make_map
 
-__all__ = sorted(
-    [
-        "DataError",
-        "JmgeoError",
-        "ValidationFailed",
-        "__version__",
-        "build_atlas",
-        "check_geodata",
-        "load_facts",
-        "load_layer",
-        "load_layers",
-        "make_map",
-        "parse_amount",
-        "render_static",
-        "write_geojson",
-        "write_geopackage",
-        "write_map",
-        "write_static",
-    ]
-)
+__all__ = [
+    "DataError",
+    "JmgeoError",
+    "ValidationFailed",
+    "__version__",
+    "build_atlas",
+    "check_geodata",
+    "load_facts",
+    "load_layer",
+    "load_layers",
+    "make_map",
+    "parse_amount",
+    "render_static",
+    "write_geojson",
+    "write_geopackage",
+    "write_map",
+    "write_static",
+]
+

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import warnings
 from urllib.parse import urlsplit
@@ -17,7 +16,6 @@ from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import shape
-from shapely.validation import explain_validity
 
 from . import crs
 from .documents import find_documents_dir, load_document, normalize_text
