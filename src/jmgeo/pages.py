@@ -12,6 +12,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .errors import DataError
@@ -109,8 +110,6 @@ def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[
     the page: the page takes it at view time from its address (``#tk=KEY``) and keeps it
     in the browser's localStorage.
     """
-    import xyzservices.providers as xyz
-
     data = load_basemaps(geodata_dir)
     out = []
     for b in data["basemaps"]:
@@ -118,18 +117,32 @@ def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[
             continue  # offered only where the user has a key
         entry = {k: v for k, v in b.items() if k not in ("xyzservices", "key_env")}
         if b.get("xyzservices"):
-            with warnings.catch_warnings():
-                # CARTO's provider warns that it now wants an API key; the note in basemaps.json says so.
-                warnings.simplefilter("ignore", UserWarning)
-                provider = xyz.query_name(b["xyzservices"])
-                entry["url"] = provider.build_url(fill_subdomain=False)
-                entry["subdomains"] = provider.get("subdomains", "abc")
-                entry["max_zoom"] = provider.get("max_zoom", 18)
-                entry["attribution"] = _plain_text(provider.get("attribution", ""))
+            entry.update(_tile_provider(b["xyzservices"]))
         if b.get("key_env"):
             entry["needs_key"] = True
         out.append(entry)
     return {"basemaps": out, "default": data["default"]}
+
+
+@lru_cache(maxsize=32)
+def _tile_provider(name: str) -> dict[str, Any]:
+    """URL template, subdomains, zoom limit and plain-text attribution of an xyzservices provider.
+
+    Cached: a build resolves the same providers for every page, and the registry lookup
+    is the slow part.
+    """
+    import xyzservices.providers as xyz
+
+    with warnings.catch_warnings():
+        # CARTO's provider warns that it now wants an API key; the note in basemaps.json says so.
+        warnings.simplefilter("ignore", UserWarning)
+        provider = xyz.query_name(name)
+        return {
+            "url": provider.build_url(fill_subdomain=False),
+            "subdomains": provider.get("subdomains", "abc"),
+            "max_zoom": provider.get("max_zoom", 18),
+            "attribution": _plain_text(provider.get("attribution", "")),
+        }
 
 
 def _plain_text(markup: str) -> str:

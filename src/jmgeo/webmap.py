@@ -3,7 +3,7 @@
 :func:`make_map` returns a ``folium.Map`` (it displays inline in Jupyter) whose page
 carries its own Leaflet (from the ``django-js-lib-leaflet`` package, the Leaflet 1.9.4
 dist files), so it renders with no network at all. Every layer is a folium
-``FeatureGroup`` listed in the layer control; the features, their facts and all
+``FeatureGroup`` that the page script lists in its own layer control; the features, their facts and all
 document text travel in one JSON block written by :func:`jmgeo.safe.page_json` and
 are drawn by the page script ``static/atlas.js`` with ``textContent`` only.
 """
@@ -442,7 +442,7 @@ def make_map(
         boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
         if "city" in layers:
             page_geometries["city"] = _derived_city(layers["city"], layers["districts"], simplified.geometries)
-    entries = [(spec.id, shown[spec.id], spec.title_zh, spec.title_en, spec.color, spec.shown) for spec in registry.layers if spec.id in shown]
+    entries = [(layer.id, shown[layer.id], layer.title_zh, layer.title_en, layer.color, layer.shown) for layer in registry.layers if layer.id in shown]
     for extra in extra_layers or []:
         if any(extra.id == e[0] for e in entries):
             raise ValueError(f"extra layer id {extra.id!r} is already a layer of the map")

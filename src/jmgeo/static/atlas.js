@@ -520,13 +520,16 @@
       state.basemap = id;
       state.datum = datum;
       writeHash({ basemap: id === data.basemaps["default"] ? null : id });
-      if (changed && redraw) {
-        var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
-        map.closePopup();
-        drawLayers();
-        if (open && open.feature) api.openPopup(open.feature.properties.id);
-      }
+      if (changed && redraw) keepingPopup(drawLayers);
       renderDatum();
+    }
+
+    // Run a redraw that replaces the popups' layers, and reopen the popup that was open.
+    function keepingPopup(redraw) {
+      var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
+      map.closePopup();
+      redraw();
+      if (open && open.feature) api.openPopup(open.feature.properties.id);
     }
 
     // -- controls (rebuilt when the language changes)
@@ -911,11 +914,10 @@
       document.documentElement.classList.toggle("jmgeo-lang-zh", state.lang === "zh");
       document.title = title(data.page, state.lang);
       writeHash({ lang: state.lang === "en" ? "en" : null });
-      var open = map._popup && map._popup.isOpen && map._popup.isOpen() && map._popup._source;
-      map.closePopup();
-      addControls();
-      scheduleTextTwin();
-      if (open && open.feature) api.openPopup(open.feature.properties.id);
+      keepingPopup(function () {
+        addControls();
+        scheduleTextTwin();
+      });
     }
 
     // -- public API (used by the tests and by the page's own controls)
