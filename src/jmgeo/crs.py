@@ -188,13 +188,15 @@ def area_km2(geometry) -> float:
 def buffer_m(lon: float, lat: float, radius_m: float, quad_segs: int = 16):
     """Return a WGS84 polygon approximating a circle of ``radius_m`` metres around a point.
 
-    The circle is built in an azimuthal equidistant projection centred on the point,
-    so the radius is true in every direction.
+    Its ``4 * quad_segs`` vertices lie on the geodesic circle (pyproj's forward geodesic
+    problem), so the radius is true in every direction. This replaced a buffer in a local
+    azimuthal equidistant projection, whose per-call Transformer measured ~13 ms.
     """
-    local = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m +no_defs")
-    back = Transformer.from_crs(local, WGS84, always_xy=True)
-    circle = shapely.Point(0.0, 0.0).buffer(radius_m, quad_segs=quad_segs)
-    return shapely.transform(circle, lambda c: np.column_stack(back.transform(c[:, 0], c[:, 1])))
+    n = 4 * quad_segs
+    azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
+    lons, lats, _ = _GEOD.fwd(np.full(n, lon), np.full(n, lat), azimuths, np.full(n, float(radius_m)))
+    # Azimuths run clockwise; reverse them for a counter-clockwise exterior ring.
+    return shapely.Polygon(np.column_stack([lons, lats])[::-1])
 
 
 _GEOD = WGS84.get_geod()

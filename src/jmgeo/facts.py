@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .registry import find_geodata_dir, line_of_id, read_json
+from .registry import find_geodata_dir, id_lines, read_json
 
 __all__ = [
     "FACT_COLUMNS",
@@ -221,6 +221,7 @@ def load_fact_records(geodata_dir: str | os.PathLike[str] | None = None) -> list
         if not isinstance(data, dict) or "doc" not in data or not isinstance(data.get("facts"), list):
             raise DataError(str(path), None, 'expected {"doc": "<file name>", "facts": [...]}')
         seen_ids: dict[str, int] = {}
+        lines = id_lines(path)
         for i, fact in enumerate(data["facts"]):
             if not isinstance(fact, dict):
                 raise DataError(str(path), f"facts[{i}]", "a fact must be a JSON object")
@@ -229,7 +230,8 @@ def load_fact_records(geodata_dir: str | os.PathLike[str] | None = None) -> list
             rec["_file"] = str(path)
             if fact.get("id"):
                 nth = seen_ids[str(fact["id"])] = seen_ids.get(str(fact["id"]), -1) + 1
-                rec["_line"] = line_of_id(path, str(fact["id"]), nth)
+                found = lines.get(str(fact["id"]), [])
+                rec["_line"] = found[min(nth, len(found) - 1)] if found else None
             else:
                 rec["_line"] = None
             records.append(rec)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, shape
@@ -20,7 +21,7 @@ from shapely.validation import explain_validity
 from . import crs
 from .boundaries import boundary_source_version, load_boundary
 from .errors import DataError, RepairWarning
-from .registry import Registry, line_of_id, load_registry, read_json
+from .registry import Registry, id_lines, load_registry, read_json
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -84,6 +85,7 @@ def load_place_records(geodata_dir: str | os.PathLike[str] | None = None) -> dic
             raise DataError(str(path), "layer", f'says layer "{data.get("layer")}" but layers.json maps it to "{spec.id}"')
         recs = []
         seen_ids: dict[str, int] = {}
+        lines = id_lines(path)
         for i, rec in enumerate(data["records"]):
             if not isinstance(rec, dict):
                 raise DataError(str(path), f"records[{i}]", "a record must be a JSON object")
@@ -91,7 +93,8 @@ def load_place_records(geodata_dir: str | os.PathLike[str] | None = None) -> dic
             rec["_file"] = str(path)
             if rec.get("id"):
                 nth = seen_ids[str(rec["id"])] = seen_ids.get(str(rec["id"]), -1) + 1
-                rec["_line"] = line_of_id(path, str(rec["id"]), nth)
+                found = lines.get(str(rec["id"]), [])
+                rec["_line"] = found[min(nth, len(found) - 1)] if found else None
             else:
                 rec["_line"] = None
             rec["_layer"] = spec.id
@@ -233,7 +236,11 @@ def _districts_frame(spec: dict, fact_index: dict[str, list[str]]) -> gpd.GeoDat
 def _city_frame(spec: dict, districts: gpd.GeoDataFrame, facts: pd.DataFrame, fact_index) -> gpd.GeoDataFrame:
     city = spec["city"]
     source = spec["boundary_source"]
-    geom = shapely.union_all(list(districts.geometry))
+    parts = np.asarray(districts.geometry)
+    # The districts tile the city without gaps or overlaps, so the coverage union (which
+    # only drops shared edges) gives the same polygon as union_all in ~1/10 of the time
+    # (measured); anything else falls back to the general union.
+    geom = shapely.coverage_union_all(parts) if bool(shapely.coverage_is_valid(parts)) else shapely.union_all(parts)
     documented = None
     if city.get("documented_area_fact"):
         match = facts.loc[facts["id"] == city["documented_area_fact"], "value"]
@@ -261,22 +268,26 @@ def _city_frame(spec: dict, districts: gpd.GeoDataFrame, facts: pd.DataFrame, fa
 
 
 def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Derive ``district`` (containing the feature's anchor point) and ``districts`` (all it touches) by spatial join."""
-    d = districts[["id", "geometry"]].rename(columns={"id": "district_id"})
-    touching = gpd.sjoin(frame[["id", "geometry"]], d, how="left", predicate="intersects")
-    lists: dict[str, list[str]] = {}
-    for fid, did in zip(touching["id"], touching["district_id"]):
-        lists.setdefault(fid, [])
-        if isinstance(did, str):
-            lists[fid].append(did)
-    lists = {fid: sorted(ids) for fid, ids in lists.items()}
-    anchors = gpd.GeoDataFrame(
-        {"id": frame["id"]}, geometry=[_anchor_point(g) for g in frame.geometry], crs=frame.crs
-    )
-    within = gpd.sjoin(anchors, d, how="left", predicate="within").drop_duplicates("id").set_index("id")["district_id"]
+    """Derive ``district`` (containing the feature's anchor point) and ``districts`` (all it touches) by spatial join.
+
+    A spatial join with shapely's STRtree directly: two ``geopandas.sjoin`` calls per
+    layer measured ~0.25 s of a build, mostly DataFrame overhead for a few dozen rows.
+    """
+    tree = shapely.STRtree(np.asarray(districts.geometry))
+    district_ids = list(districts["id"])
+    n = len(frame)
+    touching: list[set[int]] = [set() for _ in range(n)]
+    for row, hit in zip(*tree.query(np.asarray(frame.geometry), predicate="intersects")):
+        touching[row].add(int(hit))
+    anchors = np.array([_anchor_point(g) for g in frame.geometry], dtype=object)
+    within: list[int | None] = [None] * n
+    for row, hit in zip(*tree.query(anchors, predicate="within")):
+        # A point on a shared border lies within neither district; otherwise exactly one.
+        if within[row] is None or hit < within[row]:
+            within[row] = int(hit)
     frame = frame.copy()
-    frame["district"] = [within.get(i) if isinstance(within.get(i), str) else None for i in frame["id"]]
-    frame["districts"] = [lists.get(i, []) for i in frame["id"]]
+    frame["district"] = [district_ids[k] if k is not None else None for k in within]
+    frame["districts"] = [sorted(district_ids[k] for k in hits) for hits in touching]
     return frame
 
 
