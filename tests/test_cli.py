@@ -27,6 +27,17 @@ def test_python_dash_m_runs_the_same_cli():
     assert result.returncode == 0 and result.stdout.startswith("jmgeo ")
 
 
+def test_the_package_and_the_cli_start_without_the_heavy_imports():
+    """``import jmgeo`` and ``jmgeo --help`` load geopandas, folium and pypinyin only when used."""
+    code = (
+        "import sys, jmgeo, jmgeo.cli; heavy = {'geopandas', 'folium', 'pypinyin', 'pyogrio'}; "
+        "print(sorted(heavy & set(sys.modules))); jmgeo.load_layers; print('geopandas' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]
+
+
 def test_check_passes_on_the_builtin_data():
     result = run(["check"])
     assert result.returncode == 0, result.stdout + result.stderr

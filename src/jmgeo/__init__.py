@@ -15,14 +15,39 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from .build import build_atlas
 from .errors import DataError, JmgeoError, ValidationFailed
-from .export import write_geojson, write_geopackage, write_map
-from .facts import load_facts, parse_amount
-from .layers import load_layer, load_layers
-from .static import render_static, write_static
-from .validate import check_geodata
-from .webmap import make_map
+
+# The rest is imported when first used (PEP 562), so that ``jmgeo --help`` and the start
+# of ``jmgeo build`` do not wait for geopandas, folium and pyogrio (~1.2 s).
+_LAZY = {
+    "build_atlas": "build",
+    "check_geodata": "validate",
+    "load_facts": "facts",
+    "load_layer": "layers",
+    "load_layers": "layers",
+    "make_map": "webmap",
+    "parse_amount": "facts",
+    "render_static": "static",
+    "write_geojson": "export",
+    "write_geopackage": "export",
+    "write_map": "export",
+    "write_static": "static",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "DataError",

@@ -52,6 +52,21 @@ def build_atlas(
         Filled with the record accounting of the run (read = written + repaired +
         rejected); when the build stops, every record counts as rejected.
     """
+    from .search import PinyinPrefetch
+
+    say = log or (lambda _m: None)
+    result = tally if tally is not None else RecordTally()
+    out = Path(out_dir)
+    # The search index needs pypinyin, whose dictionaries take ~0.5 s to load: load them
+    # in a child process while this one checks and loads the geodata.
+    pinyin = PinyinPrefetch()
+    try:
+        return _build(out, geodata_dir, docs_dir, say, static, result, pinyin)
+    finally:
+        pinyin.close()
+
+
+def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
     from .export import geojson_text, staged_outputs, verify_geojson
     from .facts import load_facts
     from .layers import load_layers
@@ -60,9 +75,6 @@ def build_atlas(
     from .validate import check_geodata
     from .webmap import make_map, map_html
 
-    say = log or (lambda _m: None)
-    result = tally if tally is not None else RecordTally()
-    out = Path(out_dir)
     say("checking geodata ...")
     report = check_geodata(geodata_dir, docs_dir)
     for note in report.notes:
@@ -80,6 +92,7 @@ def build_atlas(
             layers = load_layers(geodata_dir, validate=False)
         facts = load_facts(geodata_dir, validate=False)
         pages = load_pages(geodata_dir)
+        pinyin.collect(name for frame in layers.values() for name in _names(frame))
         html = {}
         for i, page in enumerate(pages, 1):
             say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
@@ -108,6 +121,14 @@ def build_atlas(
         raise
     _fill(result, done)
     return stage.paths
+
+
+def _names(frame) -> list[str]:
+    """Every Chinese name and alias of a layer's features (for the search index)."""
+    names = list(frame["name_zh"])
+    if "aliases" in frame.columns:
+        names += [a for aliases in frame["aliases"] if isinstance(aliases, list) for a in aliases]
+    return names
 
 
 def _fill(target: RecordTally, source: RecordTally) -> None:
