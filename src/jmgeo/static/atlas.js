@@ -92,6 +92,8 @@
       else h[k] = String(changes[k]);
     });
     var text = Object.keys(h).map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(h[k]); }).join("&");
+    // replaceState costs a few ms (measured): skip it when the address would not change.
+    if (("#" + text === window.location.hash) || (!text && !window.location.hash)) return;
     history.replaceState(null, "", text ? "#" + text : window.location.pathname + window.location.search);
   }
 
@@ -813,7 +815,7 @@
       });
       map.closePopup();
       if (bounds) {
-        if (animate === false) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 11 });
+        if (animate === false) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 11, animate: false });
         else map.flyToBounds(bounds, { padding: [40, 40], maxZoom: 11, duration: 0.8 });
       }
       writeHash({ chapter: i + 1 });
@@ -880,17 +882,36 @@
       });
     }
 
-    // The twin sits below the map: build it after the map's first frame, not before.
-    var twinTimer = null;
+    // The twin sits below the map: build it once the map's first frame is on screen. Its
+    // ~2,500 table cells cost 150-250 ms of layout (measured in Chromium), which must not
+    // hold back the map. requestAnimationFrame alone is not enough: Chromium runs it before
+    // a first frame that it then defers, so wait for the paint timing entry, then for idle time.
+    var firstPaintSeen = false;
+    function afterFirstPaint(fn) {
+      var started = false;
+      function go() {
+        if (started) return;
+        started = true;
+        firstPaintSeen = true;
+        if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 300 });
+        else setTimeout(fn, 0);
+      }
+      if (firstPaintSeen) return go();
+      var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+      if (types.indexOf("paint") >= 0) {
+        new PerformanceObserver(function (list, observer) { observer.disconnect(); go(); })
+          .observe({ type: "paint", buffered: true });
+      }
+      setTimeout(go, 1000);  // no paint timing in this browser (or nothing painted): do not wait longer
+    }
+    var twinRun = 0;
     function scheduleTextTwin() {
       api.twinReady = false;
-      if (twinTimer) clearTimeout(twinTimer);
-      window.requestAnimationFrame(function () {
-        twinTimer = setTimeout(function () {
-          twinTimer = null;
-          renderTextTwin();
-          api.twinReady = true;
-        }, 0);
+      var run = ++twinRun;  // a later call (language switch) supersedes a pending one
+      afterFirstPaint(function () {
+        if (run !== twinRun) return;
+        renderTextTwin();
+        api.twinReady = true;
       });
     }
 
@@ -954,7 +975,8 @@
     api.gcj02 = wgs84ToGcj02;
     api.searchKey = searchKey;
 
-    // -- start
+    // -- start: set the view first, so that the layers are projected once, at their zoom
+    if (data.bounds) map.fitBounds(data.bounds, { animate: false });
     drawLayers();
     map.on("baselayerchange", function (e) {
       Object.keys(basemapLayers).forEach(function (id) { if (basemapLayers[id] === e.layer) setBasemap(id, true); });
