@@ -19,8 +19,11 @@ What is measured, each the median of ``--runs`` runs, all variants in the same r
   SVG element is in the page, and jmgeo's script has finished; polled every animation
   frame), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point layers the
   time of one **pan** (``panBy`` 300x200 px, until two frames later);
-* **cold start**: ``jmgeo build`` (validate, load, write page + GeoJSON + GeoPackage) as a
-  fresh process, against a bare ``python -c "import geopandas, folium"``.
+* **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
+  GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
+  interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
+
+Between two page loads the browser rests ``SETTLE_S`` (0.5 s), for every variant alike.
 
 explore() links Leaflet from a CDN, so with no network its page stays blank ("L is not
 defined"). It is measured as written (CDN, blank offline) and with Leaflet inlined from
@@ -58,6 +61,12 @@ def say(message: str) -> None:
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+
+def spread(values):
+    """[min, max] of the runs, to show how noisy a median is."""
+    values = [v for v in values if v is not None]
+    return [min(values), max(values)] if values else None
 
 
 # ---------------------------------------------------------------- pages
@@ -220,6 +229,7 @@ class Variant:
             "build_s": self.build_s,
             "first_frame_ms": median(x["first_frame_ms"] for x in s),
             "drawn_ms": median(x["drawn_ms"] for x in s),
+            "drawn_ms_range": spread(x["drawn_ms"] for x in s),
             "js_heap_mb": median(x["js_heap_mb"] for x in s),
             "browser_runs": len(s),
             "error": next((x["error"] for x in s if x["error"]), None),
@@ -232,19 +242,26 @@ class Variant:
         return row
 
 
+SETTLE_S = 0.5
+
+
 def measure_all(browser, variants: list[Variant]) -> list[dict]:
     """One unrecorded warm-up load of each page, then the runs interleaved (A B C A B C ...)
-    so that every variant sees the same machine load and the same warm browser caches."""
+    so that every variant sees the same machine load and the same warm browser caches.
+    Between two loads the browser gets SETTLE_S seconds, so that the closing of one page
+    (its renderer's teardown, deferred work) does not land on the next one's start."""
     with tempfile.TemporaryDirectory(prefix="jmgeo-bench-") as tmp:
         folder = Path(tmp)
         for v in variants:
             if v.runs > 1:
                 v.measure(browser, folder)
                 v.samples.clear()
+                time.sleep(SETTLE_S)
         for i in range(max(v.runs for v in variants)):
             for v in variants:
                 if i < v.runs:
                     v.measure(browser, folder)
+                    time.sleep(SETTLE_S)
     return [v.row() for v in variants]
 
 
@@ -302,23 +319,44 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
 
 
 def cold_start(runs: int) -> dict:
+    """Wall time of a fresh ``jmgeo build`` process against ``import geopandas, folium``, interleaved.
+
+    The ratio is the median of the per-pair ratios (each build against the import just
+    before it, which saw the same machine load). CPU time (user + system, the process and
+    its children) is reported too: the build runs pypinyin's load in a child process on the
+    other core, so its CPU time exceeds its wall time.
+    """
+    import resource
+
     say("cold start: jmgeo build vs import geopandas, folium")
     py = sys.executable
     jmgeo_cli = [py, "-m", "jmgeo", "build", "-q"]
 
     def run(cmd):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        return time.perf_counter() - t0
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
     with tempfile.TemporaryDirectory() as tmp:
         imports, builds = [], []
         for _ in range(runs):  # interleaved, so both see the same machine load
             imports.append(run([py, "-c", "import geopandas, folium"]))
             builds.append(run(jmgeo_cli + ["--out", tmp]))
-    result = {"import_geopandas_folium_s": median(imports), "jmgeo_build_s": median(builds)}
-    result["ratio"] = result["jmgeo_build_s"] / result["import_geopandas_folium_s"]
-    say(f"  import {result['import_geopandas_folium_s']:.2f} s, jmgeo build {result['jmgeo_build_s']:.2f} s: {result['ratio']:.2f}x")
+    pairs = [b[0] / i[0] for i, b in zip(imports, builds)]
+    result = {
+        "import_geopandas_folium_s": median(i[0] for i in imports),
+        "jmgeo_build_s": median(b[0] for b in builds),
+        "import_cpu_s": median(i[1] for i in imports),
+        "jmgeo_build_cpu_s": median(b[1] for b in builds),
+        "ratio": median(pairs),
+        "ratio_range": spread(pairs),
+        "runs": runs,
+    }
+    say(f"  import {result['import_geopandas_folium_s']:.2f} s, jmgeo build {result['jmgeo_build_s']:.2f} s: "
+        f"{result['ratio']:.2f}x (pairs {result['ratio_range'][0]:.2f}-{result['ratio_range'][1]:.2f}x)")
     return result
 
 
@@ -364,7 +402,7 @@ def main(argv=None) -> int:
 
     layers = jmgeo.load_layers()
     facts = jmgeo.load_facts()
-    cold = cold_start(max(runs, 3))
+    cold = cold_start(max(runs, 5))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         atlas = atlas_scenario(browser, layers, facts, runs)
