@@ -68,12 +68,11 @@ class PinyinPrefetch:
 
     pypinyin loads its dictionaries (47,000 phrases, 42,000 characters) and trains its
     word segmenter when it is first used (~0.5 s, measured), more than a tenth of
-    ``jmgeo build``. A build starts
-    this at its beginning, so that the dictionary loads on another core while the build
-    checks and loads the geodata; :meth:`collect` then sends the names and stores their
-    pinyin for :func:`feature_keys`. The results are those of the same pypinyin in the same
-    interpreter. If the child cannot be started or fails, nothing is stored and the pinyin
-    is computed in this process as usual.
+    ``jmgeo build``. A build starts this first, so that the dictionaries load on another
+    core while the build imports geopandas and checks the geodata; :meth:`collect` then
+    sends the names and stores their pinyin for :func:`feature_keys`. The results are
+    those of the same pypinyin in the same interpreter. If the child cannot be started or
+    fails, nothing is stored and the pinyin is computed in this process as usual.
 
     Examples
     --------
