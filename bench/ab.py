@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run as bench  # noqa: E402  (bench/run.py: the same probe and browser settings)
+import run as bench
 
 
 def main(argv=None) -> int:
@@ -49,9 +49,9 @@ def main(argv=None) -> int:
         browser.close()
     for page, values in drawn.items():
         if values:
-            print(f"{str(page):60s} drawn {statistics.median(values):6.0f} ms  range {min(values):.0f}-{max(values):.0f}  ({len(values)} loads)")
+            print(f"{page!s:60s} drawn {statistics.median(values):6.0f} ms  range {min(values):.0f}-{max(values):.0f}  ({len(values)} loads)")
         else:
-            print(f"{str(page):60s} never drawn")
+            print(f"{page!s:60s} never drawn")
     return 0
 
 
