@@ -222,8 +222,10 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
 
 #: Point layers with more features than this go to the page as one compact array of
 #: positions and are drawn on a canvas (see the README's performance section); smaller
-#: ones as one SVG circle per feature, which keeps every feature a DOM element.
-CANVAS_MIN_FEATURES = 1000
+#: ones as one SVG circle per feature, which keeps every feature a DOM element with a
+#: hover tooltip. Chosen by measurement (bench/results/20261122T030937Z.json): the two
+#: modes drew 100 points in the same time, and the canvas was faster from 300 points on.
+CANVAS_MIN_FEATURES = 200
 
 
 @dataclass
