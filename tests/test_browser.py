@@ -58,8 +58,11 @@ def test_layer_control_toggles_a_layer(atlas):
 
 def click_feature(page, feature_id):
     page.evaluate("window.jmgeoAtlasState.map.closePopup()")
-    page.evaluate(f"window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12)")
-    page.wait_for_timeout(300)
+    # No animation, then two frames: a fixed wait let a slow zoom animation move the target under the click.
+    page.evaluate(
+        f"window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12, {{animate: false}})"
+    )
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     path = page.evaluate_handle(f"window.jmgeoAtlasState.features['{feature_id}']._path")
     box = path.as_element().bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
