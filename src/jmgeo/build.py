@@ -71,6 +71,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     from .facts import load_facts
     from .layers import load_layers
     from .pages import load_pages
+    from .search import index_names
     from .static import render_images
     from .validate import check_geodata
     from .webmap import make_map, map_html
@@ -78,7 +79,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     say("checking geodata ...")
     report = check_geodata(geodata_dir, docs_dir)
     for note in report.notes:
-        warnings.warn(note, stacklevel=2)
+        warnings.warn(note, stacklevel=3)  # at the caller of build_atlas
     if report.problems:
         _fill(result, report.tally.reject_all())
         raise ValidationFailed(report.problems)
@@ -92,7 +93,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
             layers = load_layers(geodata_dir, validate=False)
         facts = load_facts(geodata_dir, validate=False)
         pages = load_pages(geodata_dir)
-        pinyin.collect(name for frame in layers.values() for name in _names(frame))
+        pinyin.collect(index_names(layers))
         html = {}
         for i, page in enumerate(pages, 1):
             say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
@@ -121,14 +122,6 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
         raise
     _fill(result, done)
     return stage.paths
-
-
-def _names(frame) -> list[str]:
-    """Every Chinese name and alias of a layer's features (for the search index)."""
-    names = list(frame["name_zh"])
-    if "aliases" in frame.columns:
-        names += [a for aliases in frame["aliases"] if isinstance(aliases, list) for a in aliases]
-    return names
 
 
 def _fill(target: RecordTally, source: RecordTally) -> None:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["PinyinPrefetch", "build_search_index", "normalize_key", "search"]
+__all__ = ["PinyinPrefetch", "build_search_index", "index_names", "normalize_key", "search"]
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -97,22 +97,21 @@ class PinyinPrefetch:
     def collect(self, names: Iterable[str], timeout: float = 60.0) -> int:
         """Send the names (those with Chinese characters) and store their pinyin; return how many."""
         wanted = sorted({n for n in names if isinstance(n, str) and _HAN.search(n)})
-        proc, self._proc = self._proc, None
-        if proc is None:
+        if self._proc is None:
             return 0
         try:
-            out, _ = proc.communicate(json.dumps(wanted).encode("ascii"), timeout=timeout)
-            result = json.loads(out) if proc.returncode == 0 else {}
+            out, _ = self._proc.communicate(json.dumps(wanted).encode("ascii"), timeout=timeout)
+            result = json.loads(out) if self._proc.returncode == 0 else {}
         except (OSError, ValueError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.communicate()
             return 0
+        finally:
+            self.close()
         done = {n: result[n] for n in wanted if isinstance(result.get(n), str)}
         _PREFETCHED.update(done)
         return len(done)
 
     def close(self) -> None:
-        """Stop the child if :meth:`collect` was never called."""
+        """Stop the child (if it is still running) and forget it; :meth:`collect` calls this."""
         if self._proc is not None:
             self._proc.kill()
             self._proc.communicate()
@@ -135,13 +134,23 @@ def feature_keys(names: list[str]) -> list[str]:
     return keys
 
 
+def _row_names(row) -> list:
+    """A feature's names and aliases (a row of ``frame.itertuples()``), as searched."""
+    aliases = list(row.aliases) if isinstance(getattr(row, "aliases", None), list) else []
+    return [row.name_zh, row.name_en, *aliases]
+
+
+def index_names(layers: dict[str, gpd.GeoDataFrame]) -> list:
+    """Every name and alias that :func:`build_search_index` turns into keys (for :class:`PinyinPrefetch`)."""
+    return [n for frame in layers.values() for row in frame.itertuples() for n in _row_names(row)]
+
+
 def build_search_index(layers: dict[str, gpd.GeoDataFrame]) -> list[dict]:
     """Return one search entry per feature: ``{"id", "layer", "keys"}``, in layer order."""
     index = []
     for name, frame in layers.items():
         for row in frame.itertuples():
-            aliases = list(row.aliases) if isinstance(getattr(row, "aliases", None), list) else []
-            index.append({"id": row.id, "layer": name, "keys": feature_keys([row.name_zh, row.name_en, *aliases])})
+            index.append({"id": row.id, "layer": name, "keys": feature_keys(_row_names(row))})
     return index
 
 
