@@ -26,6 +26,8 @@ from .registry import Registry, id_lines, load_registry, read_json
 __all__ = [
     "PLACE_COLUMNS",
     "build_geometries",
+    "geometry_types",
+    "layer_kind",
     "load_districts_spec",
     "load_layer",
     "load_layers",
@@ -151,6 +153,24 @@ def _own_geometry(rec: dict):
     if radius:
         geom = crs.buffer_m(geom.x, geom.y, float(radius))
     return geom
+
+
+def geometry_types(frame: gpd.GeoDataFrame) -> set[str | None]:
+    """The geometry type names in a frame (None for a missing geometry)."""
+    # shapely's type ids are vectorised; GeoSeries.geom_type builds one string per row
+    names = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection")
+    ids = np.unique(shapely.get_type_id(np.asarray(frame.geometry.values)))
+    return {names[i] if i >= 0 else None for i in ids.tolist()}
+
+
+def layer_kind(frame: gpd.GeoDataFrame) -> str:
+    """How a layer is drawn: ``"point"``, ``"line"`` or ``"area"`` (anything else, mixed or missing)."""
+    types = geometry_types(frame)
+    if types <= {"Point", "MultiPoint"}:
+        return "point"
+    if types <= {"LineString", "MultiLineString"}:
+        return "line"
+    return "area"
 
 
 def _anchor_point(geom) -> Point:

@@ -48,6 +48,7 @@ import shapely
 
 from . import crs
 from .errors import JmgeoError
+from .layers import layer_kind
 from .registry import Registry, load_registry
 
 __all__ = [
@@ -174,15 +175,6 @@ def _dashes(style: dict) -> tuple | str:
     return (0, tuple(float(v) * 0.75 for v in dash.split()))  # 1 CSS px = 0.75 pt
 
 
-def _kind(frame: gpd.GeoDataFrame) -> str:
-    types = set(frame.geom_type)
-    if types <= {"Point", "MultiPoint"}:
-        return "point"
-    if types <= {"LineString", "MultiLineString"}:
-        return "line"
-    return "area"
-
-
 def _label_groups(frames: Iterable[gpd.GeoDataFrame]) -> list[tuple[float, float, list[str]]]:
     """Point features grouped by position (rounded to ~10 m, as the web page does): (x, y, names)."""
     groups: dict[tuple[float, float], list[str]] = {}
@@ -268,7 +260,7 @@ def _projected(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
 
 def _draw_layer(ax, spec, frame, registry: Registry, *, scale: float = 1.0, uncertainty: bool = True) -> None:
     styles = registry.precision_styles
-    kind = _kind(frame)
+    kind = layer_kind(frame)
     for precision, part in frame.groupby("precision", sort=True):
         style = styles.get(precision, styles["surveyed"])
         dashes = _dashes(style)
@@ -617,7 +609,7 @@ def _legend(legend_ax, specs, proj, registry, labels, family) -> None:
     legend_ax.set_axis_off()
     handles = []
     for spec in specs:
-        kind = _kind(proj[spec.id])
+        kind = layer_kind(proj[spec.id])
         label = f"{spec.title_zh} {spec.title_en}"
         if kind == "line":
             handles.append(Line2D([], [], color=spec.color, linewidth=2.4, label=label))

@@ -25,6 +25,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from .export import json_value
+from .layers import geometry_types, layer_kind
 from .registry import load_registry
 from .safe import page_json, page_text
 from .simplify import DEFAULT_MAX_ERROR_M
@@ -183,22 +184,6 @@ _FEATURE_PROPS = (
     "area_note_zh",
     "area_note_en",
 )
-
-
-def _geom_types(frame: gpd.GeoDataFrame) -> set[str]:
-    # shapely's type ids are vectorised; GeoSeries.geom_type builds one string per row
-    names = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection")
-    ids = np.unique(shapely.get_type_id(np.asarray(frame.geometry.values)))
-    return {names[i] if i >= 0 else None for i in ids.tolist()}
-
-
-def _layer_kind(frame: gpd.GeoDataFrame) -> str:
-    types = _geom_types(frame)
-    if types <= {"Point", "MultiPoint"}:
-        return "point"
-    if types <= {"LineString", "MultiLineString"}:
-        return "line"
-    return "area"
 
 
 def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None) -> dict:
@@ -457,8 +442,8 @@ def make_map(
         group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
         group.add_to(fmap)
         groups.append((layer_id, group))
-        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": _layer_kind(frame)}
-        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and _geom_types(frame) == {"Point"}:
+        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
+        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, decimals))
         else:
             entry["features"] = _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id))
