@@ -15,9 +15,7 @@ files within one run, and use 15 runs or more for differences under ~50 ms.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,27 +29,19 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    pages = [p.resolve() for p in args.pages]
-    drawn: dict[Path, list[float]] = {p: [] for p in pages}
+    variants = []
+    for path in args.pages:
+        html = path.read_text(encoding="utf-8")
+        # expected 0: "drawn" is the first frame after the first paint (and jmgeo's ready, if it is a jmgeo page)
+        variants.append(bench.Variant(str(path), html, 0.0, 0, "jmgeoAtlas" in html, args.runs, timeout_s=60))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
-        for page in pages:  # one unrecorded warm-up load each
-            bench.measure_page(browser, page, 0, "jmgeoAtlas" in page.read_text(encoding="utf-8"), False, 60)
-            time.sleep(bench.SETTLE_S)
-        for i in range(args.runs):
-            for page in pages:
-                atlas = "jmgeoAtlas" in page.read_text(encoding="utf-8")
-                result = bench.measure_page(browser, page, 0, atlas, False, 60)
-                if result["drawn_ms"] is not None:
-                    drawn[page].append(result["drawn_ms"])
-                time.sleep(bench.SETTLE_S)
-            bench.say(f"  run {i + 1}/{args.runs}")
+        rows = bench.measure_all(browser, variants)
         browser.close()
-    for page, values in drawn.items():
-        if values:
-            print(f"{page!s:60s} drawn {statistics.median(values):6.0f} ms  range {min(values):.0f}-{max(values):.0f}  ({len(values)} loads)")
-        else:
-            print(f"{page!s:60s} never drawn")
+    for row in rows:
+        low_high = row["drawn_ms_range"]
+        drawn = "never drawn" if row["drawn_ms"] is None else f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}"
+        print(f"{row['variant']:60s} {drawn}  ({row['browser_runs']} loads)")
     return 0
 
 
