@@ -21,9 +21,14 @@ def launch_browser():
         b.close()
 
 
-def open_offline(browser, path, fragment: str = ""):
-    """Open a local page with all network requests refused; return the page and what it tried to fetch."""
+def open_offline(browser, path, fragment: str = "", init_script: str | None = None):
+    """Open a local page with all network requests refused; return the page and what it tried to fetch.
+
+    ``init_script`` runs in the page before any of its own scripts.
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 800})
+    if init_script:
+        page.add_init_script(init_script)
     attempts: list[str] = []
     errors: list[str] = []
     dialogs: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def geodata_copy(tmp_path, geodata_dir) -> Path:
     dest = tmp_path / "geodata"
     shutil.copytree(geodata_dir, dest)
     return dest
+
+
+_DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
+
+
+def read_page_data(html: str) -> dict:
+    """The JSON data block of a jmgeo page (there must be exactly one)."""
+    blocks = _DATA_BLOCK.findall(html)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
 
 
 def edit_json(path: Path, change) -> None:

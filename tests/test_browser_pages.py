@@ -186,20 +186,16 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
 
 def test_text_twin_is_built_after_the_first_paint(browser, built):
     """The twin's ~2,500 cells are laid out after the map is on screen, not before it."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-    page.add_init_script(
-        """
+    watch_twin = """
         window.__twinAt = null;
         new MutationObserver(function (records, observer) {
             if (document.querySelector("#jmgeo-text table")) { window.__twinAt = performance.now(); observer.disconnect(); }
         }).observe(document, {childList: true, subtree: true});
-        """
-    )
-    page.goto((built / "jiangmen.html").as_uri())
-    wait_for_text_twin(page)
+    """
+    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch_twin)
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     twin_at = page.evaluate("window.__twinAt")
     assert twin_at is not None and twin_at > first_paint
     assert page.locator("#jmgeo-text table").count() >= 7
+    assert errors == [] and dialogs == []
     page.close()

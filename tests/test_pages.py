@@ -1,23 +1,16 @@
 """Pages: theme maps, districts choropleth, story, basemaps, search index, text twin."""
 
-import json
-import re
 import subprocess
 import sys
 
 import pytest
 
+from conftest import read_page_data
 from jmgeo import crs
 from jmgeo.pages import load_pages, load_story, resolve_basemaps
 from jmgeo.registry import load_registry
 from jmgeo.search import normalize_key, search
 from jmgeo.webmap import make_map, map_html
-
-DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
-
-
-def page_data(html: str) -> dict:
-    return json.loads(DATA_BLOCK.search(html).group(1))
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +21,7 @@ def pages_html(layers, facts):
 def test_build_writes_every_page(built):
     for page in load_pages():
         html = (built / page.file).read_text(encoding="utf-8")
-        assert page_data(html)["page"]["id"] == page.id
+        assert read_page_data(html)["page"]["id"] == page.id
         stem = page.file.removesuffix(".html")
         # a static image of each map, except the story (it shows the main atlas's layers)
         assert (built / f"{stem}.png").is_file() != bool(page.story)
@@ -37,10 +30,10 @@ def test_build_writes_every_page(built):
 def test_theme_maps_carry_only_their_layers(pages_html):
     order = [spec.id for spec in load_registry().layers]
     for page in load_pages():
-        data = page_data(pages_html[page.id])
+        data = read_page_data(pages_html[page.id])
         # the page's layers, drawn and listed in the registry's order
         assert [layer["id"] for layer in data["layers"]] == [lid for lid in order if lid in page.layers]
-    assert [layer["id"] for layer in page_data(pages_html["logistics"])["layers"]] == [
+    assert [layer["id"] for layer in read_page_data(pages_html["logistics"])["layers"]] == [
         "city", "districts", "logistics_hubs", "corridors", "freight_routes"
     ]
 
@@ -51,7 +44,7 @@ def test_search_finds_gaosha_port_every_way(query, layers):
 
 
 def test_search_index_in_the_page_matches_python(pages_html, layers):
-    index = {e["id"]: e["keys"] for e in page_data(pages_html["jiangmen"])["search"]}
+    index = {e["id"]: e["keys"] for e in read_page_data(pages_html["jiangmen"])["search"]}
     assert set(index) == {fid for frame in layers.values() for fid in frame["id"]}
     assert "gaoshagang" in index["gaosha_port"]  # pinyin of 高沙港
     assert normalize_key("江门国际货柜码头") in index["gaosha_port"]  # an alias
@@ -59,7 +52,7 @@ def test_search_index_in_the_page_matches_python(pages_html, layers):
 
 
 def test_choropleth_counts_facts_per_district(pages_html, layers, facts):
-    data = page_data(pages_html["districts"])["choropleth"]
+    data = read_page_data(pages_html["districts"])["choropleth"]
     # recount independently: facts naming the district, or a place whose point lies in it
     districts = layers["districts"].set_index("id")
     places = {}
@@ -80,7 +73,7 @@ def test_choropleth_counts_facts_per_district(pages_html, layers, facts):
 
 
 def test_story_chapters_cite_real_facts_and_features(pages_html, facts, layers):
-    data = page_data(pages_html["story"])
+    data = read_page_data(pages_html["story"])
     story = load_story("story.json")
     assert [c["id"] for c in data["story"]["chapters"]] == [c["id"] for c in story["chapters"]]
     ids = {fid for frame in layers.values() for fid in frame["id"]}
@@ -102,7 +95,7 @@ def test_tianditu_key_never_enters_the_page(monkeypatch, layers, facts):
     secret = "k3y-0123456789abcdef"
     monkeypatch.setenv("JMGEO_TIANDITU_KEY", secret)
     html = map_html(make_map(layers, facts))
-    assert "tianditu" in [b["id"] for b in page_data(html)["basemaps"]["basemaps"]]
+    assert "tianditu" in [b["id"] for b in read_page_data(html)["basemaps"]["basemaps"]]
     assert secret not in html
 
 

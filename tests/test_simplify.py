@@ -8,8 +8,6 @@ with the equal-area projection and nearest-segment search jmgeo uses internally.
 from __future__ import annotations
 
 import itertools
-import json
-import re
 
 import geopandas as gpd
 import numpy as np
@@ -17,13 +15,11 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from conftest import read_page_data
 from jmgeo.simplify import DEFAULT_MAX_ERROR_M, simplify_coverage
 from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
 
 UTM49 = "EPSG:32649"
-DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
-
-
 def decode_line(ints, scale):
     q = np.cumsum(np.asarray(ints, dtype=np.int64).reshape(-1, 2), axis=0)
     return (q / scale).tolist()
@@ -46,7 +42,7 @@ def decode_geometry(g, scale):
 @pytest.fixture(scope="module")
 def page_data(layers, facts):
     html = map_html(make_map(layers, facts))
-    return json.loads(DATA_BLOCK.search(html).group(1))
+    return read_page_data(html)
 
 
 def page_geometries(data, layer_id):
@@ -150,7 +146,7 @@ def test_large_point_layers_go_to_the_page_as_one_array(layers, facts):
     points = random_points(layers["city"].geometry.iloc[0], 1500)
     small = points.iloc[:50]
     html = map_html(make_map(layers, facts, extra_layers=[ExtraLayer("many", points, "很多点", "Many points"), ExtraLayer("few", small, "少量点", "Few points")]))
-    data = json.loads(DATA_BLOCK.search(html).group(1))
+    data = read_page_data(html)
     many = next(x for x in data["layers"] if x["id"] == "many")
     few = next(x for x in data["layers"] if x["id"] == "few")
     assert many["render"] == "canvas" and many["count"] == 1500 and "features" not in many

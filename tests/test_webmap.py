@@ -1,26 +1,18 @@
 """The map page: self-contained, one group per layer, all text as inert data."""
 
-import json
 import re
 
 import pytest
 
+from conftest import read_page_data
 from jmgeo.registry import load_registry
 from jmgeo.webmap import inline_assets, make_map, map_html
 from payloads import PAYLOADS
-
-DATA_BLOCK = re.compile(r'<script type="application/json" id="jmgeo-data">(.*?)</script>', re.S)
 
 
 @pytest.fixture(scope="module")
 def page(layers, facts):
     return map_html(make_map(layers, facts))
-
-
-def page_data(html: str) -> dict:
-    blocks = DATA_BLOCK.findall(html)
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
 
 
 def test_page_loads_nothing_from_the_network(page):
@@ -33,7 +25,7 @@ def test_page_loads_nothing_from_the_network(page):
 
 
 def test_every_layer_is_a_toggleable_group(page, layers):
-    data = page_data(page)
+    data = read_page_data(page)
     assert [layer["id"] for layer in data["layers"]] == list(layers)
     for layer in data["layers"]:
         assert len(layer["features"]["features"]) == len(layers[layer["id"]])
@@ -47,7 +39,7 @@ def test_every_layer_is_a_toggleable_group(page, layers):
 
 
 def test_popup_data_carries_facts_with_quote_and_source(page, facts):
-    data = page_data(page)
+    data = read_page_data(page)
     assert set(data["facts"]) == set(facts["id"])
     fact = data["facts"]["d003_land_area"]
     assert fact["doc"] == "003_9c497632972d8ca3.txt" and "9535" in fact["quote"]
@@ -57,7 +49,7 @@ def test_popup_data_carries_facts_with_quote_and_source(page, facts):
 
 
 def test_legend_and_precision_styles_come_from_the_registry(page):
-    data = page_data(page)
+    data = read_page_data(page)
     reg = load_registry()
     assert data["precision_styles"] == reg.precision_styles
     assert {layer["id"]: layer["color"] for layer in data["layers"]} == {s.id: s.color for s in reg.layers}
@@ -88,7 +80,7 @@ def test_hostile_text_stays_data(hostile):
     for payload in PAYLOADS:
         if any(ch in payload for ch in "<>{}$`'\"\\"):
             assert payload not in html, payload
-    data = page_data(html)
+    data = read_page_data(html)
     names = {f["properties"]["name_zh"] for layer in data["layers"] for f in layer["features"]["features"]}
     assert PAYLOADS[0] + " " + PAYLOADS[3] in names
     assert all(f["claim_en"] == "{{7*7}} {% raw %} ${alert(1)}" for f in data["facts"].values())
