@@ -21,12 +21,12 @@ def launch_browser():
         b.close()
 
 
-def open_offline(browser, path, fragment: str = "", init_script: str | None = None):
+def open_offline(browser, path, fragment: str = "", init_script: str | None = None, viewport=(1280, 800)):
     """Open a local page with all network requests refused; return the page and what it tried to fetch.
 
-    ``init_script`` runs in the page before any of its own scripts.
+    ``init_script`` runs in the page before any of its own scripts; ``viewport`` is (width, height) in px.
     """
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     if init_script:
         page.add_init_script(init_script)
     attempts: list[str] = []

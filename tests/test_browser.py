@@ -43,6 +43,24 @@ def test_every_layer_draws(atlas, layers):
     assert drawn == {name: len(frame) for name, frame in layers.items()}
 
 
+@pytest.mark.parametrize("viewport", [(1280, 800), (480, 360)])
+def test_the_first_view_shows_the_whole_city_at_the_closest_zoom_that_fits(browser, built, layers, viewport):
+    """The view is fitted to the city in the page's own viewport (a phone's too), not a fixed zoom."""
+    page, _attempts, errors, _dialogs = open_offline(browser, built / "jiangmen.html", viewport=viewport)
+    minx, miny, maxx, maxy = (float(v) for v in layers["city"].total_bounds)
+    view = page.evaluate(
+        """([s, w, n, e]) => {
+        const map = window.jmgeoAtlasState.map, city = L.latLngBounds([s, w], [n, e]);
+        return {contains: map.getBounds().contains(city), zoom: map.getZoom(), fits: map.getBoundsZoom(city)};
+    }""",
+        [miny, minx, maxy, maxx],
+    )
+    page.close()
+    assert errors == []
+    assert view["contains"], view
+    assert view["zoom"] == view["fits"], view
+
+
 def test_layer_control_toggles_a_layer(atlas):
     page = atlas[0]
     label = page.locator(".leaflet-control-layers-overlays label", has_text="物流枢纽与港口")

@@ -470,15 +470,15 @@ def make_map(
         payload["choropleth"] = _choropleth(spec.choropleth, layers, facts)
     if spec.story:
         payload["story"] = _story_payload(load_story(spec.story, geodata_dir))
+    # The page script fits the map to these bounds, without animation, before it draws the
+    # layers: folium's fit_bounds ran after them, which projected every layer twice and
+    # animated a zoom (measured: ~40 % of the page's start-up script).
+    payload["bounds"] = [[miny, minx], [maxy, maxx]]
     figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
         name="jmgeo_data",
     )
-    # The page script fits the map to these bounds, without animation, before it draws the
-    # layers: folium's fit_bounds ran after them, which projected every layer twice and
-    # animated a zoom (measured: ~40 % of the page's start-up script).
-    payload["bounds"] = [[miny, minx], [maxy, maxx]]
     fmap.add_child(_AtlasInit(groups, text_twin_html((spec.title_zh, spec.title_en))))
     _number_elements(figure)
     return fmap
