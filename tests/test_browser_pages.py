@@ -184,6 +184,30 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
     page.emulate_media(media="screen")
 
 
+def test_all_layers_are_painted_before_the_interface_is_built(browser, built, layers):
+    """The map's first frame shows every feature; the controls and legend come just after it."""
+    watch = """
+        window.__layersAt = null; window.__interfaceAt = null;
+        new MutationObserver(function (records, observer) {
+            var now = performance.now();
+            if (window.__layersAt === null && document.querySelectorAll("path.leaflet-interactive").length >= %d)
+                window.__layersAt = now;
+            if (window.__interfaceAt === null && document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"))
+                window.__interfaceAt = now;
+        }).observe(document, {childList: true, subtree: true});
+    """ % sum(len(frame) for frame in layers.values())
+    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
+    first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    layers_at, interface_at = page.evaluate("[window.__layersAt, window.__interfaceAt]")
+    timings = page.evaluate("window.jmgeoAtlasState.timings")
+    assert layers_at is not None and interface_at is not None
+    assert layers_at < first_paint < interface_at
+    assert timings["layers_drawn"] < first_paint < timings["ready"]
+    assert page.locator(".jmgeo-legend").count() == 1 and page.locator(".leaflet-control-layers").count() == 1
+    assert errors == [] and dialogs == []
+    page.close()
+
+
 def test_text_twin_is_built_after_the_first_paint(browser, built):
     """The twin's ~2,500 cells are laid out after the map is on screen, not before it."""
     watch_twin = """

@@ -882,36 +882,44 @@
       });
     }
 
-    // The twin sits below the map: build it once the map's first frame is on screen. Its
-    // ~2,500 table cells cost 150-250 ms of layout (measured in Chromium), which must not
-    // hold back the map. requestAnimationFrame alone is not enough: Chromium runs it before
-    // a first frame that it then defers, so wait for the paint timing entry, then for idle time.
-    var firstPaintSeen = false;
+    // Work that must not hold back the map's first frame runs once that frame is on screen.
+    // requestAnimationFrame alone is not enough: Chromium runs it before a first frame that
+    // it then defers, so wait for the paint timing entry (or at most a second, for a browser
+    // without paint timing or a page that is not painted, such as a background tab).
+    var paintWaiters = null;
     function afterFirstPaint(fn) {
-      var started = false;
+      if (paintWaiters === false) return setTimeout(fn, 0);
+      if (paintWaiters) return paintWaiters.push(fn);
+      paintWaiters = [fn];
       function go() {
-        if (started) return;
-        started = true;
-        firstPaintSeen = true;
-        if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 300 });
-        else setTimeout(fn, 0);
+        if (!paintWaiters) return;
+        var waiting = paintWaiters;
+        paintWaiters = false;
+        api.timings.first_paint = performance.now();
+        waiting.forEach(function (f) { setTimeout(f, 0); });
       }
-      if (firstPaintSeen) return go();
       var types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
       if (types.indexOf("paint") >= 0) {
         new PerformanceObserver(function (list, observer) { observer.disconnect(); go(); })
           .observe({ type: "paint", buffered: true });
       }
-      setTimeout(go, 1000);  // no paint timing in this browser (or nothing painted): do not wait longer
+      setTimeout(go, 1000);
     }
+
+    // The twin sits below the map. Its ~2,500 table cells cost 150-250 ms of layout (measured
+    // in Chromium): build them after the first paint, in idle time.
     var twinRun = 0;
     function scheduleTextTwin() {
       api.twinReady = false;
       var run = ++twinRun;  // a later call (language switch) supersedes a pending one
       afterFirstPaint(function () {
-        if (run !== twinRun) return;
-        renderTextTwin();
-        api.twinReady = true;
+        function build() {
+          if (run !== twinRun) return;
+          renderTextTwin();
+          api.twinReady = true;
+        }
+        if (window.requestIdleCallback) window.requestIdleCallback(build, { timeout: 300 });
+        else build();
       });
     }
 
@@ -928,13 +936,18 @@
       renderChapter();
     }
 
-    function setLanguage(lang) {
+    // The page's language: its lang attribute, title and address (the controls are rebuilt apart).
+    function applyLanguage(lang) {
       state.lang = lang === "en" ? "en" : "zh";
       document.documentElement.lang = state.lang === "en" ? "en" : "zh-Hans";
       document.documentElement.classList.toggle("jmgeo-lang-en", state.lang === "en");
       document.documentElement.classList.toggle("jmgeo-lang-zh", state.lang === "zh");
       document.title = title(data.page, state.lang);
       writeHash({ lang: state.lang === "en" ? "en" : null });
+    }
+
+    function setLanguage(lang) {
+      applyLanguage(lang);
       keepingPopup(function () {
         addControls();
         scheduleTextTwin();
@@ -975,30 +988,45 @@
     api.gcj02 = wgs84ToGcj02;
     api.searchKey = searchKey;
 
-    // -- start: set the view first, so that the layers are projected once, at their zoom
+    // -- start. The layers are drawn first, in the view and datum they are seen in (so each is
+    // projected once), and the interface (controls, legend, search, story panel) is built once
+    // that frame is on screen: its ~30 elements of mixed Chinese and English text cost ~100 ms
+    // of script and layout in Chromium (measured in traces), which would hold back the map.
+    // api.layersDrawn marks the first stage, api.ready the whole page.
+    api.timings = { start: performance.now() };
     if (data.bounds) map.fitBounds(data.bounds, { animate: false });
+    setBasemap(hash.basemap || data.basemaps["default"], false);
     drawLayers();
-    map.on("baselayerchange", function (e) {
-      Object.keys(basemapLayers).forEach(function (id) { if (basemapLayers[id] === e.layer) setBasemap(id, true); });
-    });
-    setBasemap(hash.basemap || data.basemaps["default"], true);
-    setLanguage(state.lang);
+    applyLanguage(state.lang);
     if (data.story) {
       var n = parseInt(hash.chapter, 10);
       showChapter(n >= 1 && n <= data.story.chapters.length ? n - 1 : 0, false);
-      document.addEventListener("keydown", function (e) {
-        var tag = (e.target && e.target.tagName) || "";
-        if (tag === "INPUT" || tag === "TEXTAREA") return;
-        if (e.key === "ArrowRight" || e.key === "PageDown") { showChapter(state.chapter + 1); e.preventDefault(); }
-        else if (e.key === "ArrowLeft" || e.key === "PageUp") { showChapter(state.chapter - 1); e.preventDefault(); }
-      });
-      window.addEventListener("hashchange", function () {
-        var m = parseInt(readHash().chapter, 10);
-        if (m >= 1 && m - 1 !== state.chapter) showChapter(m - 1);
-      });
     }
-    api.ready = true;
+    api.layersDrawn = true;
+    api.timings.layers_drawn = performance.now();
     window.jmgeoAtlasState = api;
+
+    afterFirstPaint(function () {
+      map.on("baselayerchange", function (e) {
+        Object.keys(basemapLayers).forEach(function (id) { if (basemapLayers[id] === e.layer) setBasemap(id, true); });
+      });
+      addControls();
+      scheduleTextTwin();
+      if (data.story) {
+        document.addEventListener("keydown", function (e) {
+          var tag = (e.target && e.target.tagName) || "";
+          if (tag === "INPUT" || tag === "TEXTAREA") return;
+          if (e.key === "ArrowRight" || e.key === "PageDown") { showChapter(state.chapter + 1); e.preventDefault(); }
+          else if (e.key === "ArrowLeft" || e.key === "PageUp") { showChapter(state.chapter - 1); e.preventDefault(); }
+        });
+        window.addEventListener("hashchange", function () {
+          var m = parseInt(readHash().chapter, 10);
+          if (m >= 1 && m - 1 !== state.chapter) showChapter(m - 1);
+        });
+      }
+      api.timings.ready = performance.now();
+      api.ready = true;
+    });
     return api;
   }
 
