@@ -6,9 +6,9 @@ variants as files, then::
     .venv/bin/python bench/ab.py --runs 16 maps/jiangmen.html /tmp/variant.html
 
 Each file is loaded ``--runs`` times, A B A B ..., with the same network blocking, probe
-and 0.5 s rest as ``bench/run.py``; "drawn" is the first frame after the first contentful
-paint at which jmgeo's script (if the page has one) reports ready. Prints the median and
-range per file. Runs on this machine's medians move by ±100 ms between runs, so compare
+and 0.5 s rest as ``bench/run.py``: "drawn" is the paint of the first frame with all of
+the page's layers in it, "ready" when jmgeo's interface is built too (see ``run.PROBE``).
+Prints the medians and the range of "drawn" per file. Runs on this machine's medians move by ±100 ms between runs, so compare
 files within one run, and use 15 runs or more for differences under ~50 ms.
 """
 
@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     variants = []
     for path in args.pages:
         html = path.read_text(encoding="utf-8")
-        # expected 0: "drawn" is the first frame after the first paint (and jmgeo's ready, if it is a jmgeo page)
+        # expected 0: no element count; a jmgeo page says itself when its layers are drawn
         variants.append(bench.Variant(str(path), html, 0.0, 0, "jmgeoAtlas" in html, args.runs, timeout_s=60))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
@@ -40,7 +40,8 @@ def main(argv=None) -> int:
         browser.close()
     for row in rows:
         low_high = row["drawn_ms_range"]
-        drawn = "never drawn" if row["drawn_ms"] is None else f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}"
+        drawn = "never drawn" if row["drawn_ms"] is None else (
+            f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  ready {row['ready_ms']:6.0f} ms")
         print(f"{row['variant']:60s} {drawn}  ({row['browser_runs']} loads)")
     return 0
 

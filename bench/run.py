@@ -15,10 +15,11 @@ What is measured, each the median of ``--runs`` runs, all variants in the same r
 * **build time**: layers in memory -> HTML string (make_map + render; chained explore()
   calls + render; folium.GeoJson per layer + render);
 * in headless Debian Chromium (``/usr/bin/chromium``, 1280x800, every non-file request
-  aborted): **first frame** (first contentful paint), **all drawn** (every feature's
-  SVG element is in the page, and jmgeo's script has finished; polled every animation
-  frame), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point layers the
-  time of one **pan** (``panBy`` 300x200 px, until two frames later);
+  aborted): **first frame** (first contentful paint), **all drawn** (the paint of the first
+  frame with every feature's SVG element in it and, on a jmgeo page, its layers reported
+  drawn; see PROBE), **ready** (jmgeo's interface built too, which it does just after the
+  layers' first paint), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point
+  layers the time of one **pan** (``panBy`` 300x200 px, until two frames later);
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
   GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
   interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
@@ -151,16 +152,27 @@ def timed(build, runs: int):
 
 # ---------------------------------------------------------------- browser
 
-# Runs in the page from its first byte: polls every animation frame (in the page, no
-# round trips) until every feature's element is present, jmgeo's script (if any) is done
-# and the first contentful paint has happened; records that frame's time.
+# Runs in the page from its first byte and checks every animation frame (in the page, no
+# round trips) whether every feature's element is present and, on a jmgeo page, its script
+# reports its layers drawn ("complete"). "Drawn" is when the first frame showing all of them
+# was painted: the first contentful paint if they were complete before it, else the frame at
+# which they became complete. "Ready" is the first frame, from then on, at which jmgeo's
+# interface (controls, legend, search) is built too; jmgeo builds it just after the layers'
+# first paint. A page made before that (no layersDrawn) counts as complete when ready, and a
+# page without jmgeo's script is ready when it is drawn.
 PROBE = """
 (function (expected, atlas) {
+    var completeAt;
     function check() {
+        var s = window.jmgeoAtlasState;
         var n = document.querySelectorAll('path.leaflet-interactive, .leaflet-marker-icon').length;
-        var ready = !atlas || (window.jmgeoAtlasState && window.jmgeoAtlasState.ready);
-        var painted = performance.getEntriesByName('first-contentful-paint').length > 0;
-        if (n >= expected && ready && painted) { window.__benchDrawn = performance.now(); return; }
+        if (completeAt === undefined && n >= expected && (!atlas || (s && (s.layersDrawn || s.ready))))
+            completeAt = performance.now();
+        var paint = performance.getEntriesByName('first-contentful-paint')[0];
+        if (completeAt !== undefined && paint) {
+            if (window.__benchDrawn === undefined) window.__benchDrawn = Math.max(paint.startTime, completeAt);
+            if (!atlas || s.ready) { window.__benchReady = performance.now(); return; }
+        }
         requestAnimationFrame(check);
     }
     requestAnimationFrame(check);
@@ -190,15 +202,16 @@ def measure_page(browser, path: Path, expected: int, atlas: bool, pan: bool, tim
     out: dict = {"error": None}
     try:
         page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-        page.wait_for_function("window.__benchDrawn !== undefined", polling=50, timeout=timeout_s * 1000)
+        page.wait_for_function("window.__benchReady !== undefined", polling=50, timeout=timeout_s * 1000)
         out["drawn_ms"] = page.evaluate("window.__benchDrawn")
+        out["ready_ms"] = page.evaluate("window.__benchReady")
         out["first_frame_ms"] = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         out["js_heap_mb"] = metrics.get("JSHeapUsedSize", 0) / 1e6
         if pan:
             out["pan_ms"] = page.evaluate(PAN)
     except Exception as exc:  # a blank page (explore offline) times out: record why
-        out.update(drawn_ms=None, first_frame_ms=None, js_heap_mb=None)
+        out.update(drawn_ms=None, ready_ms=None, first_frame_ms=None, js_heap_mb=None)
         out["error"] = (errors[0] if errors else type(exc).__name__)[:200]
     if errors and not out["error"]:
         out["error"] = errors[0][:200]
@@ -230,6 +243,7 @@ class Variant:
             "first_frame_ms": median(x["first_frame_ms"] for x in s),
             "drawn_ms": median(x["drawn_ms"] for x in s),
             "drawn_ms_range": spread(x["drawn_ms"] for x in s),
+            "ready_ms": median(x["ready_ms"] for x in s),
             "js_heap_mb": median(x["js_heap_mb"] for x in s),
             "browser_runs": len(s),
             "error": next((x["error"] for x in s if x["error"]), None),
@@ -237,7 +251,7 @@ class Variant:
         if self.pan:
             row["pan_ms"] = median(x.get("pan_ms") for x in s)
         say(f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  first frame {fmt(row['first_frame_ms'])}"
-            f"  drawn {fmt(row['drawn_ms'])}" + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
+            f"  drawn {fmt(row['drawn_ms'])}  ready {fmt(row['ready_ms'])}" + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
             + (f"  [{row['error']}]" if row["error"] else ""))
         return row
 
@@ -373,6 +387,7 @@ def ratios(atlas: dict, cold: dict) -> dict:
         "gzip_bytes_vs_explore_cdn": r(j["gzip_bytes"], cdn["gzip_bytes"]),
         "build_time_vs_explore": r(j["build_s"], inl["build_s"]),
         "drawn_vs_explore_inlined": r(j["drawn_ms"], inl["drawn_ms"]),
+        "ready_vs_explore_inlined_drawn": r(j["ready_ms"], inl["drawn_ms"]),
         "first_frame_vs_explore_inlined": r(j["first_frame_ms"], inl["first_frame_ms"]),
         "js_heap_vs_explore_inlined": r(j["js_heap_mb"], inl["js_heap_mb"]),
         "jmgeo_build_vs_import": cold["ratio"],
