@@ -8,8 +8,9 @@ variants as files, then::
 Each file is loaded ``--runs`` times, A B A B ..., with the same network blocking, probe
 and 0.5 s rest as ``bench/run.py``: "drawn" is the paint of the first frame with all of
 the page's layers in it, "ready" when jmgeo's interface is built too (see ``run.PROBE``).
-Prints the medians and the range of "drawn" per file. Runs on this machine's medians move by ±100 ms between runs, so compare
-files within one run, and use 15 runs or more for differences under ~50 ms.
+Prints the medians, and the range of "drawn", per file. This machine's medians move by
+±100 ms between runs, so compare files within one run, and use 15 runs or more for
+differences under ~50 ms.
 """
 
 from __future__ import annotations
