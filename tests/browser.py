@@ -53,3 +53,23 @@ def open_offline(browser, path, fragment: str = "", init_script: str | None = No
 def wait_for_text_twin(page):
     """The text twin is built just after the map's first frame (and again after a language switch)."""
     page.wait_for_function("window.jmgeoAtlasState.twinReady === true", timeout=20000)
+
+
+# A JS function: is this Leaflet feature layer on screen? An SVG element with a path in the
+# page, or, on a canvas, a layer of that canvas with paint (alpha > 0) around its first vertex.
+ON_SCREEN_JS = """function (l) {
+    if (l._path) return document.body.contains(l._path) && (l._path.getAttribute('d') || '').length > 4;
+    var r = l._renderer;
+    if (!(r instanceof L.Canvas) || !l._map || !l._order || !l._parts || !l._parts.length) return false;
+    var p = l._parts[0][0], k = window.devicePixelRatio || 1;
+    var x = Math.round((p.x - r._bounds.min.x) * k), y = Math.round((p.y - r._bounds.min.y) * k);
+    var px = r._ctx.getImageData(x - 1, y - 1, 3, 3).data;
+    for (var i = 3; i < px.length; i += 4) if (px[i] > 0) return true;
+    return false;
+}"""
+
+
+def close_popup(page):
+    """Close the map's popup and wait until it has faded out of the page (Leaflet takes 200 ms)."""
+    page.evaluate("() => { window.jmgeoAtlasState.map.closePopup(); }")  # nothing back: the map is too deep to send
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")

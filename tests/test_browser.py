@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from jmgeo.layers import layer_kind
 from jmgeo.webmap import make_map
 from jmgeo.export import write_map
-from browser import open_offline, wait_for_text_twin
+from browser import ON_SCREEN_JS, close_popup, open_offline, wait_for_text_twin
 from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -30,17 +31,22 @@ def test_every_layer_draws(atlas, layers):
     page = atlas[0]
     counts = page.evaluate("window.jmgeoAtlasState.counts")
     assert counts == {name: len(frame) for name, frame in layers.items()}
-    drawn = page.evaluate(
-        """() => {
-        const out = {};
-        for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) {
-            out[id] = gj.getLayers().filter(l => l._path && document.body.contains(l._path)
-                && l._path.getAttribute('d') && l._path.getAttribute('d').length > 4).length;
-        }
-        return out;
-    }"""
-    )
+    drawn = page.evaluate(DRAWN_PER_LAYER)
     assert drawn == {name: len(frame) for name, frame in layers.items()}
+    # points are SVG elements; areas and lines are painted on the one canvas
+    misplaced = page.evaluate("""() => Object.entries(window.jmgeoAtlasState.features)
+        .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)""")
+    assert misplaced == []
+    assert page.locator(".leaflet-pane canvas").count() == 1
+
+
+# Per layer, how many of its features are on screen (see browser.ON_SCREEN_JS).
+DRAWN_PER_LAYER = """() => {
+    const onScreen = %s;
+    const out = {};
+    for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) out[id] = gj.getLayers().filter(onScreen).length;
+    return out;
+}""" % ON_SCREEN_JS
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (480, 360)])
@@ -74,11 +80,34 @@ def test_layer_control_toggles_a_layer(atlas):
     assert page.evaluate(in_dom)
 
 
+def test_an_area_layer_turned_back_on_stays_under_the_lines(atlas, layers):
+    """One canvas paints in the order its layers were added: a returning area layer must not cover the lines."""
+    page = atlas[0]
+    paint_order = """() => {
+        const s = window.jmgeoAtlasState, kindOf = {};
+        s.data.layers.forEach(layer => s.layers[layer.id].getLayers().forEach(l => { kindOf[L.stamp(l)] = layer.kind; }));
+        const r = s.layers.districts.getLayers()[0]._renderer, out = [];
+        for (let o = r._drawFirst; o; o = o.next) if (kindOf[L.stamp(o.layer)]) out.push(kindOf[L.stamp(o.layer)]);
+        return out;
+    }"""
+    def areas_first(order):
+        return "line" in order and max(i for i, k in enumerate(order) if k == "area") < order.index("line")
+
+    assert areas_first(page.evaluate(paint_order))
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="区县").locator("input")
+    checkbox.click()
+    checkbox.click()
+    assert checkbox.is_checked()
+    order = page.evaluate(paint_order)
+    assert order.count("area") == len(layers["city"]) + len(layers["districts"]) + int((layers["industrial_parks"].geom_type != "Point").sum())
+    assert areas_first(order)
+
+
 def click_feature(page, feature_id):
-    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    close_popup(page)
     # No animation, then two frames: a fixed wait let a slow zoom animation move the target under the click.
     page.evaluate(
-        f"window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12, {{animate: false}})"
+        f"() => {{ window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12, {{animate: false}}); }}"
     )
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     path = page.evaluate_handle(f"window.jmgeoAtlasState.features['{feature_id}']._path")
@@ -87,6 +116,55 @@ def click_feature(page, feature_id):
     popup = page.locator(".leaflet-popup-content .jmgeo-popup")
     popup.wait_for(timeout=5000)
     return popup
+
+
+def _clear_spot(district, layers):
+    """A point inside the district, clear of parks and ≥1 km from any point feature's circle, or None."""
+    import numpy as np
+    import shapely
+
+    circles = [
+        shapely.buffer(geom, (float(unc or 0) + 1000) / 100_000)  # degrees, generously (1° ≥ 100 km here)
+        for f in layers.values() if layer_kind(f) == "point"
+        for geom, unc in zip(f.geometry, f["uncertainty_m"] if "uncertainty_m" in f else [0] * len(f))
+    ]
+    others = shapely.union_all([*layers["industrial_parks"].geometry, *circles])
+    inner = district.buffer(-0.02)
+    minx, miny, maxx, maxy = district.bounds
+    for y in np.linspace(miny, maxy, 25)[1:-1]:
+        for x in np.linspace(minx, maxx, 25)[1:-1]:
+            p = shapely.Point(x, y)
+            if inner.contains(p) and not others.contains(p):
+                return x, y
+    return None
+
+
+def test_hovering_and_clicking_an_area_on_the_canvas(atlas, layers):
+    """Areas are painted on a canvas: hover still shows their tooltip and a click opens their popup."""
+    page = atlas[0]
+    spots = [(row, _clear_spot(row.geometry, layers)) for _, row in layers["districts"].iterrows()]
+    spots = [(row, spot) for row, spot in spots if spot is not None]
+    assert len(spots) >= 5
+    for row, (lon, lat) in spots:
+        close_popup(page)
+        xy = page.evaluate(
+            """([lat, lon]) => {
+            const map = window.jmgeoAtlasState.map;
+            map.setView([lat, lon], 11, {animate: false});
+            const p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+            [lat, lon],
+        )
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.mouse.move(xy[0] - 5, xy[1] - 5)
+        page.mouse.move(xy[0], xy[1])
+        page.locator(".leaflet-tooltip", has_text=row["name_zh"]).wait_for(timeout=5000)
+        page.mouse.click(xy[0], xy[1])
+        page.locator(f'.leaflet-popup-content .jmgeo-popup[data-feature-id="{row["id"]}"]').wait_for(timeout=5000)
+        assert page.evaluate("window.jmgeoAtlasState.map._popup._source.feature.properties.id") == row["id"]
+    close_popup(page)
+    page.mouse.move(0, 0)
 
 
 def test_clicking_a_feature_opens_a_popup_with_a_fact_and_its_source(atlas, facts):
@@ -196,7 +274,7 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     assert page.evaluate("window.jmgeoAtlasState.openPopup('synthetic-7')")
     popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='synthetic-7']")
     assert "point 7" in popup.inner_text()
-    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    close_popup(page)
     # clicking a drawn point opens the popup of the nearest point
     xy = page.evaluate("(() => { const s = window.jmgeoAtlasState; const p = s.map.latLngToContainerPoint(s.cloudFeature('synthetic-11').getLatLng()); return [p.x, p.y]; })()")
     box = page.locator("#" + page.evaluate("window.jmgeoAtlasState.map.getContainer().id")).bounding_box()
@@ -206,7 +284,7 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     nearest = page.evaluate(f"window.jmgeoAtlasState.layers.synthetic.nearest(L.point({xy[0]}, {xy[1]}), 8)")
     assert clicked.get_attribute("data-feature-id") == f"synthetic-{nearest}"
     # panning redraws the points
-    page.evaluate("window.jmgeoAtlasState.map.closePopup()")
+    close_popup(page)
     drawn = page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn")
     page.mouse.move(640, 400)
     page.mouse.down()

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from browser import open_offline, wait_for_text_twin
+from browser import ON_SCREEN_JS, open_offline, wait_for_text_twin
 from jmgeo import crs
 
 pytestmark = pytest.mark.browser
@@ -73,7 +73,7 @@ def test_search_other_spellings(atlas_page, query, expected):
 
 def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     page = atlas_page
-    page.evaluate("window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features.juno.getLatLng(), 14, {animate: false})")
+    page.evaluate("() => { window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features.juno.getLatLng(), 14, {animate: false}); }")
 
     def marker_xy():
         return page.evaluate(
@@ -185,23 +185,26 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
 
 
 def test_all_layers_are_painted_before_the_interface_is_built(browser, built, layers):
-    """The map's first frame shows every feature; the controls and legend come just after it."""
+    """The map's first frame shows every feature; the controls and legend come just after it.
+
+    A paint observer registered before the page's own scripts is told of the first paint
+    before the page's observer (which then builds the interface): what it sees is what was painted.
+    """
     watch = """
-        window.__layersAt = null; window.__interfaceAt = null;
-        new MutationObserver(function (records, observer) {
-            var now = performance.now();
-            if (window.__layersAt === null && document.querySelectorAll("path.leaflet-interactive").length >= %d)
-                window.__layersAt = now;
-            if (window.__interfaceAt === null && document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"))
-                window.__interfaceAt = now;
-        }).observe(document, {childList: true, subtree: true});
-    """ % sum(len(frame) for frame in layers.values())
+        window.__atFirstPaint = null;
+        new PerformanceObserver(function (list, observer) {
+            if (!list.getEntriesByName("first-contentful-paint").length) return;
+            observer.disconnect();
+            var api = window.jmgeoAtlasState, drawn = 0, onScreen = %s;
+            if (api) Object.keys(api.features).forEach(function (id) { if (onScreen(api.features[id])) drawn++; });
+            window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search")};
+        }).observe({type: "paint", buffered: true});
+    """ % ON_SCREEN_JS
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
+    at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
-    layers_at, interface_at = page.evaluate("[window.__layersAt, window.__interfaceAt]")
     timings = page.evaluate("window.jmgeoAtlasState.timings")
-    assert layers_at is not None and interface_at is not None
-    assert layers_at < first_paint < interface_at
+    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False}
     assert timings["layers_drawn"] < first_paint < timings["ready"]
     assert page.locator(".jmgeo-legend").count() == 1 and page.locator(".leaflet-control-layers").count() == 1
     assert errors == [] and dialogs == []
