@@ -6,18 +6,19 @@ city, generated, never stored) -> a table on stdout and ``bench/results/<UTC tim
 Run from the project root after ``scripts/setup.sh --bench`` (the test tools plus mapclassify and
 matplotlib, which explore() needs)::
 
-    .venv/bin/python bench/run.py            # everything, 5 runs each (about 10 minutes)
+    .venv/bin/python bench/run.py            # everything, 5 runs each, 15 atlas loads (about 12 minutes)
     .venv/bin/python bench/run.py --quick    # 1 run each, points only up to 10,000
 
-What is measured, each the median of ``--runs`` runs, all variants in the same run:
+What is measured, each the median of ``--runs`` runs (``--atlas-runs`` for the pages of the
+built-in layers), all variants in the same run:
 
 * **page bytes**, raw and gzip-compressed;
 * **build time**: layers in memory -> HTML string (make_map + render; chained explore()
   calls + render; folium.GeoJson per layer + render);
 * in headless Debian Chromium (``/usr/bin/chromium``, 1280x800, every non-file request
   aborted): **first frame** (first contentful paint), **all drawn** (the paint of the first
-  frame with every feature's SVG element in it and, on a jmgeo page, its layers reported
-  drawn; see PROBE), **ready** (jmgeo's interface built too, which it does just after the
+  frame with every feature's SVG element in it and, on a jmgeo page, which paints areas and
+  lines on a canvas, its layers reported drawn; see PROBE), **ready** (jmgeo's interface built too, which it does just after the
   layers' first paint), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point
   layers the time of one **pan** (``panBy`` 300x200 px, until two frames later);
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
@@ -153,8 +154,8 @@ def timed(build, runs: int):
 # ---------------------------------------------------------------- browser
 
 # Runs in the page from its first byte and checks every animation frame (in the page, no
-# round trips) whether every feature's element is present and, on a jmgeo page, its script
-# reports its layers drawn ("complete"). "Drawn" is when the first frame showing all of them
+# round trips) whether the expected number of SVG elements is present and, on a jmgeo page,
+# its script reports its layers drawn ("complete"). "Drawn" is when the first frame showing all of them
 # was painted: the first contentful paint if they were complete before it, else the frame at
 # which they became complete. "Ready" is the first frame, from then on, at which jmgeo's
 # interface (controls, legend, search) is built too; jmgeo builds it just after the layers'
@@ -289,11 +290,14 @@ def fmt(ms):
 def atlas_scenario(browser, layers, facts, runs: int) -> dict:
     say("atlas: the 7 built-in layers")
     expected = sum(len(f) for f in layers.values())
+    # jmgeo paints areas and lines on a canvas (no element each; its script says when they
+    # are drawn) and points as SVG elements
+    expected_svg = sum(int((f.geom_type == "Point").sum()) for f in layers.values())
     html_j, t_j = timed(lambda: page_jmgeo(layers, facts), runs)
     html_e, t_e = timed(lambda: page_explore(layers), runs)
     html_f, t_f = timed(lambda: page_folium(layers), runs)
     rows = measure_all(browser, [
-        Variant("jmgeo", html_j, t_j, expected, True, runs),
+        Variant("jmgeo", html_j, t_j, expected_svg, True, runs),
         Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
         Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs),
         Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
@@ -314,7 +318,7 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
         extra = [ExtraLayer("points", points, "随机点", "Random points")]
         html_j, t_j = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
         auto = "svg" if n <= CANVAS_MIN_FEATURES else "canvas"
-        variants = [Variant(f"jmgeo (auto: {auto})", html_j, t_j, 1 + (n if auto == "svg" else 0), True, runs, pan=True)]
+        variants = [Variant(f"jmgeo (auto: {auto})", html_j, t_j, n if auto == "svg" else 0, True, runs, pan=True)]
         if n <= 10_000:  # the other mode too, to check the threshold
             other = "canvas" if auto == "svg" else "svg"
             webmap.CANVAS_MIN_FEATURES = 0 if other == "canvas" else 10**9
@@ -322,7 +326,7 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
                 html_o, t_o = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
             finally:
                 webmap.CANVAS_MIN_FEATURES = CANVAS_MIN_FEATURES
-            variants.append(Variant(f"jmgeo (forced {other})", html_o, t_o, 1 + (n if other == "svg" else 0), True, runs, pan=True))
+            variants.append(Variant(f"jmgeo (forced {other})", html_o, t_o, n if other == "svg" else 0, True, runs, pan=True))
         if n <= explore_max:
             r = runs if n <= 10_000 else 1
             html_e, t_e = timed(lambda: page_explore({"city": city, "points": points}), r)
@@ -397,6 +401,8 @@ def ratios(atlas: dict, cold: dict) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement; medians are reported (default 5)")
+    parser.add_argument("--atlas-runs", type=int, default=15,
+                        help="page loads of each atlas page (default 15: their differences are ~50 ms in ±100 ms of noise)")
     parser.add_argument("--quick", action="store_true", help="1 run each, points up to 10,000 only")
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="point-layer sizes (default: 10 ... 100000)")
     parser.add_argument("--explore-max", type=int, default=100_000, help="largest point layer also built with explore() (default 100000)")
@@ -420,7 +426,7 @@ def main(argv=None) -> int:
     cold = cold_start(max(runs, 5))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        atlas = atlas_scenario(browser, layers, facts, runs)
+        atlas = atlas_scenario(browser, layers, facts, 1 if args.quick else args.atlas_runs)
         points = points_scenario(browser, layers, facts, sizes, runs, args.explore_max)
         browser.close()
     result = {
