@@ -18,9 +18,10 @@ built-in layers), all variants in the same run:
 * in headless Debian Chromium (``/usr/bin/chromium``, 1280x800, every non-file request
   aborted): **first frame** (first contentful paint), **all drawn** (the paint of the first
   frame with every feature's SVG element in it and, on a jmgeo page, which paints areas and
-  lines on a canvas, its layers reported drawn; see PROBE), **ready** (jmgeo's interface built too, which it does just after the
-  layers' first paint), **JS heap** after drawing (CDP ``JSHeapUsedSize``), and for point
-  layers the time of one **pan** (``panBy`` 300x200 px, until two frames later);
+  lines on a canvas, its layers reported drawn; see PROBE), **ready** (jmgeo's interface
+  built too, which it does just after the layers' first paint), **JS heap** after drawing
+  (CDP ``JSHeapUsedSize``), and for point layers the time of one **pan** (``panBy`` 300x200
+  px, until two frames later);
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
   GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
   interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
@@ -155,9 +156,9 @@ def timed(build, runs: int):
 
 # Runs in the page from its first byte and checks every animation frame (in the page, no
 # round trips) whether the expected number of SVG elements is present and, on a jmgeo page,
-# its script reports its layers drawn ("complete"). "Drawn" is when the first frame showing all of them
-# was painted: the first contentful paint if they were complete before it, else the frame at
-# which they became complete. "Ready" is the first frame, from then on, at which jmgeo's
+# its script reports its layers drawn ("complete"). "Drawn" is when the first frame showing
+# all of them was painted: the first contentful paint if they were complete before it, else
+# the frame at which they became complete. "Ready" is the first frame, from then on, at which jmgeo's
 # interface (controls, legend, search) is built too; jmgeo builds it just after the layers'
 # first paint. A page made before that (no layersDrawn) counts as complete when ready, and a
 # page without jmgeo's script is ready when it is drawn.

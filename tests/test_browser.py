@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from browser import ON_SCREEN_JS, close_popup, open_offline, wait_for_text_twin
+from jmgeo.export import write_map
 from jmgeo.layers import layer_kind
 from jmgeo.webmap import make_map
-from jmgeo.export import write_map
-from browser import ON_SCREEN_JS, close_popup, open_offline, wait_for_text_twin
 from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -255,9 +255,8 @@ def test_page_decodes_the_compact_geometry_exactly(atlas, built):
 
 
 def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_path, layers, facts):
-    from test_simplify import random_points
-
     from jmgeo.webmap import CANVAS_MIN_FEATURES, ExtraLayer
+    from test_simplify import random_points
 
     n = CANVAS_MIN_FEATURES + 500
     points = random_points(layers["city"].geometry.iloc[0], n, seed=3)
