@@ -193,7 +193,8 @@
     var factsById = data.facts;
     data.layers.forEach(function (layer) { decodeLayer(layer, data.coordinate_scale); });
 
-    ["jmgeo-areas", "jmgeo-lines", "jmgeo-points"].forEach(function (name, i) {
+    // Two panes: the canvas of areas and lines, and the points above it.
+    ["jmgeo-areas", "jmgeo-points"].forEach(function (name, i) {
       map.createPane(name).style.zIndex = String(401 + i);
     });
     // Areas and lines (and the points' uncertainty circles) are painted on one canvas; points
@@ -455,10 +456,8 @@
           api.counts[layer.id] = layer.features.features.length;
           return;
         }
-        var paneFor = { area: "jmgeo-areas", line: "jmgeo-lines", point: "jmgeo-points" };
         var gj = L.geoJSON(layer.features, {
-          pane: paneFor[layer.kind] || "jmgeo-areas",
-          renderer: layer.kind === "point" ? undefined : vectorCanvas,
+          renderer: vectorCanvas,  // areas and lines; points get their own options in pointToLayer
           coordsToLatLng: toLatLng,
           style: function (feature) { return styleFor(layer, feature.properties); },
           pointToLayer: function (feature, latlng) {
