@@ -27,6 +27,15 @@ def test_page_renders_without_network(atlas):
     assert page.evaluate("typeof L") == "object"
 
 
+# Per layer, how many of its features are on screen (see browser.ON_SCREEN_JS).
+DRAWN_PER_LAYER = """() => {
+    const onScreen = %s;
+    const out = {};
+    for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) out[id] = gj.getLayers().filter(onScreen).length;
+    return out;
+}""" % ON_SCREEN_JS
+
+
 def test_every_layer_draws(atlas, layers):
     page = atlas[0]
     counts = page.evaluate("window.jmgeoAtlasState.counts")
@@ -38,15 +47,6 @@ def test_every_layer_draws(atlas, layers):
         .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)""")
     assert misplaced == []
     assert page.locator(".leaflet-pane canvas").count() == 1
-
-
-# Per layer, how many of its features are on screen (see browser.ON_SCREEN_JS).
-DRAWN_PER_LAYER = """() => {
-    const onScreen = %s;
-    const out = {};
-    for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) out[id] = gj.getLayers().filter(onScreen).length;
-    return out;
-}""" % ON_SCREEN_JS
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (480, 360)])
@@ -241,11 +241,11 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers
 
 def test_page_decodes_the_compact_geometry_exactly(atlas, built):
     import json
-    import re
 
-    html = (built / "jiangmen.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'id="jmgeo-data">(.*?)</script>', html, re.S).group(1))
+    from conftest import read_page_data
     from test_simplify import decode_geometry
+
+    data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
 
     page = atlas[0]
     for index, layer in enumerate(data["layers"]):

@@ -20,6 +20,8 @@ from jmgeo.simplify import DEFAULT_MAX_ERROR_M, simplify_coverage
 from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
 
 UTM49 = "EPSG:32649"
+
+
 def decode_line(ints, scale):
     q = np.cumsum(np.asarray(ints, dtype=np.int64).reshape(-1, 2), axis=0)
     return (q / scale).tolist()
