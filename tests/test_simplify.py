@@ -111,6 +111,17 @@ def test_error_bound_is_a_setting(layers):
         simplify_coverage(original, max_error_m=0)
 
 
+def test_a_coarse_bound_is_met_by_repairing_polygons_that_cross_themselves(layers):
+    """Above ~35 m, simplifying Taishan's arcs one by one makes its coast cross itself; the
+    polygon is rebuilt valid, instead of every tolerance failing and the full resolution
+    coming back (tolerance 0)."""
+    original = np.asarray(layers["districts"].geometry)
+    coarse = simplify_coverage(original, max_error_m=140)
+    assert coarse.tolerance_m > 100
+    assert shapely.is_valid(coarse.geometries).all() and shapely.coverage_is_valid(coarse.geometries)
+    assert shapely.hausdorff_distance(utm(original), utm(coarse.geometries)).max() <= 140 * 1.001
+
+
 def test_exports_keep_full_resolution(built, layers):
     exported = gpd.read_file(built / "geojson" / "districts.geojson")
     assert shapely.get_num_coordinates(np.asarray(exported.geometry)).sum() == shapely.get_num_coordinates(
