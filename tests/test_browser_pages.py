@@ -226,3 +226,61 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
     assert page.locator("#jmgeo-text table").count() >= 7
     assert errors == [] and dialogs == []
     page.close()
+
+
+# Per district and the city: the vertices each is drawn with now (Leaflet drops a ring's
+# closing vertex) and its first drawn position.
+DRAWN_OUTLINES = """() => {
+    const a = window.jmgeoAtlasState, out = {};
+    for (const id of a.data.layers.filter(l => l.id === 'city' || l.id === 'districts').flatMap(l => l.features.features.map(f => f.properties.id))) {
+        const flat = a.features[id].getLatLngs().flat(3);
+        out[id] = [flat.length, flat[0].lng, flat[0].lat];
+    }
+    return out;
+}"""
+
+
+def test_outlines_are_drawn_coarse_zoomed_out_and_detailed_zoomed_in(atlas_page, built):
+    """The page opens with the overview coverage (within half a pixel at that zoom), swaps in
+    the detailed one past overview.max_zoom and back, in either datum."""
+    from conftest import read_page_data
+    from test_simplify import decode_geometry
+
+    data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
+    max_zoom = data["boundary_simplification"]["overview"]["max_zoom"]
+    expected = {}  # per feature and level: drawn vertex count and first vertex
+    for layer in data["layers"]:
+        if layer["id"] in ("city", "districts"):
+            for f in layer["features"]["features"]:
+                for level in ("overview", "geometry"):
+                    geom = decode_geometry(f[level], data["coordinate_scale"])
+                    rings = [r for p in getattr(geom, "geoms", [geom]) for r in (p.exterior, *p.interiors)]
+                    first = rings[0].coords[0]
+                    expected[f["properties"]["id"], level] = (sum(len(r.coords) - 1 for r in rings), first)
+    ids = {fid for fid, _ in expected}
+    assert len(ids) == 8 and all(expected[i, "geometry"][0] > 1.5 * expected[i, "overview"][0] for i in ids)
+
+    def check(level, datum):
+        drawn = atlas_page.evaluate(DRAWN_OUTLINES)
+        for fid in ids:
+            count, (lon, lat) = expected[fid, level]
+            if datum == "GCJ-02":
+                lon, lat = (float(v) for v in crs.wgs84_to_gcj02(lon, lat))
+            assert drawn[fid][0] == count, (fid, level)
+            assert crs.geodesic_distance_m(drawn[fid][1], drawn[fid][2], lon, lat) < 1, (fid, level, datum)
+
+    def zoom(z):
+        atlas_page.evaluate(f"() => {{ window.jmgeoAtlasState.map.setZoom({z}, {{animate: false}}); }}")
+
+    assert atlas_page.evaluate("window.jmgeoAtlasState.map.getZoom()") <= max_zoom
+    check("overview", "WGS84")
+    zoom(max_zoom + 1)
+    check("geometry", "WGS84")
+    atlas_page.locator(".leaflet-control-layers-base label", has_text="高德").locator("input").click()
+    check("geometry", "GCJ-02")
+    zoom(max_zoom)
+    check("overview", "GCJ-02")
+    # still one canvas, and the districts still answer a click with their popup
+    assert atlas_page.locator(".leaflet-pane canvas").count() == 1
+    assert atlas_page.evaluate("window.jmgeoAtlasState.openPopup('taishan')")
+    assert atlas_page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='taishan']").count() == 1

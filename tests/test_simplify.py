@@ -47,17 +47,19 @@ def page_data(layers, facts):
     return read_page_data(html)
 
 
-def page_geometries(data, layer_id):
+def page_geometries(data, layer_id, level="geometry"):
+    """A layer's geometries in the page: ``level`` "geometry" (detailed) or "overview" (zoomed out)."""
     layer = next(x for x in data["layers"] if x["id"] == layer_id)
-    return [decode_geometry(f["geometry"], data["coordinate_scale"]) for f in layer["features"]["features"]]
+    return [decode_geometry(f[level], data["coordinate_scale"]) for f in layer["features"]["features"]]
 
 
 def utm(geoms):
     return np.asarray(gpd.GeoSeries(list(geoms), crs=4326).to_crs(UTM49))
 
 
-def test_page_districts_are_a_valid_coverage(page_data, layers):
-    simple = utm(page_geometries(page_data, "districts"))
+@pytest.mark.parametrize("level", ["geometry", "overview"])
+def test_page_districts_are_a_valid_coverage(page_data, layers, level):
+    simple = utm(page_geometries(page_data, "districts", level))
     original = utm(layers["districts"].geometry)
     assert len(simple) == len(original) == 7
     assert shapely.is_valid(simple).all()
@@ -91,9 +93,27 @@ def test_page_districts_stay_within_the_error_bound_and_are_smaller(page_data, l
     assert np.allclose(shapely.area(simple), shapely.area(original), rtol=0.005)
 
 
-def test_page_city_is_the_union_of_the_page_districts(page_data):
-    (city,) = utm(page_geometries(page_data, "city"))
-    districts = utm(page_geometries(page_data, "districts"))
+def test_page_districts_overview_stays_within_its_bound_and_half_a_pixel(page_data, layers):
+    overview = page_data["boundary_simplification"]["overview"]
+    coarse = utm(page_geometries(page_data, "districts", "overview"))
+    detailed = utm(page_geometries(page_data, "districts"))
+    original = utm(layers["districts"].geometry)
+    error = shapely.hausdorff_distance(original, coarse)
+    assert error.max() <= overview["max_error_m"] * 1.001, error
+    assert abs(overview["measured_error_m"] - error.max()) < 1.0
+    assert shapely.get_num_coordinates(coarse).sum() < 0.5 * shapely.get_num_coordinates(detailed).sum()
+    assert np.allclose(shapely.area(coarse), shapely.area(original), rtol=0.01)
+    # drawn up to the largest zoom at which the error is at most half a pixel at the city's
+    # northern edge (Web Mercator: 156,543 m a pixel at zoom 0 on the equator)
+    north = float(layers["city"].total_bounds[3])
+    half_pixel = [156543.03392 * np.cos(np.radians(north)) / 2**z / 2 for z in (overview["max_zoom"], overview["max_zoom"] + 1)]
+    assert half_pixel[1] < error.max() <= half_pixel[0]
+
+
+@pytest.mark.parametrize("level", ["geometry", "overview"])
+def test_page_city_is_the_union_of_the_page_districts(page_data, level):
+    (city,) = utm(page_geometries(page_data, "city", level))
+    districts = utm(page_geometries(page_data, "districts", level))
     assert city.is_valid
     assert shapely.symmetric_difference(city, shapely.union_all(districts)).area < 1.0
     # its vertices are the districts' own: the outline follows the same simplified borders
@@ -120,6 +140,14 @@ def test_a_coarse_bound_is_met_by_repairing_polygons_that_cross_themselves(layer
     assert coarse.tolerance_m > 100
     assert shapely.is_valid(coarse.geometries).all() and shapely.coverage_is_valid(coarse.geometries)
     assert shapely.hausdorff_distance(utm(original), utm(coarse.geometries)).max() <= 140 * 1.001
+
+
+def test_no_overview_when_asked_for_none_or_when_not_coarser(layers, facts):
+    for kwargs in ({"overview_error_m": None}, {"overview_error_m": 20}, {"max_error_m": None}):
+        data = read_page_data(map_html(make_map(layers, facts, **kwargs)))
+        assert "overview" not in (data["boundary_simplification"] or {}), kwargs
+        districts = next(x for x in data["layers"] if x["id"] == "districts")
+        assert not any("overview" in f for f in districts["features"]["features"]), kwargs
 
 
 def test_exports_keep_full_resolution(built, layers):

@@ -186,11 +186,11 @@ _FEATURE_PROPS = (
 )
 
 
-def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None) -> dict:
+def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None) -> dict:
     features = []
     if geometries is None:
         geometries = frame.geometry
-    for (_, row), geometry in zip(frame.iterrows(), geometries):
+    for i, ((_, row), geometry) in enumerate(zip(frame.iterrows(), geometries)):
         props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
         district = row.get("district") if "district" in frame.columns else None
         touched = row.get("districts") if "districts" in frame.columns else None
@@ -201,8 +201,38 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
         elif "district" in frame.columns:
             props["district_label"] = None
             props["outside"] = True
-        features.append({"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)})
+        feature = {"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)}
+        if overviews is not None:
+            feature["overview"] = encode_geometry(overviews[i], decimals)  # a foreign member, drawn when zoomed out
+        features.append(feature)
     return {"type": "FeatureCollection", "features": features}
+
+
+#: The page also carries the city and district outlines simplified to within this many
+#: metres, and draws them at the zooms where that is at most half a screen pixel (zoom 9
+#: and out over Jiangmen, at ~280 m a pixel): at the city-wide view Leaflet handles every
+#: vertex it is given, and this coverage has ~40 % of the vertices of the 30 m one.
+OVERVIEW_MAX_ERROR_M = 140.0
+
+#: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
+_EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
+
+
+def overview_max_zoom(error_m: float, max_lat: float) -> int:
+    """The largest zoom at which ``error_m`` metres is at most half a screen pixel at ``max_lat``.
+
+    A pixel covers fewer metres further from the equator, so the northern edge of the map
+    (``max_lat``, degrees) is where an error is largest in pixels.
+
+    Examples
+    --------
+    >>> overview_max_zoom(140, 22.85)
+    9
+    >>> overview_max_zoom(30, 22.85)
+    11
+    """
+    m_per_px_z0 = _EQUATOR_M_PER_PX * np.cos(np.radians(max_lat))
+    return int(np.floor(np.log2(0.5 * m_per_px_z0 / error_m)))
 
 
 #: Point layers with more features than this go to the page as one compact array of
@@ -338,6 +368,7 @@ def make_map(
     decimals: int = 5,
     height: str = "100%",
     max_error_m: float | None = DEFAULT_MAX_ERROR_M,
+    overview_error_m: float | None = OVERVIEW_MAX_ERROR_M,
     extra_layers: list[ExtraLayer] | None = None,
 ) -> folium.Map:
     """Build one atlas page as a ``folium.Map``: its layers, legend, search, basemaps, popups with facts.
@@ -367,6 +398,11 @@ def make_map(
         distance, see :func:`jmgeo.simplify.simplify_coverage`), and the city outline as
         the union of the simplified districts. None sends the full resolution. Exports
         always keep the full resolution.
+    overview_error_m : float or None
+        A second, coarser simplification of the same coverage (within this many metres),
+        drawn at the zooms where its error is at most half a screen pixel
+        (:func:`overview_max_zoom`; zoom 9 and out for the default 140 m) and swapped for
+        the ``max_error_m`` one when the reader zooms in. None sends one level only.
     extra_layers : list of ExtraLayer, optional
         More layers to draw, e.g. your own points. A point layer with more than
         :data:`CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a
@@ -420,6 +456,7 @@ def make_map(
     if "districts" in layers:
         district_names = {r.id: f"{r.name_zh} {r.name_en}" for r in layers["districts"].itertuples()}
     page_geometries: dict = {}
+    page_overviews: dict = {}
     boundary = None
     if max_error_m and "districts" in layers:
         from .simplify import simplify_coverage
@@ -429,6 +466,17 @@ def make_map(
         boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
         if "city" in layers:
             page_geometries["city"] = _derived_city(layers["city"], layers["districts"], simplified.geometries)
+        if overview_error_m and overview_error_m > max_error_m:
+            coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
+            if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
+                page_overviews["districts"] = coarse.geometries
+                if page_geometries.get("city") is not None:
+                    page_overviews["city"] = _derived_city(layers["city"], layers["districts"], coarse.geometries)
+                boundary["overview"] = {
+                    "max_error_m": overview_error_m,
+                    "measured_error_m": round(coarse.error_m, 1),
+                    "max_zoom": overview_max_zoom(coarse.error_m, maxy),
+                }
     entries = [(layer.id, shown[layer.id], layer.title_zh, layer.title_en, layer.color, layer.shown) for layer in registry.layers if layer.id in shown]
     for extra in extra_layers or []:
         if any(extra.id == e[0] for e in entries):
@@ -446,7 +494,9 @@ def make_map(
         if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, decimals))
         else:
-            entry["features"] = _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id))
+            entry["features"] = _feature_collection(
+                frame, district_names, decimals, page_geometries.get(layer_id), page_overviews.get(layer_id)
+            )
         payload_layers.append(entry)
     city_row = city.iloc[0]
     payload = {
