@@ -105,6 +105,29 @@ def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     assert math.dist(path_xy(), before_path) < 1
 
 
+def test_a_basemap_link_draws_the_layers_in_its_datum_from_the_start(browser, built):
+    """``#basemap=amap`` opens on the GCJ-02 map: the layers are drawn shifted at once (not drawn
+    in WGS84 and redrawn when the tile layer comes, after the first frame)."""
+    watch = """
+        window.__drawnAt = [];
+        new PerformanceObserver(function (list, observer) {
+            observer.disconnect();
+            var api = window.jmgeoAtlasState, ll = api.features.juno.getLatLng();
+            window.__drawnAt = [ll.lng, ll.lat];
+        }).observe({type: "paint", buffered: true});
+    """
+    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", fragment="#basemap=amap", init_script=watch)
+    juno = page.evaluate("window.jmgeoAtlasState.data.layers.find(l => l.id == 'sites').features.features.find(f => f.properties.id == 'juno').geometry.coordinates")
+    glon, glat = (float(v) for v in crs.wgs84_to_gcj02(*juno))
+    for lon, lat in (page.evaluate("window.__drawnAt"), page.evaluate("(ll => [ll.lng, ll.lat])(window.jmgeoAtlasState.features.juno.getLatLng())")):
+        assert crs.geodesic_distance_m(lon, lat, glon, glat) < 1
+    assert page.locator(".jmgeo-datum").get_attribute("data-datum") == "GCJ-02"
+    assert page.evaluate("window.jmgeoAtlasState.state.basemap") == "amap"
+    assert attempts and all("autonavi.com" in url for url in attempts), attempts
+    assert errors == [] and dialogs == []
+    page.close()
+
+
 def test_page_shift_matches_python_within_a_metre(atlas_page):
     points = [(112.75, 21.70), (113.08, 22.58), (112.52, 22.12), (114.27, 22.57), (112.3, 21.9)]
     for lon, lat in points:
@@ -197,16 +220,19 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
             observer.disconnect();
             var api = window.jmgeoAtlasState, drawn = 0, onScreen = %s;
             if (api) Object.keys(api.features).forEach(function (id) { if (onScreen(api.features[id])) drawn++; });
-            window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search")};
+            window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"),
+                                     tiles: document.querySelectorAll(".leaflet-tile").length};
         }).observe({type: "paint", buffered: true});
     """ % ON_SCREEN_JS
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
     at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     timings = page.evaluate("window.jmgeoAtlasState.timings")
-    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False}
+    # the base map's tile layer comes after the first frame too (its tiles need the network)
+    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False, "tiles": 0}
     assert timings["layers_drawn"] < first_paint < timings["ready"]
     assert page.locator(".jmgeo-legend").count() == 1 and page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-tile").count() > 0 and any("tile.openstreetmap.org" in url for url in attempts)
     assert errors == [] and dialogs == []
     page.close()
 
