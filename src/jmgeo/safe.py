@@ -41,13 +41,23 @@ _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-# Matches (from the start) only if some string literal contains a brace: it steps over
-# text outside strings and over brace-free literals, possessively (no backtracking).
-_BRACE_IN_STRING = re.compile(r'(?:[^"]++|"(?:[^"\\{}]++|\\.)*+")*+"(?:[^"\\{}]|\\.)*[{}]')
+# Matches (from a position outside strings) only if some later string literal contains a
+# brace: it steps over text outside strings and over brace-free literals, possessively (no
+# backtracking); group 1 starts at that literal's opening quote.
+_BRACE_IN_STRING = re.compile(r'(?:[^"]++|"(?:[^"\\{}]++|\\.)*+")*+("(?:[^"\\{}]|\\.)*[{}])')
 
 
-def _escape_braces(match: re.Match) -> str:
-    return match.group(0).replace("{", "\\u007b").replace("}", "\\u007d")
+def _escape_braces_in_strings(text: str) -> str:
+    # The few literals with a brace are found by one C-level regex match each, instead of a
+    # Python call per literal (~40,000 in an atlas page, three with a brace: 2 ms instead of
+    # 20 ms, measured).
+    parts, pos = [], 0
+    while (found := _BRACE_IN_STRING.match(text, pos)) is not None:
+        literal = _STRING_LITERAL.match(text, found.start(1))
+        parts += [text[pos : literal.start()], literal.group(0).replace("{", "\\u007b").replace("}", "\\u007d")]
+        pos = literal.end()
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def page_json(obj: Any) -> str:
@@ -67,9 +77,7 @@ def page_json(obj: Any) -> str:
     {'quote': '</script>{{7*7}}'}
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    if _BRACE_IN_STRING.match(text):  # otherwise the pass changes nothing (and costs ~2 us per string)
-        text = _STRING_LITERAL.sub(_escape_braces, text)
-    return _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], text)
+    return _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], _escape_braces_in_strings(text))
 
 
 _TEXT_REFS = {
