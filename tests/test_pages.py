@@ -27,6 +27,17 @@ def test_build_writes_every_page(built):
         assert (built / f"{stem}.png").is_file() != bool(page.story)
 
 
+def test_pages_made_with_a_shared_cache_are_the_pages_made_alone(pages_html, layers, facts):
+    """jmgeo build makes what its pages share once (make_map's cache): the pages must not change."""
+    shared: dict = {}
+    for page in load_pages():
+        assert map_html(make_map(layers, facts, page=page.id, cache=shared)) == pages_html[page.id], page.id
+    assert any(key[0] == "features" for key in shared) and ("facts",) in shared
+    # other settings with the same cache are made afresh, not taken from it
+    for kwargs in ({"decimals": 4}, {"max_error_m": 20}, {"overview_error_m": None}):
+        assert map_html(make_map(layers, facts, cache=shared, **kwargs)) == map_html(make_map(layers, facts, **kwargs)), kwargs
+
+
 def test_theme_maps_carry_only_their_layers(pages_html):
     order = [spec.id for spec in load_registry().layers]
     for page in load_pages():

@@ -95,9 +95,11 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
         pages = load_pages(geodata_dir)
         pinyin.collect(index_names(layers))
         html = {}
+        shared: dict = {}  # what the pages have in common, made once (see make_map's cache)
         for i, page in enumerate(pages, 1):
             say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
-            html[page.file] = map_html(make_map(layers, facts, page=page.id, geodata_dir=geodata_dir)).encode("utf-8")
+            fmap = make_map(layers, facts, page=page.id, geodata_dir=geodata_dir, cache=shared)
+            html[page.file] = map_html(fmap).encode("utf-8")
         images: dict[str, bytes] = {}
         # The story shows the same layers as the main atlas, so it has no image of its own.
         still = [page for page in pages if static and not page.story]

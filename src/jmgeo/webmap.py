@@ -354,6 +354,15 @@ def _basemaps(geodata_dir, default: str | None) -> dict:
     return bases
 
 
+def _kept(cache: dict | None, key: tuple, make):
+    """``make()``, kept in ``cache`` under ``key`` for the next page (see ``make_map(cache=...)``)."""
+    if cache is None:
+        return make()
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def _story_payload(story: dict) -> dict:
     return {k: story[k] for k in ("title_zh", "title_en", "chapters")}
 
@@ -370,6 +379,7 @@ def make_map(
     max_error_m: float | None = DEFAULT_MAX_ERROR_M,
     overview_error_m: float | None = OVERVIEW_MAX_ERROR_M,
     extra_layers: list[ExtraLayer] | None = None,
+    cache: dict | None = None,
 ) -> folium.Map:
     """Build one atlas page as a ``folium.Map``: its layers, legend, search, basemaps, popups with facts.
 
@@ -407,6 +417,11 @@ def make_map(
         More layers to draw, e.g. your own points. A point layer with more than
         :data:`CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a
         canvas (100,000 points build in about a second and draw in under two).
+    cache : dict, optional
+        Pass one empty dict to every call that uses the same ``layers`` and ``facts`` (as
+        ``jmgeo build`` does for its six pages): what does not depend on the page (each
+        layer's encoded features, the facts, the search entries) is then made once and
+        kept in it. Do not reuse it for other layers or facts.
 
     Returns
     -------
@@ -494,9 +509,13 @@ def make_map(
         if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, decimals))
         else:
-            entry["features"] = _feature_collection(
-                frame, district_names, decimals, page_geometries.get(layer_id), page_overviews.get(layer_id)
-            )
+            def features(frame=frame, layer_id=layer_id):
+                return _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id), page_overviews.get(layer_id))
+
+            if layer_id in shown:  # the same on every page; extra layers are not kept
+                entry["features"] = _kept(cache, ("features", layer_id, decimals, max_error_m, overview_error_m), features)
+            else:
+                entry["features"] = features()
         payload_layers.append(entry)
     city_row = city.iloc[0]
     payload = {
@@ -507,11 +526,11 @@ def make_map(
             "nav": [{"id": p.id, "file": p.file, "title_zh": p.title_zh, "title_en": p.title_en} for p in pages],
         },
         "layers": payload_layers,
-        "facts": _fact_payload(facts),
+        "facts": _kept(cache, ("facts",), lambda: _fact_payload(facts)),
         "precision_styles": registry.precision_styles,
         "labels": labels(),
         "basemaps": _basemaps(geodata_dir, basemap),
-        "search": build_search_index(shown),
+        "search": [e for name in shown for e in _kept(cache, ("search", name), lambda name=name: build_search_index({name: shown[name]}))],
         "coordinate_scale": 10**decimals,
         "boundary_simplification": boundary,
         "city": {k: json_value(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
