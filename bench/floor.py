@@ -6,7 +6,9 @@ Writes three pages of the built-in layers into a folder, for ``bench/ab.py``:
 * ``floor.html``: the same page (same HTML, styles, Leaflet and data block) whose start-up
   call is replaced by the least a page can do to show the same features: decode them and
   add each layer with ``L.geoJSON`` and Leaflet's default styles (points as circle markers),
-  with no interface, tooltips, popups or text version;
+  with no interface, tooltips, popups or text version. It draws the detailed (30 m)
+  outlines, where jmgeo's page opens with its overview level (see ``make_map``'s
+  ``overview_error_m``), so since then it is a floor only for pages that draw the detail;
 * ``explore.html``: ``GeoDataFrame.explore()`` of the same layers, Leaflet inlined.
 
 Run from the project root after ``scripts/setup.sh --bench``::
