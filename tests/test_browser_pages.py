@@ -26,6 +26,9 @@ def test_language_switch_changes_every_label_and_is_remembered(browser, built, a
     assert page.evaluate("document.documentElement.lang") == "zh-Hans"
     page.locator(".jmgeo-lang-button").click()
     assert page.locator(".jmgeo-legend h4").inner_text() == "Legend"
+    assert page.locator(".jmgeo-boundary-note").inner_text() == (
+        "District borders are simplified to within 30 m of the source boundaries (140 m at the city-wide view, under half a pixel there)."
+    )
     assert "Logistics hubs and ports" in page.locator(".leaflet-control-layers-overlays").inner_text()
     assert page.locator(".jmgeo-search-label").inner_text() == "Search places"
     assert "lang=en" in page.evaluate("location.hash")

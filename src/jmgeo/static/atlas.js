@@ -658,6 +658,15 @@
         });
         box.appendChild(plist);
         box.appendChild(el("p", "jmgeo-legend-note", t("legend_note")));
+        // How far the drawn outlines may be from the source boundaries (see jmgeo.simplify).
+        var b = data.boundary_simplification;
+        if (b && data.layers.some(function (layer) { return layer.id === "districts" || layer.id === "city"; })) {
+          var metres = function (m) { return String(+m.toFixed(1)); };
+          var note = t(b.overview ? "boundary_note_two" : "boundary_note")
+            .replace("{detail}", metres(b.max_error_m))
+            .replace("{overview}", b.overview ? metres(b.overview.max_error_m) : "");
+          box.appendChild(el("p", "jmgeo-legend-note jmgeo-boundary-note", note));
+        }
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
