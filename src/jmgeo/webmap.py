@@ -291,16 +291,14 @@ def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> di
     return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
 
 
-def _derived_city(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, simplified) -> list | None:
-    """The city outline from the simplified districts, if the city is their union (same area and extent)."""
+def _city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:
+    """Whether the city is one polygon, the union of the districts (same area and extent)."""
     if len(city) != 1:
-        return None
+        return False
     # Cheap test for "the city is the union of the districts" (a coverage: no overlaps).
     whole = city.geometry.iloc[0]
     total = float(shapely.area(np.asarray(districts.geometry)).sum())
-    if abs(whole.area - total) > 1e-6 * total or not np.allclose(whole.bounds, districts.total_bounds):
-        return None
-    return [shapely.coverage_union_all(simplified)]
+    return abs(whole.area - total) <= 1e-6 * total and bool(np.allclose(whole.bounds, districts.total_bounds))
 
 
 def _fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
@@ -476,17 +474,22 @@ def make_map(
     if max_error_m and "districts" in layers:
         from .simplify import simplify_coverage
 
+        city_is_union = "city" in layers and _city_is_union(layers["city"], layers["districts"])
+
+        def outlines(coverage) -> dict:
+            """The districts of one simplified coverage, and the city as their union if it is."""
+            drawn = {"districts": coverage.geometries}
+            if city_is_union:
+                drawn["city"] = [shapely.coverage_union_all(coverage.geometries)]
+            return drawn
+
         simplified = simplify_coverage(layers["districts"].geometry, max_error_m, decimals)
-        page_geometries["districts"] = simplified.geometries
+        page_geometries = outlines(simplified)
         boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
-        if "city" in layers:
-            page_geometries["city"] = _derived_city(layers["city"], layers["districts"], simplified.geometries)
         if overview_error_m and overview_error_m > max_error_m:
             coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
             if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
-                page_overviews["districts"] = coarse.geometries
-                if page_geometries.get("city") is not None:
-                    page_overviews["city"] = _derived_city(layers["city"], layers["districts"], coarse.geometries)
+                page_overviews = outlines(coarse)
                 boundary["overview"] = {
                     "max_error_m": overview_error_m,
                     "measured_error_m": round(coarse.error_m, 1),
