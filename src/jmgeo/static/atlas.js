@@ -581,13 +581,17 @@
       }
     });
 
+    // A base map id the page knows (else the default), and the datum its tiles are drawn in.
+    function knownBasemap(id) { return basemapById[id] ? id : data.basemaps["default"]; }
+    function datumOf(id) { return basemapById[id].datum === "GCJ-02" ? "GCJ-02" : "WGS84"; }
+
     function setBasemap(id, redraw) {
-      if (!basemapById[id]) id = data.basemaps["default"];
+      id = knownBasemap(id);
       Object.keys(basemapLayers).forEach(function (k) {
         if (k !== id && map.hasLayer(basemapLayers[k])) map.removeLayer(basemapLayers[k]);
       });
       if (!map.hasLayer(basemapLayers[id])) map.addLayer(basemapLayers[id]);
-      var datum = basemapById[id].datum === "GCJ-02" ? "GCJ-02" : "WGS84";
+      var datum = datumOf(id);
       var changed = datum !== state.datum;
       state.basemap = id;
       state.datum = datum;
@@ -1078,8 +1082,8 @@
     // The base map's tiles come from the network, a frame later at best: its tile layer (some
     // 20 image elements and their requests) is added once the layers are on screen, which
     // drew the page ~40 ms sooner (bench/ab.py, 16 loads). The layers are drawn in its datum.
-    var firstBasemap = basemapById[hash.basemap] ? hash.basemap : data.basemaps["default"];
-    state.datum = basemapById[firstBasemap].datum === "GCJ-02" ? "GCJ-02" : "WGS84";
+    var firstBasemap = knownBasemap(hash.basemap);
+    state.datum = datumOf(firstBasemap);
     drawLayers();
     map.on("overlayadd", restack);
     map.on("zoomend", applyLevel);
