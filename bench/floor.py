@@ -30,25 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench
 
-# Decodes jmgeo's compact geometry (see jmgeo.webmap.encode_geometry) and draws each layer.
+# Decodes jmgeo's compact geometry with the page's own decoder (jmgeoAtlas.decodeGeometry,
+# see jmgeo.webmap.encode_geometry) and draws each layer.
 FLOOR_INIT = """
     (function (map, groups, data) {
-      function line(ints, scale) {
-        var out = [], x = 0, y = 0;
-        for (var i = 0; i < ints.length; i += 2) { x += ints[i]; y += ints[i + 1]; out.push([x / scale, y / scale]); }
-        return out;
-      }
-      function geometry(g, s) {
-        if (!g || !g.delta) return g;
-        var d = g.delta;
-        if (g.type === "Point") return { type: g.type, coordinates: line(d, s)[0] };
-        if (g.type === "LineString" || g.type === "MultiPoint") return { type: g.type, coordinates: line(d, s) };
-        if (g.type === "Polygon" || g.type === "MultiLineString") return { type: g.type, coordinates: d.map(function (r) { return line(r, s); }) };
-        return { type: g.type, coordinates: d.map(function (p) { return p.map(function (r) { return line(r, s); }); }) };
-      }
       map.fitBounds(data.bounds, { animate: false });
       data.layers.forEach(function (layer) {
-        layer.features.features.forEach(function (f) { f.geometry = geometry(f.geometry, data.coordinate_scale); });
+        layer.features.features.forEach(function (f) { f.geometry = jmgeoAtlas.decodeGeometry(f.geometry, data.coordinate_scale); });
         L.geoJSON(layer.features, { pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 7 }); } })
           .addTo(groups[layer.id]);
       });

@@ -1121,5 +1121,6 @@
     return api;
   }
 
-  window.jmgeoAtlas = { init: init };
+  // decodeGeometry is shared with bench/floor.py's page, which draws the same data without init.
+  window.jmgeoAtlas = { init: init, decodeGeometry: decodeGeometry };
 })();
