@@ -16,7 +16,8 @@ import shapely
 from shapely.geometry import shape
 
 from conftest import read_page_data
-from jmgeo.simplify import DEFAULT_MAX_ERROR_M, simplify_coverage
+from jmgeo import crs
+from jmgeo.simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage
 from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
 
 UTM49 = "EPSG:32649"
@@ -129,6 +130,26 @@ def test_error_bound_is_a_setting(layers):
     assert shapely.get_num_coordinates(tight.geometries).sum() > shapely.get_num_coordinates(loose.geometries).sum()
     with pytest.raises(ValueError, match="max_error_m"):
         simplify_coverage(original, max_error_m=0)
+
+
+@pytest.mark.parametrize("radius_m", [0.5, 30.0, 5000.0])
+def test_hausdorff_m_is_geos_hausdorff_distance_whatever_the_search_radius(layers, radius_m):
+    """jmgeo's own Hausdorff measure (near search + exhaustive fallback) against GEOS's, in the
+    same projection. A radius of 0.5 m sends almost every vertex to the fallback, 30 m
+    almost none, 5 km gives every vertex many candidates."""
+    original = np.asarray(layers["districts"].geometry)
+    simple = simplify_coverage(original, max_error_m=30).geometries
+    # a shifted copy: every vertex is ~100 m from the other boundary, beyond a 30 m radius
+    shifted = shapely.transform(simple, lambda c: c + [0.0007, 0.0006])
+
+    def geos(a, b):
+        project = lambda g: np.asarray(gpd.GeoSeries(list(g), crs=4326).to_crs(crs.EQUAL_AREA))  # noqa: E731
+        return shapely.hausdorff_distance(project(a), project(b))
+
+    for other in (simple, shifted):
+        ours = hausdorff_m(original, other, radius_m=radius_m)
+        np.testing.assert_allclose(ours, geos(original, other), rtol=1e-9)
+    assert (hausdorff_m(original, shifted, radius_m=radius_m) > 60).all()
 
 
 def test_a_coarse_bound_is_met_by_repairing_polygons_that_cross_themselves(layers):

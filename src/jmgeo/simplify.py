@@ -36,27 +36,58 @@ class SimplifiedCoverage(NamedTuple):
 
 
 def _segments(geom) -> np.ndarray:
-    """The boundary of a (Multi)Polygon as an array of two-point LineStrings."""
+    """The boundary of a (Multi)Polygon as an (n, 2, 2) array of segment end points."""
     parts = []
     for line in shapely.get_parts(shapely.boundary(geom)):
         c = shapely.get_coordinates(line)
-        parts.append(shapely.linestrings(np.stack([c[:-1], c[1:]], axis=1)))
+        parts.append(np.stack([c[:-1], c[1:]], axis=1))
     return np.concatenate(parts)
 
 
-def _directed_m(a, b) -> float:
-    tree = shapely.STRtree(_segments(b))
-    _, dist = tree.query_nearest(shapely.points(shapely.get_coordinates(a)), return_distance=True, all_matches=False)
-    return float(dist.max())
+def _point_segment_m(points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Distances from each point to the segment paired with it (rows of equal-length arrays)."""
+    v = ends - starts
+    w = points - starts
+    length2 = np.einsum("ij,ij->i", v, v)
+    along = np.einsum("ij,ij->i", w, v) / np.where(length2 > 0, length2, 1.0)
+    along = np.clip(np.where(length2 > 0, along, 0.0), 0.0, 1.0)
+    return np.hypot(*(w - along[:, None] * v).T)
 
 
-def hausdorff_m(a, b, projection=crs.EQUAL_AREA) -> np.ndarray:
+def _directed_m(a, b, radius_m: float) -> float:
+    """The farthest vertex of ``a`` from the boundary of ``b`` (projected, metres).
+
+    GEOS's nearest-neighbour search (``STRtree.query_nearest``) walks the tree once per
+    vertex, about 10 µs each, which made this the slowest step of a page build. Written
+    here instead: one envelope query pairs every vertex with the segments whose bounding
+    boxes come within ``radius_m`` of it, and numpy measures those pairs at once. A vertex
+    whose nearest candidate is farther than ``radius_m`` (the true nearest segment may
+    then not be a candidate) is measured by the exact search, so the result is exact for
+    any radius; a radius near the expected error makes that fallback rare.
+    """
+    points = shapely.get_coordinates(a)
+    segments = _segments(b)
+    lo, hi = segments.min(axis=1), segments.max(axis=1)
+    tree = shapely.STRtree(shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1]))
+    r = radius_m
+    vertex, segment = tree.query(shapely.box(points[:, 0] - r, points[:, 1] - r, points[:, 0] + r, points[:, 1] + r))
+    nearest = np.full(len(points), np.inf)
+    np.minimum.at(nearest, vertex, _point_segment_m(points[vertex], segments[segment, 0], segments[segment, 1]))
+    far = nearest > radius_m
+    if far.any():
+        exact = shapely.STRtree(shapely.linestrings(segments))
+        _, nearest[far] = exact.query_nearest(shapely.points(points[far]), return_distance=True, all_matches=False)
+    return float(nearest.max())
+
+
+def hausdorff_m(a, b, projection=crs.EQUAL_AREA, radius_m: float = 50.0) -> np.ndarray:
     """Return the Hausdorff distance in metres between paired WGS84 (Multi)Polygons' boundaries.
 
     For each pair, the larger of: the farthest vertex of ``a`` from the boundary of
     ``b``, and the farthest vertex of ``b`` from the boundary of ``a``, measured in a
-    projected CRS. (GEOS's ``hausdorff_distance`` gives the same number but compares
-    every vertex with every vertex; the nearest-segment search here is ~3x faster.)
+    projected CRS. GEOS's ``hausdorff_distance`` gives the same number but compares every
+    vertex with every segment; this searches near each vertex first (see ``radius_m``)
+    and is ~15x faster on the districts.
 
     Parameters
     ----------
@@ -65,10 +96,13 @@ def hausdorff_m(a, b, projection=crs.EQUAL_AREA) -> np.ndarray:
     projection : pyproj CRS
         A projected CRS in metres in which to measure (default the Jiangmen equal-area
         Albers, whose scale error over the city is below 0.1 %).
+    radius_m : float
+        How far from each vertex to look first. Only the speed depends on it: vertices
+        with nothing that near are measured by an exhaustive nearest-segment search.
     """
     pa = np.asarray(gpd.GeoSeries(list(a), crs=crs.WGS84).to_crs(projection))
     pb = np.asarray(gpd.GeoSeries(list(b), crs=crs.WGS84).to_crs(projection))
-    return np.array([max(_directed_m(x, y), _directed_m(y, x)) for x, y in zip(pa, pb)])
+    return np.array([max(_directed_m(x, y, radius_m), _directed_m(y, x, radius_m)) for x, y in zip(pa, pb)])
 
 
 def _round(geoms: np.ndarray, decimals: int | None) -> np.ndarray:
@@ -131,7 +165,7 @@ def _simplify_cached(wkb: tuple[bytes, ...], max_error_m: float, decimals: int |
     for _ in range(10):
         geoms = _simplify_once(topology, n, tolerance, decimals)
         if _acceptable(geoms):
-            error = float(hausdorff_m(original, geoms).max())
+            error = float(hausdorff_m(original, geoms, radius_m=max_error_m).max())
             if error <= max_error_m:
                 return SimplifiedCoverage(geoms, error, tolerance)
         tolerance *= 0.85
