@@ -8,7 +8,8 @@ variants as files, then::
 Each file is loaded ``--runs`` times, A B A B ..., with the same network blocking, probe
 and 0.5 s rest as ``bench/run.py``: "drawn" is the paint of the first frame with all of
 the page's layers in it, "ready" when jmgeo's interface is built too (see ``run.PROBE``).
-Prints the medians, and the range of "drawn", per file. This machine's medians move by
+Prints the medians, and the range of "drawn", per file, and each file's "drawn" over the first
+file's, load by load (median and range of the ratios; on stderr). This machine's medians move by
 ±100 ms between runs, so compare files within one run, and use 15 runs or more for
 differences under ~50 ms.
 """
@@ -44,6 +45,8 @@ def main(argv=None) -> int:
         drawn = "never drawn" if row["drawn_ms"] is None else (
             f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  ready {row['ready_ms']:6.0f} ms")
         print(f"{row['variant']:60s} {drawn}  ({row['browser_runs']} loads)")
+    for v in variants[1:]:  # each file's "drawn" over the first file's, load by load (same round)
+        bench.per_load_ratios(v, variants[0])
     return 0
 
 

@@ -21,7 +21,8 @@ built-in layers), all variants in the same run:
   lines on a canvas, its layers reported drawn; see PROBE), **ready** (jmgeo's interface
   built too, which it does just after the layers' first paint), **JS heap** after drawing
   (CDP ``JSHeapUsedSize``), and for point layers the time of one **pan** (``panBy`` 300x200
-  px, until two frames later);
+  px, until two frames later); for the atlas pages also jmgeo's "all drawn" over
+  explore's load by load (the two pages of one round), the median and range of those ratios;
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
   GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
   interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
@@ -297,13 +298,30 @@ def atlas_scenario(browser, layers, facts, runs: int) -> dict:
     html_j, t_j = timed(lambda: page_jmgeo(layers, facts), runs)
     html_e, t_e = timed(lambda: page_explore(layers), runs)
     html_f, t_f = timed(lambda: page_folium(layers), runs)
+    jm = Variant("jmgeo", html_j, t_j, expected_svg, True, runs)
+    inlined = Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs)
     rows = measure_all(browser, [
-        Variant("jmgeo", html_j, t_j, expected_svg, True, runs),
+        jm,
         Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
-        Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs),
+        inlined,
         Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
     ])
-    return {"features": expected, "variants": rows}
+    return {"features": expected, "variants": rows, "drawn_per_load": per_load_ratios(jm, inlined)}
+
+
+def per_load_ratios(a: Variant, b: Variant) -> dict:
+    """``a``'s "drawn" over ``b``'s, load by load: each pair was loaded in the same round.
+
+    The machine's load drifts over a run (see the README), and both pages of a round see
+    the same drift, so the median of these ratios moves less from run to run than the
+    ratio of the two medians.
+    """
+    pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
+    result = {"median": median(pairs), "range": spread(pairs), "loads": len(pairs)}
+    if pairs:
+        say(f"  drawn, {a.name} over {b.name}, load by load: {result['median']:.2f}x "
+            f"(loads {result['range'][0]:.2f}-{result['range'][1]:.2f}x)")
+    return result
 
 
 def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) -> list[dict]:
@@ -392,6 +410,7 @@ def ratios(atlas: dict, cold: dict) -> dict:
         "gzip_bytes_vs_explore_cdn": r(j["gzip_bytes"], cdn["gzip_bytes"]),
         "build_time_vs_explore": r(j["build_s"], inl["build_s"]),
         "drawn_vs_explore_inlined": r(j["drawn_ms"], inl["drawn_ms"]),
+        "drawn_vs_explore_inlined_per_load": atlas["drawn_per_load"]["median"],
         "ready_vs_explore_inlined_drawn": r(j["ready_ms"], inl["drawn_ms"]),
         "first_frame_vs_explore_inlined": r(j["first_frame_ms"], inl["first_frame_ms"]),
         "js_heap_vs_explore_inlined": r(j["js_heap_mb"], inl["js_heap_mb"]),
