@@ -11,15 +11,15 @@ import json
 import math
 import re
 import warnings
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import shapely
 from shapely.geometry import shape
 
 from . import crs
-from .documents import find_documents_dir, load_document, normalize_text
 from .accounting import RecordTally
+from .documents import find_documents_dir, load_document, normalize_text
 from .errors import DataError, JmgeoError, RepairWarning, ValidationFailed
 from .facts import QUALIFIERS, YEAR_BASES, load_fact_records, parse_amount
 from .layers import build_geometries, load_districts_spec, load_place_records, record_where, repair_geometry
