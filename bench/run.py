@@ -312,9 +312,10 @@ def atlas_scenario(browser, layers, facts, runs: int) -> dict:
 def per_load_ratios(a: Variant, b: Variant) -> dict:
     """``a``'s "drawn" over ``b``'s, load by load: each pair was loaded in the same round.
 
-    The machine's load drifts over a run (see the README), and both pages of a round see
-    the same drift, so the median of these ratios moves less from run to run than the
-    ratio of the two medians.
+    The machine's load drifts over a run (see the README); the two loads of one round
+    saw about the same load, so each of these ratios compares like with like, and their
+    range shows how far a single load's ratio strays from the median. Reported beside the
+    ratio of the two medians, not instead of it.
     """
     pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
     result = {"median": median(pairs), "range": spread(pairs), "loads": len(pairs)}

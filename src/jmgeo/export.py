@@ -234,8 +234,8 @@ def _rfc7946_geometry(geom, decimals: int) -> str:
         return "null"
     if geom.geom_type in ("Polygon", "MultiPolygon", "GeometryCollection"):
         geom = shapely.orient_polygons(geom, exterior_cw=False)
-    # GEOS's GeoJSON writer: ~5x faster than shapely's mapping() and json.dumps for the
-    # 20,000-vertex boundaries, the same numbers (shortest round-trip form).
+    # GEOS's GeoJSON writer: ~4x faster than shapely's mapping() and json.dumps for the
+    # 20,000-vertex boundaries, with the same numbers once rounded to ``decimals``.
     return shapely.to_geojson(shapely.transform(geom, lambda c: np.round(c, decimals)))
 
 

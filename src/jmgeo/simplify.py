@@ -87,7 +87,7 @@ def hausdorff_m(a, b, projection=crs.EQUAL_AREA, radius_m: float = 50.0) -> np.n
     ``b``, and the farthest vertex of ``b`` from the boundary of ``a``, measured in a
     projected CRS. GEOS's ``hausdorff_distance`` gives the same number but compares every
     vertex with every segment; this searches near each vertex first (see ``radius_m``)
-    and is ~15x faster on the districts.
+    and is ~10x faster on the districts (0.07-0.09 s against 0.8 s).
 
     Parameters
     ----------
