@@ -259,6 +259,47 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
 
 # Per district and the city: the vertices each is drawn with now (Leaflet drops a ring's
 # closing vertex) and its first drawn position.
+CLIPPING = """() => {
+    // Every area and line on the canvas: is it clipped, and how many of its drawn points lie
+    // outside the renderer's bounds (layer pixels; Leaflet clips polygons to the bounds grown
+    // by their line weight, and rounds)?
+    const a = window.jmgeoAtlasState, out = {noClip: [], outside: 0, points: 0};
+    for (const lyr of Object.values(a.features)) {
+        if (!lyr._parts) continue;  // points
+        out.noClip.push(lyr.options.noClip === true);
+        const s = lyr.options.weight + 1, r = lyr._renderer._bounds;
+        const b = {min: {x: r.min.x - s + 1, y: r.min.y - s + 1}, max: {x: r.max.x + s - 1, y: r.max.y + s - 1}};
+        for (const part of lyr._parts) for (const p of part) {
+            out.points += 1;
+            if (p.x < b.min.x - 1 || p.x > b.max.x + 1 || p.y < b.min.y - 1 || p.y > b.max.y + 1) out.outside += 1;
+        }
+    }
+    return out;
+}"""
+
+
+def test_outlines_are_clipped_to_the_view_only_when_zoomed_in(atlas_page, built):
+    """At the coarse level (the whole city ~1,000 px across) Leaflet's clipping is switched off
+    to save its passes over every vertex; past overview.max_zoom, where most of each outline is
+    off screen, every area and line is clipped to the view again, and back."""
+    from conftest import read_page_data
+
+    data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
+    max_zoom = data["boundary_simplification"]["overview"]["max_zoom"]
+    state = "window.jmgeoAtlasState.map"
+    start = atlas_page.evaluate(CLIPPING)
+    assert len(start["noClip"]) > 30 and all(start["noClip"])
+    atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}")  # Jiangmen's centre
+    near = atlas_page.evaluate(CLIPPING)
+    assert not any(near["noClip"])
+    assert near["points"] > 0 and near["outside"] == 0
+    # back at the coarse level, panned so that part of the city is off screen: drawn unclipped
+    atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom}, {{animate: false}}); }}")
+    atlas_page.evaluate(f"() => {{ {state}.panBy([700, 0], {{animate: false}}); }}")
+    far = atlas_page.evaluate(CLIPPING)
+    assert all(far["noClip"]) and far["outside"] > 0
+
+
 DRAWN_OUTLINES = """() => {
     const a = window.jmgeoAtlasState, out = {};
     for (const id of a.data.layers.filter(l => l.id === 'city' || l.id === 'districts').flatMap(l => l.features.features.map(f => f.properties.id))) {

@@ -348,6 +348,7 @@
         s.fillOpacity = 0.75;
       }
       if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
+      s.noClip = state.level === "overview";  // see clipAt
       return s;
     }
 
@@ -478,12 +479,24 @@
         features: fc.features.map(function (f) { return { type: "Feature", properties: f.properties, geometry: atLevel(f, level) }; })
       };
     }
+    // Leaflet clips every area and line to the view before drawing it (four passes over
+    // each ring). At the coarse level the whole city is some 1,000 pixels across, so little
+    // is ever outside the view and clipping only costs time: 9 ms less script at the start
+    // (performance marks, 16 interleaved loads). Closer in, where most of an outline is
+    // off screen, clipping keeps each redraw small, as before.
+    function clipAt(level) {
+      data.layers.forEach(function (layer) {
+        var gj = api.layers[layer.id];
+        if (gj && gj.eachLayer) gj.eachLayer(function (lyr) { if (lyr.setLatLngs) lyr.options.noClip = level === "overview"; });
+      });
+    }
     // Swap the outlines' geometry when a zoom crosses overview.max_zoom (same layer objects:
     // tooltips, popups and the layer control are untouched).
     function applyLevel() {
       var level = levelAt(map.getZoom());
       if (level === state.level) return;
       state.level = level;
+      clipAt(level);
       data.layers.forEach(function (layer) {
         if (!layer.features) return;
         layer.features.features.forEach(function (f) {
