@@ -361,6 +361,40 @@ def _kept(cache: dict | None, key: tuple, make):
     return cache[key]
 
 
+def _page_outlines(layers: dict, max_error_m: float, overview_error_m: float | None, decimals: int) -> tuple[dict, dict, dict]:
+    """The simplified outlines a page draws, per layer and level, and what the page says of them.
+
+    Returns ``(detailed, overview, boundary)``: the districts of the ``max_error_m``
+    coverage (and the city as their union, if it is), the same of the coarser
+    ``overview_error_m`` coverage (empty if there is none), and the page's
+    ``boundary_simplification`` entry.
+    """
+    from .simplify import simplify_coverage
+
+    city_is_union = "city" in layers and _city_is_union(layers["city"], layers["districts"])
+
+    def outlines(coverage) -> dict:
+        """The districts of one simplified coverage, and the city as their union if it is."""
+        drawn = {"districts": coverage.geometries}
+        if city_is_union:
+            drawn["city"] = [shapely.coverage_union_all(coverage.geometries)]
+        return drawn
+
+    simplified = simplify_coverage(layers["districts"].geometry, max_error_m, decimals)
+    detailed, overview = outlines(simplified), {}
+    boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
+    if overview_error_m and overview_error_m > max_error_m:
+        coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
+        if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
+            overview = outlines(coarse)
+            boundary["overview"] = {
+                "max_error_m": overview_error_m,
+                "measured_error_m": round(coarse.error_m, 1),
+                "max_zoom": overview_max_zoom(coarse.error_m, float(layers["city"].total_bounds[3])),
+            }
+    return detailed, overview, boundary
+
+
 def _story_payload(story: dict) -> dict:
     return {k: story[k] for k in ("title_zh", "title_en", "chapters")}
 
@@ -417,9 +451,9 @@ def make_map(
         canvas (100,000 points build in about a second and draw in under two).
     cache : dict, optional
         Pass one empty dict to every call that uses the same ``layers`` and ``facts`` (as
-        ``jmgeo build`` does for its six pages): what does not depend on the page (each
-        layer's encoded features, the facts, the search entries) is then made once and
-        kept in it. Do not reuse it for other layers or facts.
+        ``jmgeo build`` does for its six pages): what does not depend on the page (the
+        simplified outlines, each layer's encoded features, the facts, the search entries)
+        is then made once and kept in it. Do not reuse it for other layers or facts.
 
     Returns
     -------
@@ -468,33 +502,12 @@ def make_map(
     district_names = {}
     if "districts" in layers:
         district_names = {r.id: f"{r.name_zh} {r.name_en}" for r in layers["districts"].itertuples()}
-    page_geometries: dict = {}
-    page_overviews: dict = {}
-    boundary = None
+    page_geometries, page_overviews, boundary = {}, {}, None
     if max_error_m and "districts" in layers:
-        from .simplify import simplify_coverage
-
-        city_is_union = "city" in layers and _city_is_union(layers["city"], layers["districts"])
-
-        def outlines(coverage) -> dict:
-            """The districts of one simplified coverage, and the city as their union if it is."""
-            drawn = {"districts": coverage.geometries}
-            if city_is_union:
-                drawn["city"] = [shapely.coverage_union_all(coverage.geometries)]
-            return drawn
-
-        simplified = simplify_coverage(layers["districts"].geometry, max_error_m, decimals)
-        page_geometries = outlines(simplified)
-        boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
-        if overview_error_m and overview_error_m > max_error_m:
-            coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
-            if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
-                page_overviews = outlines(coarse)
-                boundary["overview"] = {
-                    "max_error_m": overview_error_m,
-                    "measured_error_m": round(coarse.error_m, 1),
-                    "max_zoom": overview_max_zoom(coarse.error_m, maxy),
-                }
+        outline_key = ("outlines", decimals, max_error_m, overview_error_m)
+        page_geometries, page_overviews, boundary = _kept(
+            cache, outline_key, lambda: _page_outlines(layers, max_error_m, overview_error_m, decimals)
+        )
     entries = [(layer.id, shown[layer.id], layer.title_zh, layer.title_en, layer.color, layer.shown) for layer in registry.layers if layer.id in shown]
     for extra in extra_layers or []:
         if any(extra.id == e[0] for e in entries):
