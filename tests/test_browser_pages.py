@@ -257,8 +257,6 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
     page.close()
 
 
-# Per district and the city: the vertices each is drawn with now (Leaflet drops a ring's
-# closing vertex) and its first drawn position.
 CLIPPING = """() => {
     // Every area and line on the canvas: is it clipped, and how many of its drawn points lie
     // outside the renderer's bounds (layer pixels; Leaflet clips polygons to the bounds grown
@@ -267,11 +265,10 @@ CLIPPING = """() => {
     for (const lyr of Object.values(a.features)) {
         if (!lyr._parts) continue;  // points
         out.noClip.push(lyr.options.noClip === true);
-        const s = lyr.options.weight + 1, r = lyr._renderer._bounds;
-        const b = {min: {x: r.min.x - s + 1, y: r.min.y - s + 1}, max: {x: r.max.x + s - 1, y: r.max.y + s - 1}};
+        const m = lyr.options.weight + 1, b = lyr._renderer._bounds;
         for (const part of lyr._parts) for (const p of part) {
             out.points += 1;
-            if (p.x < b.min.x - 1 || p.x > b.max.x + 1 || p.y < b.min.y - 1 || p.y > b.max.y + 1) out.outside += 1;
+            if (p.x < b.min.x - m || p.x > b.max.x + m || p.y < b.min.y - m || p.y > b.max.y + m) out.outside += 1;
         }
     }
     return out;
@@ -300,6 +297,8 @@ def test_outlines_are_clipped_to_the_view_only_when_zoomed_in(atlas_page, built)
     assert all(far["noClip"]) and far["outside"] > 0
 
 
+# Per district and the city: the vertices each is drawn with now (Leaflet drops a ring's
+# closing vertex) and its first drawn position.
 DRAWN_OUTLINES = """() => {
     const a = window.jmgeoAtlasState, out = {};
     for (const id of a.data.layers.filter(l => l.id === 'city' || l.id === 'districts').flatMap(l => l.features.features.map(f => f.properties.id))) {

@@ -32,7 +32,7 @@ def test_pages_made_with_a_shared_cache_are_the_pages_made_alone(pages_html, lay
     shared: dict = {}
     for page in load_pages():
         assert map_html(make_map(layers, facts, page=page.id, cache=shared)) == pages_html[page.id], page.id
-    assert any(key[0] == "features" for key in shared) and ("facts",) in shared
+    assert any(key[0] == "features" for key in shared) and any(key[0] == "outlines" for key in shared) and ("facts",) in shared
     # other settings with the same cache are made afresh, not taken from it
     for kwargs in ({"decimals": 4}, {"max_error_m": 20}, {"overview_error_m": None}):
         assert map_html(make_map(layers, facts, cache=shared, **kwargs)) == map_html(make_map(layers, facts, **kwargs)), kwargs
