@@ -17,7 +17,7 @@ from shapely.geometry import shape
 
 from conftest import read_page_data
 from jmgeo import crs
-from jmgeo.simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage
+from jmgeo.simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
 from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
 
 UTM49 = "EPSG:32649"
@@ -111,6 +111,52 @@ def test_page_districts_overview_stays_within_its_bound_and_half_a_pixel(page_da
     assert half_pixel[1] < error.max() <= half_pixel[0]
 
 
+def test_page_parks_overview_stays_within_the_same_bound(page_data, layers):
+    """The other areas (the parks' schematic outlines) are drawn at the same zooms as the
+    coarse coverage, each simplified on its own within the same bound."""
+    overview = page_data["boundary_simplification"]["overview"]
+    layer = next(x for x in page_data["layers"] if x["id"] == "industrial_parks")
+    parks = layers["industrial_parks"].set_index("id")
+    polygons = {i for i, g in parks.geometry.items() if g.geom_type.endswith("Polygon")}
+    with_overview = [f for f in layer["features"]["features"] if "overview" in f]
+    # the points have none, nor a polygon that cannot lose a quarter of its vertices within
+    # the bound (the 3,240 km² Greater Guanghai Bay circle: its 64 sides are already ~40 m)
+    assert {f["properties"]["id"] for f in with_overview} <= polygons and len(with_overview) >= 0.75 * len(polygons)
+    coarse = utm([decode_geometry(f["overview"], page_data["coordinate_scale"]) for f in with_overview])
+    original = utm([parks.geometry[f["properties"]["id"]] for f in with_overview])
+    assert shapely.is_valid(coarse).all()
+    error = shapely.hausdorff_distance(original, coarse)
+    assert error.max() <= overview["max_error_m"] * 1.001, error
+    assert abs(overview["areas_measured_error_m"] - error.max()) < 1.0
+    assert (shapely.get_num_coordinates(coarse) <= 0.75 * shapely.get_num_coordinates(original)).all()
+    # the zooms it is drawn at keep the larger of the two errors within half a pixel
+    north = float(layers["city"].total_bounds[3])
+    half_pixel = 156543.03392 * np.cos(np.radians(north)) / 2 ** overview["max_zoom"] / 2
+    assert max(overview["measured_error_m"], overview["areas_measured_error_m"]) <= half_pixel
+
+
+def test_simplify_each_keeps_overlaps_and_skips_what_it_cannot_shrink():
+    """Polygons that overlap are simplified one by one (not as a coverage); points, a square
+    (nothing to drop) and a circle that cannot lose a quarter of its vertices within the
+    bound come back as None."""
+    centre = shapely.Point(113.08, 22.58)
+    big = centre.buffer(0.03)  # ~3 km
+    inner = centre.buffer(0.015)  # inside it
+    square = shapely.box(113.0, 22.5, 113.01, 22.51)
+    tiny = shapely.Point(113.1, 22.6).buffer(0.0005)  # ~50 m: every other vertex is ~0.2 m off its chord
+    result = simplify_each([big, inner, None, centre, square], max_error_m=140)
+    got = list(result.geometries)
+    assert got[2:] == [None, None, None]
+    assert got[1].within(big.buffer(0.002)) and got[0].intersection(got[1]).area == pytest.approx(got[1].area, rel=0.05)
+    errors = shapely.hausdorff_distance(utm([big, inner]), utm(got[:2]))
+    assert errors.max() <= 140 and result.error_m == pytest.approx(errors.max(), abs=1.0)
+    assert shapely.get_num_coordinates(got[0]) < 0.5 * shapely.get_num_coordinates(big)
+    assert simplify_each([tiny], max_error_m=0.05, decimals=None).geometries[0] is None
+    assert simplify_each([tiny], max_error_m=5, decimals=None).geometries[0] is not None
+    with pytest.raises(ValueError, match="max_error_m"):
+        simplify_each([big], max_error_m=0)
+
+
 @pytest.mark.parametrize("level", ["geometry", "overview"])
 def test_page_city_is_the_union_of_the_page_districts(page_data, level):
     (city,) = utm(page_geometries(page_data, "city", level))
@@ -168,8 +214,8 @@ def test_no_overview_when_asked_for_none_or_when_not_coarser(layers, facts):
     for kwargs in ({"overview_error_m": None}, {"overview_error_m": 20}, {"max_error_m": None}):
         data = read_page_data(map_html(make_map(layers, facts, **kwargs)))
         assert "overview" not in (data["boundary_simplification"] or {}), kwargs
-        districts = next(x for x in data["layers"] if x["id"] == "districts")
-        assert not any("overview" in f for f in districts["features"]["features"]), kwargs
+        for layer in data["layers"]:
+            assert not any("overview" in f for f in layer.get("features", {}).get("features", [])), (kwargs, layer["id"])
 
 
 def test_exports_keep_full_resolution(built, layers):

@@ -202,16 +202,17 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
             props["district_label"] = None
             props["outside"] = True
         feature = {"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)}
-        if overviews is not None:
+        if overviews is not None and overviews[i] is not None:
             feature["overview"] = encode_geometry(overviews[i], decimals)  # a foreign member, drawn when zoomed out
         features.append(feature)
     return {"type": "FeatureCollection", "features": features}
 
 
-#: The page also carries the city and district outlines simplified to within this many
-#: metres, and draws them at the zooms where that is at most half a screen pixel (zoom 9
-#: and out over Jiangmen, at ~280 m a pixel): at the city-wide view Leaflet handles every
-#: vertex it is given, and this coverage has ~40 % of the vertices of the 30 m one.
+#: The page also carries the city and district outlines (and the other areas' polygons)
+#: simplified to within this many metres, and draws them at the zooms where that is at
+#: most half a screen pixel (zoom 9 and out over Jiangmen, at ~280 m a pixel): at the
+#: city-wide view Leaflet handles every vertex it is given, and this coverage has ~40 % of
+#: the vertices of the 30 m one.
 OVERVIEW_MAX_ERROR_M = 140.0
 
 #: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
@@ -366,10 +367,11 @@ def _page_outlines(layers: dict, max_error_m: float, overview_error_m: float | N
 
     Returns ``(detailed, overview, boundary)``: the districts of the ``max_error_m``
     coverage (and the city as their union, if it is), the same of the coarser
-    ``overview_error_m`` coverage (empty if there is none), and the page's
-    ``boundary_simplification`` entry.
+    ``overview_error_m`` coverage (empty if there is none) with every other area layer's
+    polygons simplified one by one to the same bound (None for one drawn as it is), and
+    the page's ``boundary_simplification`` entry.
     """
-    from .simplify import simplify_coverage
+    from .simplify import simplify_coverage, simplify_each
 
     city_is_union = "city" in layers and _city_is_union(layers["city"], layers["districts"])
 
@@ -387,10 +389,21 @@ def _page_outlines(layers: dict, max_error_m: float, overview_error_m: float | N
         coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
         if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
             overview = outlines(coarse)
+            # The other areas (the parks' schematic outlines, 65 vertices each) are drawn at
+            # the same zooms within the same bound: Leaflet handles every vertex it is given
+            # (their layer was added in 11 ms at the start, 4 ms so; performance marks).
+            areas_error = 0.0
+            for layer_id, frame in layers.items():
+                if layer_id not in ("city", "districts") and layer_kind(frame) == "area":
+                    each = simplify_each(frame.geometry, overview_error_m, decimals)
+                    if any(g is not None for g in each.geometries):
+                        overview[layer_id] = each.geometries
+                        areas_error = max(areas_error, each.error_m)
             boundary["overview"] = {
                 "max_error_m": overview_error_m,
                 "measured_error_m": round(coarse.error_m, 1),
-                "max_zoom": overview_max_zoom(coarse.error_m, float(layers["city"].total_bounds[3])),
+                "areas_measured_error_m": round(areas_error, 1),
+                "max_zoom": overview_max_zoom(max(coarse.error_m, areas_error), float(layers["city"].total_bounds[3])),
             }
     return detailed, overview, boundary
 
@@ -442,9 +455,11 @@ def make_map(
         always keep the full resolution.
     overview_error_m : float or None
         A second, coarser simplification of the same coverage (within this many metres),
+        and of the polygons of the other area layers (each on its own, to the same bound),
         drawn at the zooms where its error is at most half a screen pixel
         (:func:`overview_max_zoom`; zoom 9 and out for the default 140 m) and swapped for
-        the ``max_error_m`` one when the reader zooms in. None sends one level only.
+        the ``max_error_m`` one (the others: their own geometry) when the reader zooms in.
+        None sends one level only.
     extra_layers : list of ExtraLayer, optional
         More layers to draw, e.g. your own points. A point layer with more than
         :data:`CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a

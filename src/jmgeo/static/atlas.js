@@ -464,7 +464,8 @@
     // the detailed one (within max_error_m). At the city-wide view Leaflet projects, clips and
     // simplifies every vertex it is given, and the coarse coverage has ~40 % of the vertices
     // (3,735 against 9,724): the page was drawn 38 ms sooner, and 84 ms sooner with the detail
-    // decoded only when first needed (bench/ab.py, 24 loads each, basemap "none").
+    // decoded only when first needed (bench/ab.py, 24 loads each, basemap "none"). The other
+    // areas (the parks' schematic outlines) have a coarse geometry within the same bound.
     var overview = data.boundary_simplification && data.boundary_simplification.overview;
     function levelAt(zoom) { return overview && zoom <= overview.max_zoom ? "overview" : "detail"; }
     function atLevel(f, level) {
