@@ -261,18 +261,20 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
 
 
 CLIPPING = """() => {
-    // Every area and line on the canvas: is it clipped, and how many of its drawn points lie
-    // outside the renderer's bounds (layer pixels; Leaflet clips polygons to the bounds grown
-    // by their line weight, and rounds)?
-    const a = window.jmgeoAtlasState, out = {noClip: [], outside: 0, points: 0};
-    for (const lyr of Object.values(a.features)) {
+    // Every area and line on the canvas: is it clipped, does the page carry a coarse level for
+    // it, and how many of its drawn points lie outside the renderer's bounds (layer pixels;
+    // Leaflet clips polygons to the bounds grown by their line weight, and rounds)?
+    const a = window.jmgeoAtlasState, out = {};
+    const leveled = new Set(a.data.layers.flatMap(l => (l.features ? l.features.features : []).filter(f => f.overview).map(f => f.properties.id)));
+    for (const [id, lyr] of Object.entries(a.features)) {
         if (!lyr._parts) continue;  // points
-        out.noClip.push(lyr.options.noClip === true);
         const m = lyr.options.weight + 1, b = lyr._renderer._bounds;
+        let outside = 0, points = 0;
         for (const part of lyr._parts) for (const p of part) {
-            out.points += 1;
-            if (p.x < b.min.x - m || p.x > b.max.x + m || p.y < b.min.y - m || p.y > b.max.y + m) out.outside += 1;
+            points += 1;
+            if (p.x < b.min.x - m || p.x > b.max.x + m || p.y < b.min.y - m || p.y > b.max.y + m) outside += 1;
         }
+        out[id] = {noClip: lyr.options.noClip === true, leveled: leveled.has(id), line: !(lyr instanceof L.Polygon), outside, points};
     }
     return out;
 }"""
@@ -280,24 +282,33 @@ CLIPPING = """() => {
 
 def test_outlines_are_clipped_to_the_view_only_when_zoomed_in(atlas_page, built):
     """At the coarse level (the whole city ~1,000 px across) Leaflet's clipping is switched off
-    to save its passes over every vertex; past overview.max_zoom, where most of each outline is
-    off screen, every area and line is clipped to the view again, and back."""
+    for the outlines with a coarse geometry (districts, city, parks), to save its passes over
+    every vertex; lines stay clipped (the freight routes reach Europe, thousands of pixels off
+    screen); past overview.max_zoom, where most of each outline is off screen, every area and
+    line is clipped to the view again, and back."""
     from conftest import read_page_data
 
     data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
     max_zoom = data["boundary_simplification"]["overview"]["max_zoom"]
     state = "window.jmgeoAtlasState.map"
     start = atlas_page.evaluate(CLIPPING)
-    assert len(start["noClip"]) > 30 and all(start["noClip"])
+    leveled = {i for i, f in start.items() if f["leveled"]}
+    lines = {i for i, f in start.items() if f["line"]}
+    assert len(leveled) >= 20 and {"jiangmen", "taishan", "jm_industrial_cluster"} <= leveled
+    assert len(lines) >= 10 and not leveled & lines
+    assert all(f["noClip"] == f["leveled"] for f in start.values())
+    # the routes that leave the view are cut at its edge
+    assert start["china_europe_train"]["points"] > 0 and all(start[i]["outside"] == 0 for i in lines)
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}")  # Jiangmen's centre
     near = atlas_page.evaluate(CLIPPING)
-    assert not any(near["noClip"])
-    assert near["points"] > 0 and near["outside"] == 0
+    assert not any(f["noClip"] for f in near.values())
+    assert sum(f["points"] for f in near.values()) > 0 and all(f["outside"] == 0 for f in near.values())
     # back at the coarse level, panned so that part of the city is off screen: drawn unclipped
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom}, {{animate: false}}); }}")
     atlas_page.evaluate(f"() => {{ {state}.panBy([700, 0], {{animate: false}}); }}")
     far = atlas_page.evaluate(CLIPPING)
-    assert all(far["noClip"]) and far["outside"] > 0
+    assert all(far[i]["noClip"] for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
+    assert not any(far[i]["noClip"] for i in lines)
 
 
 # Per outline with a coarse level (districts, city, parks): the vertices each is drawn with

@@ -348,7 +348,7 @@
         s.fillOpacity = 0.75;
       }
       if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
-      s.noClip = state.level === "overview";  // see clipAt
+      s.noClip = state.level === "overview" && !!leveled[props.id];  // see applyLevel
       return s;
     }
 
@@ -481,23 +481,23 @@
       };
     }
     // Leaflet clips every area and line to the view before drawing it (four passes over
-    // each ring). At the coarse level the whole city is some 1,000 pixels across, so little
-    // is ever outside the view and clipping only costs time: 9 ms less script at the start
-    // (performance marks, 16 interleaved loads). Closer in, where most of an outline is
-    // off screen, clipping keeps each redraw small, as before.
-    function clipAt(level) {
-      data.layers.forEach(function (layer) {
-        var gj = api.layers[layer.id];
-        if (gj && gj.eachLayer) gj.eachLayer(function (lyr) { if (lyr.setLatLngs) lyr.options.noClip = level === "overview"; });
-      });
-    }
+    // each ring). The outlines with an overview all lie in and around the city, some 1,000
+    // pixels across at the coarse level, so there clipping them only costs time: 9 ms less
+    // script at the start (performance marks, 16 interleaved loads). Lines stay clipped:
+    // the freight routes run thousands of pixels off screen (to Europe), and unclipped their
+    // dashes were rastered all the way (2-4 ms more per canvas redraw, timed to a
+    // getImageData after it). Closer in, where most of an outline is off screen,
+    // everything is clipped.
+    var leveled = {};
+    data.layers.forEach(function (layer) {
+      if (layer.features) layer.features.features.forEach(function (f) { if (f.overview) leveled[f.properties.id] = true; });
+    });
     // Swap the outlines' geometry when a zoom crosses overview.max_zoom (same layer objects:
     // tooltips, popups and the layer control are untouched).
     function applyLevel() {
       var level = levelAt(map.getZoom());
       if (level === state.level) return;
       state.level = level;
-      clipAt(level);
       data.layers.forEach(function (layer) {
         if (!layer.features) return;
         layer.features.features.forEach(function (f) {
@@ -505,6 +505,7 @@
           if (!lyr || !lyr.setLatLngs) return;
           var g = atLevel(f, level);
           lyr.feature.geometry = g;
+          lyr.options.noClip = level === "overview";
           lyr.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "MultiPolygon" ? 2 : 1, toLatLng));
         });
       });
