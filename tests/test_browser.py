@@ -212,7 +212,7 @@ def test_legend_explains_colours_and_precision(atlas, layers):
 def test_legend_says_how_far_the_outlines_are_simplified(atlas, browser, tmp_path, layers, facts):
     page = atlas[0]
     note = page.locator(".jmgeo-legend .jmgeo-boundary-note")
-    assert note.inner_text() == "区县边界经过简化，与源数据相差不超过 30 米；全市视图下所有轮廓相差不超过 140 米（小于半个像素）。"
+    assert note.inner_text() == "区县边界经过简化，与源数据相差不超过 30 米；全市视图下所有轮廓相差不超过 280 米（不到一个像素）。"
     # the note follows the page's settings: one level, or none at full resolution
     for kwargs, expected in (({"overview_error_m": None, "max_error_m": 20}, "不超过 20 米。"), ({"max_error_m": None}, None)):
         path = tmp_path / "page.html"
@@ -221,7 +221,7 @@ def test_legend_says_how_far_the_outlines_are_simplified(atlas, browser, tmp_pat
         notes = other.locator(".jmgeo-legend .jmgeo-boundary-note")
         assert errors == [] and notes.count() == (1 if expected else 0), kwargs
         if expected:
-            assert notes.inner_text().endswith(expected) and "140" not in notes.inner_text()
+            assert notes.inner_text().endswith(expected) and "280" not in notes.inner_text()
         other.close()
 
 

@@ -27,7 +27,7 @@ def test_language_switch_changes_every_label_and_is_remembered(browser, built, a
     page.locator(".jmgeo-lang-button").click()
     assert page.locator(".jmgeo-legend h4").inner_text() == "Legend"
     assert page.locator(".jmgeo-boundary-note").inner_text() == (
-        "District borders are simplified to within 30 m of the source boundaries; at the city-wide view every outline is within 140 m (under half a pixel there)."
+        "District borders are simplified to within 30 m of the source boundaries; at the city-wide view every outline is within 280 m (under a pixel there)."
     )
     assert "Logistics hubs and ports" in page.locator(".leaflet-control-layers-overlays").inner_text()
     assert page.locator(".jmgeo-search-label").inner_text() == "Search places"
@@ -261,9 +261,10 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
 
 
 CLIPPING = """() => {
-    // Every area and line on the canvas: is it clipped, does the page carry a coarse level for
-    // it, and how many of its drawn points lie outside the renderer's bounds (layer pixels;
-    // Leaflet clips polygons to the bounds grown by their line weight, and rounds)?
+    // Every area and line on the canvas: is it clipped, smoothed by Leaflet, does the page
+    // carry a coarse level for it, how many points are drawn of how many vertices, and how
+    // many drawn points lie outside the renderer's bounds (layer pixels; Leaflet clips
+    // polygons to the bounds grown by their line weight, and rounds)?
     const a = window.jmgeoAtlasState, out = {};
     const leveled = new Set(a.data.layers.flatMap(l => (l.features ? l.features.features : []).filter(f => f.overview).map(f => f.properties.id)));
     for (const [id, lyr] of Object.entries(a.features)) {
@@ -274,18 +275,21 @@ CLIPPING = """() => {
             points += 1;
             if (p.x < b.min.x - m || p.x > b.max.x + m || p.y < b.min.y - m || p.y > b.max.y + m) outside += 1;
         }
-        out[id] = {noClip: lyr.options.noClip === true, leveled: leveled.has(id), line: !(lyr instanceof L.Polygon), outside, points};
+        out[id] = {noClip: lyr.options.noClip === true, smooth: lyr.options.smoothFactor, leveled: leveled.has(id),
+                   line: !(lyr instanceof L.Polygon), outside, points, vertices: lyr.getLatLngs().flat(3).length};
     }
     return out;
 }"""
 
 
-def test_outlines_are_clipped_to_the_view_only_when_zoomed_in(atlas_page, built):
-    """At the coarse level (the whole city ~1,000 px across) Leaflet's clipping is switched off
-    for the outlines with a coarse geometry (districts, city, parks), to save its passes over
-    every vertex; lines stay clipped (the freight routes reach Europe, thousands of pixels off
-    screen); past overview.max_zoom, where most of each outline is off screen, every area and
-    line is clipped to the view again, and back."""
+def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built):
+    """At the coarse level (the whole city ~1,000 px across) the outlines with a coarse
+    geometry (districts, city, parks) are drawn as they are: Leaflet neither clips them (its
+    passes over every vertex only cost time there) nor simplifies them again (the coverage is
+    already within a pixel, and simplified for both sides of each border at once); lines stay
+    clipped (the freight routes reach Europe, thousands of pixels off screen). Past
+    overview.max_zoom, where most of each outline is off screen, every area and line is
+    clipped and smoothed again, and back."""
     from conftest import read_page_data
 
     data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
@@ -296,18 +300,20 @@ def test_outlines_are_clipped_to_the_view_only_when_zoomed_in(atlas_page, built)
     lines = {i for i, f in start.items() if f["line"]}
     assert len(leveled) >= 20 and {"jiangmen", "taishan", "jm_industrial_cluster"} <= leveled
     assert len(lines) >= 10 and not leveled & lines
-    assert all(f["noClip"] == f["leveled"] for f in start.values())
+    assert all(f["noClip"] == f["leveled"] and (f["smooth"] == 0) == f["leveled"] for f in start.values())
+    # every vertex of the coarse outlines is drawn (the closing one is dropped by Leaflet)
+    assert all(start[i]["points"] == start[i]["vertices"] for i in leveled)
     # the routes that leave the view are cut at its edge
     assert start["china_europe_train"]["points"] > 0 and all(start[i]["outside"] == 0 for i in lines)
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}")  # Jiangmen's centre
     near = atlas_page.evaluate(CLIPPING)
-    assert not any(f["noClip"] for f in near.values())
+    assert not any(f["noClip"] for f in near.values()) and all(f["smooth"] == 1 for f in near.values())
     assert sum(f["points"] for f in near.values()) > 0 and all(f["outside"] == 0 for f in near.values())
     # back at the coarse level, panned so that part of the city is off screen: drawn unclipped
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom}, {{animate: false}}); }}")
     atlas_page.evaluate(f"() => {{ {state}.panBy([700, 0], {{animate: false}}); }}")
     far = atlas_page.evaluate(CLIPPING)
-    assert all(far[i]["noClip"] for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
+    assert all(far[i]["noClip"] and far[i]["smooth"] == 0 for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
     assert not any(far[i]["noClip"] for i in lines)
 
 

@@ -94,7 +94,7 @@ def test_page_districts_stay_within_the_error_bound_and_are_smaller(page_data, l
     assert np.allclose(shapely.area(simple), shapely.area(original), rtol=0.005)
 
 
-def test_page_districts_overview_stays_within_its_bound_and_half_a_pixel(page_data, layers):
+def test_page_districts_overview_stays_within_its_bound_and_a_pixel(page_data, layers):
     overview = page_data["boundary_simplification"]["overview"]
     coarse = utm(page_geometries(page_data, "districts", "overview"))
     detailed = utm(page_geometries(page_data, "districts"))
@@ -104,11 +104,11 @@ def test_page_districts_overview_stays_within_its_bound_and_half_a_pixel(page_da
     assert abs(overview["measured_error_m"] - error.max()) < 1.0
     assert shapely.get_num_coordinates(coarse).sum() < 0.5 * shapely.get_num_coordinates(detailed).sum()
     assert np.allclose(shapely.area(coarse), shapely.area(original), rtol=0.01)
-    # drawn up to the largest zoom at which the error is at most half a pixel at the city's
+    # drawn up to the largest zoom at which the error is at most a pixel at the city's
     # northern edge (Web Mercator: 156,543 m a pixel at zoom 0 on the equator)
     north = float(layers["city"].total_bounds[3])
-    half_pixel = [156543.03392 * np.cos(np.radians(north)) / 2**z / 2 for z in (overview["max_zoom"], overview["max_zoom"] + 1)]
-    assert half_pixel[1] < error.max() <= half_pixel[0]
+    pixel = [156543.03392 * np.cos(np.radians(north)) / 2**z for z in (overview["max_zoom"], overview["max_zoom"] + 1)]
+    assert pixel[1] < error.max() <= pixel[0]
 
 
 def test_page_parks_overview_stays_within_the_same_bound(page_data, layers):
@@ -119,8 +119,8 @@ def test_page_parks_overview_stays_within_the_same_bound(page_data, layers):
     parks = layers["industrial_parks"].set_index("id")
     polygons = {i for i, g in parks.geometry.items() if g.geom_type.endswith("Polygon")}
     with_overview = [f for f in layer["features"]["features"] if "overview" in f]
-    # the points have none, nor a polygon that cannot lose a quarter of its vertices within
-    # the bound (the 3,240 km² Greater Guanghai Bay circle: its 64 sides are already ~40 m)
+    # the points have none, nor a polygon that could not lose a quarter of its vertices
+    # within the bound
     assert {f["properties"]["id"] for f in with_overview} <= polygons and len(with_overview) >= 0.75 * len(polygons)
     coarse = utm([decode_geometry(f["overview"], page_data["coordinate_scale"]) for f in with_overview])
     original = utm([parks.geometry[f["properties"]["id"]] for f in with_overview])
@@ -129,10 +129,10 @@ def test_page_parks_overview_stays_within_the_same_bound(page_data, layers):
     assert error.max() <= overview["max_error_m"] * 1.001, error
     assert abs(overview["areas_measured_error_m"] - error.max()) < 1.0
     assert (shapely.get_num_coordinates(coarse) <= 0.75 * shapely.get_num_coordinates(original)).all()
-    # the zooms it is drawn at keep the larger of the two errors within half a pixel
+    # the zooms it is drawn at keep the larger of the two errors within a pixel
     north = float(layers["city"].total_bounds[3])
-    half_pixel = 156543.03392 * np.cos(np.radians(north)) / 2 ** overview["max_zoom"] / 2
-    assert max(overview["measured_error_m"], overview["areas_measured_error_m"]) <= half_pixel
+    pixel = 156543.03392 * np.cos(np.radians(north)) / 2 ** overview["max_zoom"]
+    assert max(overview["measured_error_m"], overview["areas_measured_error_m"]) <= pixel
 
 
 def test_simplify_each_keeps_overlaps_and_skips_what_it_cannot_shrink():

@@ -209,31 +209,31 @@ def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str],
 
 
 #: The page also carries the city and district outlines (and the other areas' polygons)
-#: simplified to within this many metres, and draws them at the zooms where that is at
-#: most half a screen pixel (zoom 9 and out over Jiangmen, at ~280 m a pixel): at the
-#: city-wide view Leaflet handles every vertex it is given, and this coverage has ~40 % of
-#: the vertices of the 30 m one.
-OVERVIEW_MAX_ERROR_M = 140.0
+#: simplified to within this many metres, and draws them as they are (Leaflet's own
+#: on-screen simplification off) at the zooms where that is at most one screen pixel (zoom
+#: 9 and out over Jiangmen, at ~282 m a pixel): at the city-wide view Leaflet handles every
+#: vertex it is given, and this coverage has ~23 % of the vertices of the 30 m one.
+OVERVIEW_MAX_ERROR_M = 280.0
 
 #: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
 _EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
 
 
 def overview_max_zoom(error_m: float, max_lat: float) -> int:
-    """The largest zoom at which ``error_m`` metres is at most half a screen pixel at ``max_lat``.
+    """The largest zoom at which ``error_m`` metres is at most one screen pixel at ``max_lat``.
 
     A pixel covers fewer metres further from the equator, so the northern edge of the map
     (``max_lat``, degrees) is where an error is largest in pixels.
 
     Examples
     --------
-    >>> overview_max_zoom(140, 22.85)
+    >>> overview_max_zoom(280, 22.85)
     9
     >>> overview_max_zoom(30, 22.85)
-    11
+    12
     """
     m_per_px_z0 = _EQUATOR_M_PER_PX * np.cos(np.radians(max_lat))
-    return int(np.floor(np.log2(0.5 * m_per_px_z0 / error_m)))
+    return int(np.floor(np.log2(m_per_px_z0 / error_m)))
 
 
 #: Point layers with more features than this go to the page as one compact array of
@@ -456,8 +456,8 @@ def make_map(
     overview_error_m : float or None
         A second, coarser simplification of the same coverage (within this many metres),
         and of the polygons of the other area layers (each on its own, to the same bound),
-        drawn at the zooms where its error is at most half a screen pixel
-        (:func:`overview_max_zoom`; zoom 9 and out for the default 140 m) and swapped for
+        drawn as it is at the zooms where its error is at most one screen pixel
+        (:func:`overview_max_zoom`; zoom 9 and out for the default 280 m) and swapped for
         the ``max_error_m`` one (the others: their own geometry) when the reader zooms in.
         None sends one level only.
     extra_layers : list of ExtraLayer, optional

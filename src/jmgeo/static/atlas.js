@@ -348,7 +348,9 @@
         s.fillOpacity = 0.75;
       }
       if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
-      s.noClip = state.level === "overview" && !!leveled[props.id];  // see applyLevel
+      var coarse = state.level === "overview" && !!leveled[props.id];  // see levelAt and applyLevel
+      s.noClip = coarse;
+      s.smoothFactor = coarse ? 0 : 1;
       return s;
     }
 
@@ -460,12 +462,17 @@
 
     // -- levels of detail. The city and district outlines come in two simplifications of one
     // coverage (jmgeo.webmap.OVERVIEW_MAX_ERROR_M): up to overview.max_zoom, where the coarse
-    // one is within half a screen pixel of the true borders, the page draws it; closer in,
-    // the detailed one (within max_error_m). At the city-wide view Leaflet projects, clips and
-    // simplifies every vertex it is given, and the coarse coverage has ~40 % of the vertices
-    // (3,735 against 9,724): the page was drawn 38 ms sooner, and 84 ms sooner with the detail
-    // decoded only when first needed (bench/ab.py, 24 loads each, basemap "none"). The other
-    // areas (the parks' schematic outlines) have a coarse geometry within the same bound.
+    // one is within a screen pixel of the true borders, the page draws it; closer in, the
+    // detailed one (within max_error_m). At the city-wide view Leaflet projects, clips and
+    // simplifies every vertex it is given: with a coarse coverage of 3,735 vertices (140 m)
+    // against 9,724 the page was drawn 38 ms sooner, and 84 ms sooner with the detail decoded
+    // only when first needed (bench/ab.py, 24 loads each, basemap "none"). The other areas
+    // (the parks' schematic outlines) have a coarse geometry within the same bound.
+    // The coarse level is drawn as it is (smoothFactor 0, see styleFor): Leaflet's own
+    // simplification works ring by ring (so neighbours' shared borders could part by up to
+    // a pixel) and took ~9 ms at the start; the 280 m coverage, simplified once for both
+    // sides of each border, has 2,252 vertices and the page's script took ~27 % less time
+    // (performance marks, 20 interleaved loads, against the 140 m level Leaflet simplified).
     var overview = data.boundary_simplification && data.boundary_simplification.overview;
     function levelAt(zoom) { return overview && zoom <= overview.max_zoom ? "overview" : "detail"; }
     function atLevel(f, level) {
@@ -506,6 +513,7 @@
           var g = atLevel(f, level);
           lyr.feature.geometry = g;
           lyr.options.noClip = level === "overview";
+          lyr.options.smoothFactor = level === "overview" ? 0 : 1;
           lyr.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "MultiPolygon" ? 2 : 1, toLatLng));
         });
       });
