@@ -330,7 +330,7 @@ DRAWN_OUTLINES = """() => {
 
 
 def test_outlines_are_drawn_coarse_zoomed_out_and_detailed_zoomed_in(atlas_page, built):
-    """The page opens with the overview coverage and parks (within half a pixel at that zoom),
+    """The page opens with the overview coverage and parks (within a pixel at that zoom),
     swaps in the detailed ones past overview.max_zoom and back, in either datum."""
     from conftest import read_page_data
     from test_simplify import decode_geometry
