@@ -8,10 +8,10 @@ variants as files, then::
 Each file is loaded ``--runs`` times, A B A B ..., with the same network blocking, probe
 and 0.5 s rest as ``bench/run.py``: "drawn" is the paint of the first frame with all of
 the page's layers in it, "ready" when jmgeo's interface is built too (see ``run.PROBE``).
-Prints the medians, and the range of "drawn", per file, and each file's "drawn" over the first
-file's, load by load (median and range of the ratios; on stderr). This machine's medians move by
-±100 ms between runs, so compare files within one run, and use 15 runs or more for
-differences under ~50 ms.
+Prints the medians, and the range of "drawn", per file, and each file's "drawn" over the
+first file's, load by load (median, its 95 % bootstrap interval and the range of the
+ratios; on stderr). This machine's medians move by ±100 ms between runs, so compare files
+within one run, and use 15 runs or more for differences under ~50 ms.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ built-in layers), all variants in the same run:
   built too, which it does just after the layers' first paint), **JS heap** after drawing
   (CDP ``JSHeapUsedSize``), and for point layers the time of one **pan** (``panBy`` 300x200
   px, until two frames later); for the atlas pages also jmgeo's "all drawn" over
-  explore's load by load (the two pages of one round), the median and range of those ratios;
+  explore's load by load (the two pages of one round): the median and range of those ratios
+  and a 95 % bootstrap interval for that median (``median_interval``);
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
   GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
   interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
@@ -71,6 +72,24 @@ def spread(values):
     """[min, max] of the runs, to show how noisy a median is."""
     values = [v for v in values if v is not None]
     return [min(values), max(values)] if values else None
+
+
+def median_interval(values, level: float = 0.95, resamples: int = 4000, seed: int = 0):
+    """[low, high]: a percentile bootstrap interval for the median of ``values``.
+
+    How far the median of this many loads could be from the one a long run would give, on
+    this machine's noise: resample the loads with replacement, take each resample's
+    median, keep the middle ``level`` of those. Seeded, so a result file is reproducible
+    from its loads. None for fewer than 5 values.
+    """
+    import numpy as np
+
+    v = np.asarray([x for x in values if x is not None], dtype=float)
+    if len(v) < 5:
+        return None
+    medians = np.median(np.random.default_rng(seed).choice(v, size=(resamples, len(v))), axis=1)
+    low, high = np.quantile(medians, [(1 - level) / 2, (1 + level) / 2])
+    return [float(low), float(high)]
 
 
 # ---------------------------------------------------------------- pages
@@ -318,10 +337,12 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
     ratio of the two medians, not instead of it.
     """
     pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
-    result = {"median": median(pairs), "range": spread(pairs), "loads": len(pairs)}
+    result = {"median": median(pairs), "range": spread(pairs), "interval95": median_interval(pairs), "loads": len(pairs)}
     if pairs:
+        interval = result["interval95"]
         say(f"  drawn, {a.name} over {b.name}, load by load: {result['median']:.2f}x "
-            f"(loads {result['range'][0]:.2f}-{result['range'][1]:.2f}x)")
+            + (f"(95% interval of the median {interval[0]:.2f}-{interval[1]:.2f}x; " if interval else "(")
+            + f"loads {result['range'][0]:.2f}-{result['range'][1]:.2f}x)")
     return result
 
 
@@ -412,6 +433,7 @@ def ratios(atlas: dict, cold: dict) -> dict:
         "build_time_vs_explore": r(j["build_s"], inl["build_s"]),
         "drawn_vs_explore_inlined": r(j["drawn_ms"], inl["drawn_ms"]),
         "drawn_vs_explore_inlined_per_load": atlas["drawn_per_load"]["median"],
+        "drawn_vs_explore_inlined_per_load_interval95": atlas["drawn_per_load"].get("interval95"),
         "ready_vs_explore_inlined_drawn": r(j["ready_ms"], inl["drawn_ms"]),
         "first_frame_vs_explore_inlined": r(j["first_frame_ms"], inl["first_frame_ms"]),
         "js_heap_vs_explore_inlined": r(j["js_heap_mb"], inl["js_heap_mb"]),
