@@ -27,3 +27,29 @@ def test_median_interval_brackets_the_median_and_narrows_with_more_loads():
 def test_median_interval_of_identical_or_too_few_loads():
     assert bench.median_interval([0.6] * 8) == [pytest.approx(0.6), pytest.approx(0.6)]
     assert bench.median_interval([0.5, 0.6, None, 0.7]) is None
+
+
+PAGE = """<!doctype html><html><body>
+<svg width="200" height="100"><path class="leaflet-interactive" d="M10 10 L190 90"/></svg>
+<script>%s</script></body></html>"""
+
+
+def test_measure_page_waits_for_the_probe_without_touching_the_page(browser, tmp_path):
+    """The harness learns that a page is ready from the probe's console message (it evaluates
+    nothing in the page before that): a page with its one feature is measured, with ready at
+    or after drawn."""
+    page = tmp_path / "page.html"
+    page.write_text(PAGE % "document.title = 'one line';")
+    out = bench.measure_page(browser, page, expected=1, atlas=False, pan=False, timeout_s=20)
+    assert out["error"] is None
+    assert out["ready_ms"] >= out["drawn_ms"] > 0
+    assert bench.READY_SIGNAL in bench.PROBE
+
+
+def test_measure_page_reports_a_page_that_never_draws(browser, tmp_path):
+    """A page whose features never appear times out with its error recorded, not a number."""
+    page = tmp_path / "blank.html"
+    page.write_text(PAGE.replace('class="leaflet-interactive" ', "") % "undefinedThing();")
+    out = bench.measure_page(browser, page, expected=1, atlas=False, pan=False, timeout_s=2)
+    assert out["drawn_ms"] is None and out["ready_ms"] is None
+    assert "undefinedThing" in out["error"]
