@@ -213,6 +213,17 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
     page.emulate_media(media="screen")
 
 
+# A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
+# map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
+# contents are skipped by layout; asking for their size would lay them out)?
+TEXT_SHOWN = """function () {
+    var shown = function (sel) { var e = document.querySelector(sel); return !!e && getComputedStyle(e).display !== "none"; };
+    var h1 = document.querySelector("#jmgeo-text h1");
+    return {controls: shown(".leaflet-control-container"), skip_link: shown(".jmgeo-skip"),
+            text_laid_out: !!h1 && h1.checkVisibility()};
+}"""
+
+
 def test_all_layers_are_painted_before_the_interface_is_built(browser, built, layers):
     """The map's first frame shows every feature; the controls and legend come just after it.
 
@@ -227,19 +238,38 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
             var api = window.jmgeoAtlasState, drawn = 0, onScreen = %s;
             if (api) Object.keys(api.features).forEach(function (id) { if (onScreen(api.features[id])) drawn++; });
             window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"),
-                                     tiles: document.querySelectorAll(".leaflet-tile").length};
+                                     tiles: document.querySelectorAll(".leaflet-tile").length, text: TEXT_SHOWN()};
         }).observe({type: "paint", buffered: true});
-    """ % ON_SCREEN_JS
+    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN) % ON_SCREEN_JS
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
     at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     timings = page.evaluate("window.jmgeoAtlasState.timings")
-    # the base map's tile layer comes after the first frame too (its tiles need the network)
-    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False, "tiles": 0}
+    # the base map's tile layer comes after the first frame too (its tiles need the network),
+    # and so do Leaflet's own controls and the text below the map (not laid out until then)
+    hidden = {"controls": False, "skip_link": False, "text_laid_out": False}
+    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False, "tiles": 0, "text": hidden}
     assert timings["layers_drawn"] < first_paint < timings["ready"]
+    assert page.evaluate("(%s)()" % TEXT_SHOWN) == {"controls": True, "skip_link": True, "text_laid_out": True}
+    assert page.locator(".leaflet-control-zoom-in").is_visible() and page.locator(".leaflet-control-scale").is_visible()
     assert page.locator(".jmgeo-legend").count() == 1 and page.locator(".leaflet-control-layers").count() == 1
     assert page.locator(".leaflet-tile").count() > 0 and any("tile.openstreetmap.org" in url for url in attempts)
     assert errors == [] and dialogs == []
+    page.close()
+
+
+def test_text_and_controls_come_back_if_the_page_never_starts(browser, built):
+    """The page script holds back the text and controls until the map's first frame; if its
+    start-up never runs, they are shown anyway (after 3 s), so the heading and skip link stay."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    html = (built / "jiangmen.html").read_text(encoding="utf-8")
+    assert html.count("jmgeoAtlas.init(") == 1
+    page.route("**/*", lambda r: r.fulfill(content_type="text/html", body=html.replace("jmgeoAtlas.init(", "(function () {})(")))
+    page.goto("http://jmgeo.test/jiangmen.html")
+    assert page.evaluate("(%s)()" % TEXT_SHOWN)["text_laid_out"] is False
+    page.wait_for_function("!document.documentElement.classList.contains('jmgeo-starting')", timeout=6000)
+    assert page.evaluate("(%s)()" % TEXT_SHOWN) == {"controls": True, "skip_link": True, "text_laid_out": True}
+    assert page.evaluate("window.jmgeoAtlasState") is None
     page.close()
 
 

@@ -12,6 +12,13 @@
 (function () {
   "use strict";
 
+  // This script runs in the page's head, before the body is parsed: the text below the map
+  // waits for the map's first frame (see jmgeo-starting in atlas.css). init shows it again
+  // with the interface; the timer is for a page whose init never gets that far.
+  var root = document.documentElement;
+  root.classList.add("jmgeo-starting");
+  setTimeout(function () { root.classList.remove("jmgeo-starting"); }, 3000);
+
   // Geometry in the data block is quantised and delta-encoded by jmgeo.webmap.encode_geometry:
   // GeoJSON nesting, but each line/ring is one flat list [x0, y0, dx1, dy1, ...] of integers in
   // units of 1/scale degrees. The format is jmgeo's own and about 20 lines to decode, so it is
@@ -1120,6 +1127,7 @@
     window.jmgeoAtlasState = api;
 
     afterFirstPaint(function () {
+      root.classList.remove("jmgeo-starting");
       setBasemap(firstBasemap, false);
       map.on("baselayerchange", function (e) {
         Object.keys(basemapLayers).forEach(function (id) { if (basemapLayers[id] === e.layer) setBasemap(id, true); });
