@@ -106,6 +106,9 @@ def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     # switching back restores the WGS84 position
     page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").click()
     assert math.dist(path_xy(), before_path) < 1
+    # the layers drawn again in each datum have their tooltips and popups at once
+    features = page.evaluate("Object.keys(window.jmgeoAtlasState.features).length")
+    assert features > 50 and page.evaluate("(%s)()" % BOUND) == features
 
 
 def test_a_basemap_link_draws_the_layers_in_its_datum_from_the_start(browser, built):
@@ -216,6 +219,13 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
 # A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
 # map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
 # contents are skipped by layout; asking for their size would lay them out)?
+# How many of the page's features have a tooltip and a popup bound (Leaflet's getTooltip/getPopup).
+BOUND = """function () {
+    var api = window.jmgeoAtlasState, n = 0;
+    Object.keys(api.features).forEach(function (id) { if (api.features[id].getTooltip() && api.features[id].getPopup()) n++; });
+    return n;
+}"""
+
 TEXT_SHOWN = """function () {
     var shown = function (sel) { var e = document.querySelector(sel); return !!e && getComputedStyle(e).display !== "none"; };
     var h1 = document.querySelector("#jmgeo-text h1");
@@ -238,17 +248,21 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
             var api = window.jmgeoAtlasState, drawn = 0, onScreen = %s;
             if (api) Object.keys(api.features).forEach(function (id) { if (onScreen(api.features[id])) drawn++; });
             window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"),
-                                     tiles: document.querySelectorAll(".leaflet-tile").length, text: TEXT_SHOWN()};
+                                     tiles: document.querySelectorAll(".leaflet-tile").length, text: TEXT_SHOWN(),
+                                     bound: api ? BOUND() : null};
         }).observe({type: "paint", buffered: true});
-    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN) % ON_SCREEN_JS
+    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN).replace("BOUND()", "(%s)()" % BOUND) % ON_SCREEN_JS
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
     at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     timings = page.evaluate("window.jmgeoAtlasState.timings")
     # the base map's tile layer comes after the first frame too (its tiles need the network),
     # and so do Leaflet's own controls and the text below the map (not laid out until then)
+    # and so are the features' tooltips and popups, which nothing can reach before it
     hidden = {"controls": False, "skip_link": False, "text_laid_out": False}
-    assert at_first_paint == {"drawn": sum(len(frame) for frame in layers.values()), "interface": False, "tiles": 0, "text": hidden}
+    features = sum(len(frame) for frame in layers.values())
+    assert at_first_paint == {"drawn": features, "interface": False, "tiles": 0, "text": hidden, "bound": 0}
+    assert page.evaluate("(%s)()" % BOUND) == features
     assert timings["layers_drawn"] < first_paint < timings["ready"]
     assert page.evaluate("(%s)()" % TEXT_SHOWN) == {"controls": True, "skip_link": True, "text_laid_out": True}
     assert page.locator(".leaflet-control-zoom-in").is_visible() and page.locator(".leaflet-control-scale").is_visible()
