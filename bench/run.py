@@ -6,7 +6,7 @@ city, generated, never stored) -> a table on stdout and ``bench/results/<UTC tim
 Run from the project root after ``scripts/setup.sh --bench`` (the test tools plus mapclassify and
 matplotlib, which explore() needs)::
 
-    .venv/bin/python bench/run.py            # everything, 5 runs each, 15 atlas loads (about 12 minutes)
+    .venv/bin/python bench/run.py            # everything, 5 runs each, 15 atlas loads (5-12 minutes here)
     .venv/bin/python bench/run.py --quick    # 1 run each, points only up to 10,000
 
 What is measured, each the median of ``--runs`` runs (``--atlas-runs`` for the pages of the
@@ -345,10 +345,12 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
     The machine's load drifts over a run (see the README); the two loads of one round
     saw about the same load, so each of these ratios compares like with like, and their
     range shows how far a single load's ratio strays from the median. Reported beside the
-    ratio of the two medians, not instead of it.
+    ratio of the two medians, not instead of it. The ratios themselves are kept too
+    (``values``, in load order), so loads from several runs can be pooled later.
     """
     pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
-    result = {"median": median(pairs), "range": spread(pairs), "interval95": median_interval(pairs), "loads": len(pairs)}
+    result = {"median": median(pairs), "range": spread(pairs), "interval95": median_interval(pairs), "loads": len(pairs),
+              "values": [round(r, 4) for r in pairs]}
     if pairs:
         interval = result["interval95"]
         say(f"  drawn, {a.name} over {b.name}, load by load: {result['median']:.2f}x "

@@ -29,6 +29,17 @@ def test_median_interval_of_identical_or_too_few_loads():
     assert bench.median_interval([0.5, 0.6, None, 0.7]) is None
 
 
+def test_per_load_ratios_pair_the_loads_of_one_round_and_skip_failed_ones():
+    a = bench.Variant("a", "<html></html>", 0.0, 0, False, 6)
+    b = bench.Variant("b", "<html></html>", 0.0, 0, False, 6)
+    a.samples = [{"drawn_ms": ms} for ms in (100, 120, None, 90, 300, 110)]
+    b.samples = [{"drawn_ms": ms} for ms in (200, 200, 180, 150, 400, None)]
+    result = bench.per_load_ratios(a, b)
+    assert result["values"] == [0.5, 0.6, 0.6, 0.75]
+    assert result["loads"] == 4 and result["median"] == pytest.approx(0.6)
+    assert result["range"] == [0.5, 0.75] and result["interval95"] is None  # under 5 loads
+
+
 PAGE = """<!doctype html><html><body>
 <svg width="200" height="100"><path class="leaflet-interactive" d="M10 10 L190 90"/></svg>
 <script>%s</script></body></html>"""
