@@ -216,16 +216,17 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
     page.emulate_media(media="screen")
 
 
-# A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
-# map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
-# contents are skipped by layout; asking for their size would lay them out)?
-# How many of the page's features have a tooltip and a popup bound (Leaflet's getTooltip/getPopup).
+# A JS function: how many of the page's features have a tooltip and a popup bound (Leaflet's
+# getTooltip/getPopup).
 BOUND = """function () {
     var api = window.jmgeoAtlasState, n = 0;
     Object.keys(api.features).forEach(function (id) { if (api.features[id].getTooltip() && api.features[id].getPopup()) n++; });
     return n;
 }"""
 
+# A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
+# map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
+# contents are skipped by layout; asking for their size would lay them out)?
 TEXT_SHOWN = """function () {
     var shown = function (sel) { var e = document.querySelector(sel); return !!e && getComputedStyle(e).display !== "none"; };
     var h1 = document.querySelector("#jmgeo-text h1");
@@ -257,8 +258,8 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
     timings = page.evaluate("window.jmgeoAtlasState.timings")
     # the base map's tile layer comes after the first frame too (its tiles need the network),
-    # and so do Leaflet's own controls and the text below the map (not laid out until then)
-    # and so are the features' tooltips and popups, which nothing can reach before it
+    # and so do Leaflet's own controls, the text below the map (not laid out until then) and
+    # the features' tooltips and popups (nothing can be hovered or clicked before it)
     hidden = {"controls": False, "skip_link": False, "text_laid_out": False}
     features = sum(len(frame) for frame in layers.values())
     assert at_first_paint == {"drawn": features, "interface": False, "tiles": 0, "text": hidden, "bound": 0}
