@@ -51,7 +51,7 @@ def _tag(i: int) -> str:
 
 def build_corpus(path: Path, megabytes: float) -> int:
     """Write the documents, repeated with copy tags, to ``path`` until ``megabytes`` MB; return bytes."""
-    from jmgeo.documents import find_documents_dir
+    from jmgeo._documents import find_documents_dir
 
     docs = sorted(find_documents_dir().glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in docs]

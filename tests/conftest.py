@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import jmgeo
-from jmgeo.documents import find_documents_dir, load_document
+from jmgeo._documents import find_documents_dir, load_document
 from jmgeo.registry import find_geodata_dir, read_json
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from shapely.geometry import shape
 
 import jmgeo
 from jmgeo.accounting import RecordTally
-from jmgeo.errors import JmgeoError
+from jmgeo._errors import JmgeoError
 from jmgeo.validate import check_geodata
 
 CORPUS = Path(__file__).parent / "corpus"

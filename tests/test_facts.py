@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from jmgeo.documents import normalize_text, undouble_line
+from jmgeo._documents import normalize_text, undouble_line
 from jmgeo.facts import load_fact_records, parse_amount, parse_chinese_numeral, to_base_unit
 from jmgeo.layers import load_districts_spec, load_place_records
 

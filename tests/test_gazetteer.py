@@ -2,7 +2,7 @@
 
 import pytest
 
-from jmgeo.documents import normalize_text
+from jmgeo._documents import normalize_text
 from jmgeo.gazetteer import find_candidates, load_gazetteer, naive_find
 from jmgeo.layers import load_place_records
 

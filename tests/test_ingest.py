@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from jmgeo.documents import normalize_text
-from jmgeo.errors import DataError
+from jmgeo._documents import normalize_text
+from jmgeo._errors import DataError
 from jmgeo.facts import load_fact_records
 from jmgeo.ingest import (
     CHUNK_BYTES,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jmgeo.errors import DataError, ValidationFailed
+from jmgeo._errors import DataError, ValidationError
 from jmgeo.facts import load_fact_records
 from jmgeo.ingest import ingest
 from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
@@ -100,7 +100,7 @@ def test_merge_adds_accepted_rows_once(review, geodata_copy, docs_dir, tmp_path)
 def test_a_bad_accepted_row_changes_nothing(edit, problem, review, geodata_copy, docs_dir, tmp_path):
     digest = tree_digest(geodata_copy)
     reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in ("41个", "201个"), edit)
-    with pytest.raises((DataError, ValidationFailed), match=problem) as err:
+    with pytest.raises((DataError, ValidationError), match=problem) as err:
         merge_review(reviewed, geodata_copy, docs_dir)
     assert str(geodata_copy) in str(err.value) or str(reviewed) in str(err.value)
     assert tree_digest(geodata_copy) == digest
@@ -124,7 +124,7 @@ def test_merge_of_a_new_document(tmp_path, geodata_copy, docs_dir):
     reviewed = accept(result.paths["csv"], tmp_path / "reviewed.csv", lambda r: True)
     # without the document in the documents folder, its quotes cannot be checked: refused
     digest = tree_digest(geodata_copy)
-    with pytest.raises(ValidationFailed, match="005_new_article.txt"):
+    with pytest.raises(ValidationError, match="005_new_article.txt"):
         merge_review(reviewed, geodata_copy, docs_dir)
     assert tree_digest(geodata_copy) == digest
     merged = merge_review(reviewed, geodata_copy, docs)

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, Polygon
 
-from jmgeo.errors import JmgeoError
+from jmgeo._errors import JmgeoError
 from jmgeo.export import write_geojson, write_geopackage, write_shapefile
 
 

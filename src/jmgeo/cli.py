@@ -98,7 +98,7 @@ def _run_ingest(args) -> int:
     import re
 
     from .accounting import RecordTally
-    from .errors import DataError
+    from ._errors import DataError
 
     if args.merge:
         if args.paths:
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from .accounting import RecordTally
-    from .errors import JmgeoError
+    from ._errors import JmgeoError
 
     tally = RecordTally()
     try:
@@ -167,13 +167,13 @@ def main(argv: list[str] | None = None) -> int:
                 what = "cannot write the outputs" if isinstance(exc, OSError) else "stopped"
                 print(f"jmgeo build: {what}: {exc}", file=sys.stderr)
                 print(f"{tally.summary()}; nothing was written, earlier outputs are unchanged", file=sys.stderr)
-                return 1
+                return 1 if isinstance(exc, OSError) else 2
             for path in paths:
                 print(path)
             print(tally.summary(), file=sys.stderr)
             return 0
         if args.command == "check":
-            from .validate import check_geodata
+            from ._loading import check_geodata
 
             report = check_geodata(args.geodata, args.docs)
             for note in report.notes:
@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ingest":
             return _run_ingest(args)
     except JmgeoError as exc:
+        # A user's mistake (bad data, a wrong argument): one clear message, never a traceback.
         print(f"jmgeo {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return 2
     parser.error(f"unknown command {args.command}")
     return 2

@@ -1,4 +1,7 @@
-"""Coordinate reference systems: the one place where coordinates are converted.
+"""Coordinate reference systems: the one place in Python where coordinates are converted.
+
+(The page script shifts the layers onto GCJ-02 tiles in the browser too; both sides are
+tested against the same vectors.)
 
 jmgeo stores and exports everything in WGS84 longitude/latitude (EPSG:4326). Three
 other systems matter for Jiangmen:
@@ -21,6 +24,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 __all__ = [
+    "BASEMAP_DATUMS",
     "DATUMS",
     "EQUAL_AREA",
     "UTM_49N",
@@ -45,7 +49,11 @@ EQUAL_AREA = CRS.from_proj4(
 #: so a scale bar drawn in its metres is true to 0.03 % (40 m in 140 km) anywhere on the map.
 UTM_49N = CRS.from_epsg(32649)
 #: The datums a geodata record may declare for its coordinates.
+#: Datums a position in geodata may be given in; each is converted to WGS84 on load.
 DATUMS = ("WGS84", "GCJ-02", "BD-09")
+#: Datums a basemap's tiles may be drawn in: the page shifts the layers onto GCJ-02 tiles,
+#: and CGCS2000 (Tianditu) agrees with WGS84 to centimetres, far below a pixel.
+BASEMAP_DATUMS = ("WGS84", "GCJ-02", "CGCS2000")
 
 # Krasovsky 1940 ellipsoid, as used by the published GCJ-02 formula.
 _A = 6378245.0

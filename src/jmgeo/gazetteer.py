@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from .layers import load_districts_spec, load_place_records
+from ._geodata import read_geodata
 
 __all__ = [
     "CANDIDATE_SUFFIXES",
@@ -97,9 +97,10 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
     When several features share a name, a curated place comes before a district and a
     district before the city.
     """
-    spec = load_districts_spec(geodata_dir)
+    data = read_geodata(geodata_dir)
+    spec = data.districts_spec
     entries: list[tuple[str, str]] = []  # (name, feature id), most specific first
-    for records in load_place_records(geodata_dir).values():
+    for records in data.place_records.values():
         for rec in records:
             entries += [(n, rec["id"]) for n in [rec["name_zh"], *rec.get("aliases", [])]]
     for district in spec["districts"]:

@@ -9,7 +9,7 @@
 - **candidates**: place-like names that the gazetteer does not know.
 
 Spans are character offsets into the document's *normalised* text, exactly as
-:func:`jmgeo.documents.normalize_text` defines it (whitespace removed, scanner-doubled
+:func:`jmgeo._documents.normalize_text` defines it (whitespace removed, scanner-doubled
 lines undone): ``normalize_text(document)[start:end] == quote``. The line number of the
 raw file where the quote starts is given too.
 
@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .documents import undouble_line
-from .errors import DataError
+from ._documents import undouble_line
+from ._errors import DataError
 from .facts import parse_amount
 from .gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
 
@@ -180,7 +180,7 @@ def iter_lines(src: TextSource, progress: Callable[[int], None] | None = None, m
     """Yield ``(line number, line)`` from a source, decoding it chunk by chunk.
 
     Lines are split the way :meth:`str.splitlines` splits them (as
-    :func:`jmgeo.documents.normalize_text` does), so offsets agree with it. A line
+    :func:`jmgeo._documents.normalize_text` does), so offsets agree with it. A line
     longer than ``max_line`` characters is yielded in pieces with the same line number.
     ``progress`` is called with the number of bytes read after each chunk.
 
@@ -244,13 +244,13 @@ _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*"
 
 
 def _undouble(line: str) -> str:
-    """:func:`jmgeo.documents.undouble_line`, skipped when the line cannot be doubled.
+    """:func:`jmgeo._documents.undouble_line`, skipped when the line cannot be doubled.
 
     A doubled line starts with a chunk written twice, so its first character recurs
     within the first half; most lines fail this cheap test (undouble_line is quadratic).
     Lines longer than ``MAX_UNDOUBLE`` are never undoubled here (the scanner's doubling
     hits short caption lines); this is the one place where offsets could differ from
-    :func:`~jmgeo.documents.normalize_text`, for a fully doubled line of that length.
+    :func:`~jmgeo._documents.normalize_text`, for a fully doubled line of that length.
     """
     text = line.strip()
     if len(text) < 6 or len(text) > MAX_UNDOUBLE or text[0] not in text[1 : len(text) // 2 + 1]:
@@ -270,7 +270,7 @@ class Sentence:
 def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
     """Join layout lines into sentences of normalised text, with offsets and start lines.
 
-    Each line is normalised like :func:`jmgeo.documents.normalize_text` (scanner doubling
+    Each line is normalised like :func:`jmgeo._documents.normalize_text` (scanner doubling
     undone, whitespace removed) and appended; a sentence ends after 。！？; (and any
     closing quotes), at a Markdown heading line, or after ``max_len`` characters. Line
     breaks and blank lines are *not* sentence ends: the newspapers break lines, and even
@@ -665,9 +665,9 @@ def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: boo
 
 def _document_years(geodata_dir) -> dict[str, int]:
     """``{file name: publication year}`` from ``geodata/documents.json``."""
-    from .registry import find_geodata_dir, read_json
+    from ._geodata import read_geodata
 
-    docs = read_json(find_geodata_dir(geodata_dir) / "documents.json").get("documents", [])
+    docs = read_geodata(geodata_dir).documents
     out = {}
     for d in docs:
         year = d.get("published_year")
@@ -704,10 +704,10 @@ def iter_ingest(
         The publication year of every source, for 今年/去年 and present-tense figures.
         Default: the year in ``geodata/documents.json`` for a known file name, else unknown.
     """
-    from .layers import load_districts_spec
+    from ._geodata import read_geodata
 
     gazetteer = gazetteer or load_gazetteer(geodata_dir)
-    city_id = city_id or load_districts_spec(geodata_dir)["city"]["id"]
+    city_id = city_id or read_geodata(geodata_dir).districts_spec["city"]["id"]
     known_years = _document_years(geodata_dir)
     for src in sources:
         try:
@@ -845,7 +845,7 @@ def ingest(
 
     Returns the :class:`jmgeo.review.ReviewResult` (paths written, counts, a summary per
     document). Nothing is written unless every input was read: a bad input raises
-    :class:`~jmgeo.errors.DataError` naming the file (and byte offset) and leaves any
+    :class:`~jmgeo._errors.DataError` naming the file (and byte offset) and leaves any
     earlier review files as they were. ``geodata/`` is only read.
 
     Examples

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .errors import DataError
-from .registry import load_registry, read_json
+from ._errors import DataError
+from ._geodata import GeoData
+from .crs import BASEMAP_DATUMS
 
-__all__ = ["PageSpec", "load_basemaps", "load_pages", "load_story", "resolve_basemaps"]
+__all__ = ["PageSpec", "parse_basemaps", "parse_pages", "parse_story", "resolve_basemaps"]
 
 _PAGE_FILE = re.compile(r"^[a-z][a-z0-9_-]*\.html$")
 
@@ -37,22 +38,22 @@ class PageSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def load_pages(geodata_dir: str | os.PathLike[str] | None = None) -> list[PageSpec]:
+def parse_pages(data: GeoData) -> list[PageSpec]:
     """Read ``geodata/pages.json``; raise :class:`DataError` naming the page for a bad spec.
 
     A geodata folder without ``pages.json`` gets a single page, ``jiangmen.html``, with
     every layer of the registry.
     """
-    reg = load_registry(geodata_dir)
-    path = reg.root / "pages.json"
-    if not path.exists():
+    reg = data.registry
+    path = data.path("pages.json")
+    found = data.optional_json("pages.json")
+    if found is None:
         # A geodata folder without page specs gets one map of every layer.
         return [PageSpec(id="jiangmen", file="jiangmen.html", title_zh="地图", title_en="Map", layers=tuple(s.id for s in reg.layers))]
-    data = read_json(path)
     layer_ids = {spec.id for spec in reg.layers}
     pages = []
     seen: set[str] = set()
-    for i, item in enumerate(data.get("pages", [])):
+    for i, item in enumerate(found.get("pages", [])):
         where = f"pages[{i}] ({item.get('id', '?')})"
         try:
             page = PageSpec(
@@ -82,27 +83,26 @@ def load_pages(geodata_dir: str | os.PathLike[str] | None = None) -> list[PageSp
     return pages
 
 
-def load_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def parse_basemaps(data: GeoData) -> dict[str, Any]:
     """Read ``geodata/basemaps.json`` (the base maps and the datum of each).
 
     Without that file a page has no base map: vector layers only.
     """
-    reg = load_registry(geodata_dir)
-    path = reg.root / "basemaps.json"
-    if not path.exists():
+    path = data.path("basemaps.json")
+    found = data.optional_json("basemaps.json")
+    if found is None:
         # Without basemap specs the page has none: vector layers only, no network at all.
         return {"basemaps": [{"id": "none", "title_zh": "无底图", "title_en": "No basemap", "datum": "WGS84"}], "default": "none"}
-    data = read_json(path)
-    ids = [b.get("id") for b in data.get("basemaps", [])]
-    if len(ids) != len(set(ids)) or data.get("default") not in ids:
+    ids = [b.get("id") for b in found.get("basemaps", [])]
+    if len(ids) != len(set(ids)) or found.get("default") not in ids:
         raise DataError(str(path), "default", "basemap ids must be unique and the default one of them")
-    for i, b in enumerate(data["basemaps"]):
-        if b.get("datum") not in ("WGS84", "GCJ-02", "CGCS2000"):
-            raise DataError(str(path), f"basemaps[{i}] ({b.get('id')})", "datum must be WGS84, GCJ-02 or CGCS2000")
-    return data
+    for i, b in enumerate(found["basemaps"]):
+        if b.get("datum") not in BASEMAP_DATUMS:
+            raise DataError(str(path), f"basemaps[{i}] ({b.get('id')})", f"datum must be {', '.join(BASEMAP_DATUMS[:-1])} or {BASEMAP_DATUMS[-1]}")
+    return found
 
 
-def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def resolve_basemaps(data: GeoData) -> dict[str, Any]:
     """Return the basemaps for a page: tile URL templates resolved from xyzservices where named.
 
     A base map that needs a key (``key_env``, Tianditu) is offered only when that
@@ -110,9 +110,9 @@ def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[
     the page: the page takes it at view time from its address (``#tk=KEY``) and keeps it
     in the browser's localStorage.
     """
-    data = load_basemaps(geodata_dir)
+    bases = parse_basemaps(data)
     out = []
-    for b in data["basemaps"]:
+    for b in bases["basemaps"]:
         if b.get("key_env") and not os.environ.get(b["key_env"]):
             continue  # offered only where the user has a key
         entry = {k: v for k, v in b.items() if k not in ("xyzservices", "key_env")}
@@ -121,7 +121,7 @@ def resolve_basemaps(geodata_dir: str | os.PathLike[str] | None = None) -> dict[
         if b.get("key_env"):
             entry["needs_key"] = True
         out.append(entry)
-    return {"basemaps": out, "default": data["default"]}
+    return {"basemaps": out, "default": bases["default"]}
 
 
 @lru_cache(maxsize=32)
@@ -150,16 +150,15 @@ def _plain_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
-def load_story(name: str, geodata_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read a story file (``geodata/story.json``): titles and chapters."""
-    reg = load_registry(geodata_dir)
-    path = reg.root / name
-    data = read_json(path)
-    chapters = data.get("chapters")
+def parse_story(data: GeoData, name: str) -> dict[str, Any]:
+    """Return a story file of the folder (``story.json``): titles and chapters, checked."""
+    path = data.path(name)
+    story = data.json(name)
+    chapters = story.get("chapters")
     if not isinstance(chapters, list) or not chapters:
         raise DataError(str(path), "chapters", "a story needs at least one chapter")
     for i, ch in enumerate(chapters):
         for key in ("id", "title_zh", "title_en", "text_zh", "text_en", "layers", "focus", "facts"):
             if key not in ch:
                 raise DataError(str(path), f"chapters[{i}] ({ch.get('id', '?')})", f'missing key "{key}"')
-    return data
+    return story

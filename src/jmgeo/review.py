@@ -27,12 +27,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .documents import find_documents_dir, normalize_text
-from .errors import DataError, ValidationFailed
-from .export import atomic_write
-from .facts import QUALIFIERS, YEAR_BASES, load_fact_records
+from ._documents import find_documents_dir, normalize_text
+from ._errors import DataError, ValidationError
+from ._files import atomic_write
+from ._geodata import read_geodata
+from .facts import QUALIFIERS, YEAR_BASES
 from .ingest import DocumentSummary, PlaceMention, ReviewRow
-from .registry import find_geodata_dir, read_json
+from ._jsonfile import read_json
+from .registry import find_geodata_dir
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -381,10 +383,10 @@ def merge_review(
     ------
     DataError
         A malformed review row (file and line named), or documents not found.
-    ValidationFailed
+    ValidationError
         The merged facts would not pass ``jmgeo check``; every problem is listed.
     """
-    from .validate import check_geodata
+    from ._loading import check_geodata
 
     review = Path(review)
     root = find_geodata_dir(geodata_dir)
@@ -394,7 +396,7 @@ def merge_review(
     result = MergeResult(accepted=len(rows))
     if not rows:
         return result
-    existing = load_fact_records(root)
+    existing = read_geodata(root).fact_records
     new_by_doc: dict[str, list[dict]] = {}
     for row in rows:
         fact = _fact_from_row(row, review)
@@ -433,7 +435,7 @@ def merge_review(
             (staged / path.relative_to(root)).write_bytes(data)
         report = check_geodata(staged, docs_dir)
         if report.problems:
-            raise ValidationFailed(
+            raise ValidationError(
                 [DataError(p.file.replace(str(staged), str(root)), p.record, p.message) for p in report.problems]
             )
     if dry_run:

@@ -166,7 +166,7 @@ def search(query: str, layers: dict[str, gpd.GeoDataFrame] | None = None, limit:
     ['gaosha_port']
     """
     if layers is None:
-        from .layers import load_layers
+        from ._loading import load_layers
 
         layers = load_layers()
     q = normalize_key(query)

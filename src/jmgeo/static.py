@@ -47,9 +47,10 @@ import numpy as np
 import shapely
 
 from . import crs
-from .errors import JmgeoError
+from ._errors import JmgeoError
 from .layers import layer_kind
-from .registry import Registry, load_registry
+from ._geodata import read_geodata
+from .registry import Registry
 
 __all__ = [
     "CONTEXT_RADIUS_M",
@@ -426,18 +427,19 @@ def _drawing(font_path: Path, family: str):
 
 def _prepare(layers, layer_ids, title, geodata_dir):
     """Load what is missing, check the layer ids, find and register a font for every label."""
-    from .layers import load_layers
-    from .pages import load_pages
-    from .webmap import labels
+    from ._loading import load_layers
+    from ._page_assets import labels
+    from .pages import parse_pages
 
     ui = labels()
     LABELS = {key: f"{ui[key]['zh']} {ui[key]['en']}" for key in ("legend", "precision_heading")}
-    main_page = load_pages(geodata_dir)[0]
+    data = read_geodata(geodata_dir)
+    main_page = parse_pages(data)[0]
     LABELS["title"] = f"{main_page.title_zh} {main_page.title_en}"
 
     if layers is None:
-        layers = load_layers(geodata_dir)
-    registry = load_registry(geodata_dir)
+        layers = load_layers(data)
+    registry = data.registry
     wanted = list(layer_ids) if layer_ids is not None else [s.id for s in registry.layers]
     unknown = [w for w in wanted if w not in layers]
     if unknown:
@@ -736,11 +738,11 @@ def write_static(
     """Render the static map in each of ``formats`` and write ``out_dir/<name>.<fmt>`` atomically.
 
     Every image is rendered in memory first, so a failure (no CJK font, bad data) writes
-    nothing; each file is then written with :func:`jmgeo.export.atomic_write`. Extra
+    nothing; each file is then written with :func:`jmgeo._files.atomic_write`. Extra
     keyword arguments go to :func:`render_static`.
     """
-    from .export import atomic_write
-    from .layers import load_layers
+    from ._files import atomic_write
+    from ._loading import load_layers
 
     if layers is None:
         layers = load_layers(geodata_dir)

@@ -2,7 +2,7 @@
 
 :func:`check_geodata` never stops at the first problem: a reviewer sees the whole
 list at once (the way ``jmgeo check`` prints it). :func:`raise_for_problems` turns a
-non-empty list into one :class:`~jmgeo.errors.ValidationFailed`.
+non-empty list into one :class:`~jmgeo._errors.ValidationError`.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ import shapely
 from shapely.geometry import shape
 
 from . import crs
+from ._documents import normalize_text
+from ._errors import DataError, JmgeoError, RepairWarning
+from ._geodata import GeoData
+from ._geometry import build_geometries, record_where, repair_geometry
+from ._jsonfile import refuse_yaml
 from .accounting import RecordTally
-from .documents import find_documents_dir, load_document, normalize_text
-from .errors import DataError, JmgeoError, RepairWarning, ValidationFailed
-from .facts import QUALIFIERS, YEAR_BASES, load_fact_records, parse_amount
-from .layers import build_geometries, load_districts_spec, load_place_records, record_where, repair_geometry
-from .registry import load_registry, read_json, refuse_yaml
+from .facts import QUALIFIERS, YEAR_BASES, parse_amount
+from .pages import parse_basemaps, parse_pages, parse_story
 
-__all__ = ["CheckReport", "check_geodata", "raise_for_problems"]
+__all__ = ["CheckReport", "check_data"]
 
-PRECISIONS = ("surveyed", "approximate", "schematic")
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
@@ -202,8 +203,8 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                     out.add(f, where, f'"{key}" must be a non-empty string', rec=rec)
             if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
                 out.add(f, where, '"aliases" must be a list of strings', rec=rec)
-            if rec["precision"] not in PRECISIONS:
-                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(PRECISIONS)}', rec=rec)
+            if rec["precision"] not in reg.precisions:
+                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(reg.precisions)}', rec=rec)
             pos = rec["position"]
             if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
                 out.add(f, where, f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)", rec=rec)
@@ -357,13 +358,11 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
     return seen
 
 
-def _check_pages(geodata_dir, feature_ids: set[str], fact_ids: set[str], out: _Collector) -> None:
+def _check_pages(data: GeoData, feature_ids: set[str], fact_ids: set[str], out: _Collector) -> None:
     """Pages, basemaps and story chapters must name existing layers, features and facts."""
-    from .pages import load_basemaps, load_pages, load_story
-
     try:
-        load_basemaps(geodata_dir)
-        pages = load_pages(geodata_dir)
+        parse_basemaps(data)
+        pages = parse_pages(data)
     except DataError as exc:
         out.problems.append(exc)
         return
@@ -371,11 +370,11 @@ def _check_pages(geodata_dir, feature_ids: set[str], fact_ids: set[str], out: _C
         if not page.story:
             continue
         try:
-            story = load_story(page.story, geodata_dir)
+            story = parse_story(data, page.story)
         except DataError as exc:
             out.problems.append(exc)
             continue
-        path = str(load_registry(geodata_dir).root / page.story)
+        path = str(data.path(page.story))
         for ch in story["chapters"]:
             where = f"chapter {ch['id']}"
             for layer in ch["layers"]:
@@ -396,13 +395,13 @@ def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Colle
             out.add(rec["_file"], f"({rec.get('id')})", f'unplaced_subject "{subject}" is not a name_zh in unplaced.json', rec=rec)
 
 
-def _check_unplaced(reg, known_docs, out: _Collector):
-    path = reg.root / "unplaced.json"
-    if not path.exists():
+def _check_unplaced(data: GeoData, known_docs, out: _Collector):
+    path = data.path("unplaced.json")
+    found = data.optional_json("unplaced.json")
+    if found is None:
         out.add(str(path), None, "missing: list the places the documents name that could not be located, and why")
         return set()
-    data = read_json(path)
-    items = data.get("unplaced") if isinstance(data, dict) else None
+    items = found.get("unplaced") if isinstance(found, dict) else None
     if not isinstance(items, list):
         out.add(str(path), None, 'expected {"unplaced": [...]}')
         return set()
@@ -417,12 +416,8 @@ def _check_unplaced(reg, known_docs, out: _Collector):
     return {item["name_zh"] for item in items if isinstance(item, dict) and "name_zh" in item}
 
 
-def _stray_files(geodata_dir) -> list[DataError]:
+def _stray_files(reg) -> list[DataError]:
     """Files in places/ and facts/ that would be silently ignored: YAML, other formats, unlisted layers."""
-    try:
-        reg = load_registry(geodata_dir)
-    except JmgeoError:
-        return []
     listed = {(reg.root / spec.file).resolve() for spec in reg.layers if spec.file}
     problems = []
     for folder in ("places", "facts"):
@@ -449,49 +444,42 @@ def _tally(records_by_layer, districts_spec, fact_records, out: _Collector) -> R
     return tally
 
 
-def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
-    """Validate the whole geodata folder; return a :class:`CheckReport` listing every problem.
+def check_data(data: GeoData) -> CheckReport:
+    """Validate a geodata folder; return a :class:`CheckReport` listing every problem.
 
     Quotes and mentions are checked against the source documents when they can be found
-    (see :func:`jmgeo.documents.find_documents_dir`); otherwise the report notes that
+    (see :func:`jmgeo._documents.find_documents_dir`); otherwise the report notes that
     those checks were skipped.
     """
     report = CheckReport()
     out = _Collector()
+    reg = data.registry
     try:
-        reg = load_registry(geodata_dir)
-        doc_list = read_json(reg.root / "documents.json")["documents"]
-        known_docs = {d["file"] for d in doc_list}
-        districts_spec = load_districts_spec(geodata_dir)
-        records = load_place_records(geodata_dir)
-        fact_records = load_fact_records(geodata_dir)
+        known_docs = {d["file"] for d in data.documents}
+        districts_spec = data.districts_spec
+        records = data.place_records
+        fact_records = data.fact_records
     except JmgeoError as exc:
         report.problems = [exc] if isinstance(exc, DataError) else [DataError("geodata", None, str(exc))]
-        report.problems += _stray_files(geodata_dir)
+        report.problems += _stray_files(reg)
         report.tally.unreadable = [exc.file if isinstance(exc, DataError) else "geodata"]
         return report
-    out.problems += _stray_files(reg.root)
-    docs = None
-    if find_documents_dir(docs_dir) is not None:
-        docs = {}
-        for name in sorted(known_docs):
-            try:
-                docs[name] = load_document(name, docs_dir)
-            except DataError as exc:
-                out.problems.append(exc)
-        if len(docs) != len(known_docs):
-            docs = None
+    out.problems += _stray_files(reg)
+    docs, doc_problems = data.source_documents
+    out.problems += doc_problems
     if docs is None:
         report.notes.append("source documents not found: quotes and mentions were not checked (set JMGEO_DOCS)")
     district_ids = {d["id"] for d in districts_spec["districts"]} | {districts_spec["city"]["id"]}
+    if districts_spec["boundary_source"].get("precision") not in reg.precisions:
+        out.add(str(data.path("districts.json")), "boundary_source.precision", f"must be one of {', '.join(reg.precisions)}")
     ids, all_records = _check_places(reg, records, known_docs, docs, out, district_ids)
     _check_built_geometries(reg, all_records, out)
     fact_ids = _check_facts(fact_records, ids | district_ids, known_docs, docs, out)
     city_fact = districts_spec["city"].get("documented_area_fact")
     if city_fact and city_fact not in fact_ids:
-        out.add(str(reg.root / "districts.json"), "city.documented_area_fact", f'names unknown fact "{city_fact}"')
-    _check_pages(geodata_dir, ids | district_ids, fact_ids, out)
-    unplaced_names = _check_unplaced(reg, known_docs, out)
+        out.add(str(data.path("districts.json")), "city.documented_area_fact", f'names unknown fact "{city_fact}"')
+    _check_pages(data, ids | district_ids, fact_ids, out)
+    unplaced_names = _check_unplaced(data, known_docs, out)
     _check_unplaced_subjects(fact_records, unplaced_names, out)
     report.problems = out.problems
     report.repairs = out.repairs
@@ -502,14 +490,4 @@ def check_geodata(geodata_dir=None, docs_dir=None) -> CheckReport:
         "facts": len(fact_records),
         "unplaced": len(unplaced_names),
     }
-    return report
-
-
-def raise_for_problems(geodata_dir=None, docs_dir=None) -> CheckReport:
-    """Run :func:`check_geodata` and raise :class:`ValidationFailed` if it found problems."""
-    report = check_geodata(geodata_dir, docs_dir)
-    if report.problems:
-        raise ValidationFailed(report.problems)
-    for note in report.notes:
-        warnings.warn(note, stacklevel=2)
     return report

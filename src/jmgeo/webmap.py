@@ -1,57 +1,74 @@
 """The interactive atlas page: folium assembly with Leaflet inlined and safe text.
 
 :func:`make_map` returns a ``folium.Map`` (it displays inline in Jupyter) whose page
-carries its own Leaflet (from the ``django-js-lib-leaflet`` package, the Leaflet 1.9.4
-dist files), so it renders with no network at all. Every layer is a folium
-``FeatureGroup`` that the page script lists in its own layer control; the features, their facts and all
-document text travel in one JSON block written by :func:`jmgeo.safe.page_json` and
-are drawn by the page script ``static/atlas.js`` with ``textContent`` only.
+carries its own Leaflet and page script (:mod:`jmgeo._page_assets`), so it renders with
+no network at all. Every layer is a folium ``FeatureGroup`` that the page script lists
+in its own layer control; the features, their facts and all document text travel in one
+JSON block (:mod:`jmgeo._page_data`, written by :func:`jmgeo.safe.page_json`) and are
+drawn by the page script with ``textContent`` only.
 """
 
 from __future__ import annotations
 
-import base64
-import re
+import os
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property
+from pathlib import Path
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from .export import json_value
+from ._errors import ArgumentError
+from ._files import atomic_write
+from ._geodata import GeoData, read_geodata
+from ._loading import load_layers
+from ._page_assets import inline_assets, labels
+from ._page_data import (
+    CANVAS_MIN_FEATURES,
+    OVERVIEW_MAX_ERROR_M,
+    choropleth,
+    fact_payload,
+    feature_collection,
+    page_outlines,
+    point_layer,
+)
+from ._values import json_value
+from .facts import fact_frame
 from .layers import geometry_types, layer_kind
-from .registry import load_registry
+from .pages import PageSpec, parse_pages, parse_story, resolve_basemaps
 from .safe import page_json, page_text
+from .search import build_search_index
 from .simplify import DEFAULT_MAX_ERROR_M
+from .twin import skip_link_html, text_twin_html
 
-__all__ = [
-    "CANVAS_MIN_FEATURES",
-    "ExtraLayer",
-    "encode_geometry",
-    "inline_assets",
-    "labels",
-    "make_map",
-    "map_html",
-    "point_layer",
-]
+__all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
 
 
-@lru_cache(maxsize=1)
-def labels() -> dict[str, dict[str, str]]:
-    """Return the page's interface text: ``{key: {"zh": ..., "en": ...}}`` (``static/labels.json``)."""
-    import json
+@dataclass
+class ExtraLayer:
+    """A GeoDataFrame to draw on the atlas map as one more toggleable layer.
 
-    return json.loads(_read_asset("jmgeo", "static/labels.json").decode("utf-8"))
+    Parameters
+    ----------
+    id : str
+        Layer id (snake_case, not one of the registry's layers).
+    frame : GeoDataFrame
+        The features, in any CRS (converted to WGS84). Columns named like the atlas's
+        (``id``, ``name_zh``, ``name_en``, ``kind``, ``note`` ...) show in tooltips and popups.
+    title_zh, title_en : str
+        Names in the layer control and the legend.
+    color : str
+        CSS colour of the features.
+    """
 
-
-_LEAFLET_PACKAGE = "js_lib_leaflet"
-_LEAFLET_DIR = "static/js_lib_leaflet"
+    id: str
+    frame: gpd.GeoDataFrame
+    title_zh: str
+    title_en: str = ""
+    color: str = "#c2255c"
 
 
 class _RawElement(Element):
@@ -93,324 +110,167 @@ class _AtlasInit(MacroElement):
             self.get_root().html.add_child(_RawElement(self.text_after_map), name="jmgeo_text")
 
 
-def _read_asset(package: str, relative: str) -> bytes:
-    return resources.files(package).joinpath(relative).read_bytes()
+class _SharedParts:
+    """What every page of one atlas has in common, made once and kept for the next page.
 
-
-@lru_cache(maxsize=1)
-def inline_assets() -> dict[str, str]:
-    """Return the page's inline assets: Leaflet JS and CSS (images as data URIs), jmgeo's JS and CSS.
-
-    Raises
-    ------
-    RuntimeError
-        If an asset contains a sequence that would end its ``<script>``/``<style>`` element.
-    """
-    leaflet_js = _read_asset(_LEAFLET_PACKAGE, f"{_LEAFLET_DIR}/leaflet.js").decode("utf-8")
-    leaflet_css = _read_asset(_LEAFLET_PACKAGE, f"{_LEAFLET_DIR}/leaflet.css").decode("utf-8")
-
-    def data_uri(match: re.Match) -> str:
-        png = _read_asset(_LEAFLET_PACKAGE, f"{_LEAFLET_DIR}/{match.group(1)}")
-        return "url(data:image/png;base64," + base64.b64encode(png).decode("ascii") + ")"
-
-    leaflet_css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, leaflet_css)
-    assets = {
-        "leaflet_js": leaflet_js,
-        "leaflet_css": leaflet_css,
-        "atlas_js": _read_asset("jmgeo", "static/atlas.js").decode("utf-8"),
-        "atlas_css": _read_asset("jmgeo", "static/atlas.css").decode("utf-8"),
-    }
-    for name, text in assets.items():
-        closing = "</script" if name.endswith("_js") else "</style"
-        if closing in text.lower():
-            raise RuntimeError(f"asset {name} contains {closing!r} and cannot be inlined")
-    return assets
-
-
-def _delta_ints(coords: np.ndarray, decimals: int) -> list[int]:
-    q = np.round(np.asarray(coords, dtype=float)[:, :2] * 10**decimals).astype(np.int64)
-    q[1:] -= q[:-1].copy()
-    return q.ravel().tolist()
-
-
-def encode_geometry(geom, decimals: int = 5) -> dict | None:
-    """Encode a WGS84 geometry compactly for the page: quantised, delta-encoded integers.
-
-    The result is GeoJSON's geometry object with ``coordinates`` replaced by ``delta``:
-    the same nesting, except that each position list (a line, a ring, a MultiPoint's
-    points) is one flat list ``[x0, y0, dx1, dy1, ...]`` of integers in units of
-    ``10**-decimals`` degrees (longitude, latitude), each position stored as the
-    difference from the previous one; a Point is ``[x, y]``. At 5 decimals (about 1 m)
-    most steps need 2-4 digits instead of 8-9, about a third of GeoJSON's size.
-    ``decodeGeometry`` in ``static/atlas.js`` turns it back into GeoJSON.
-
-    Examples
-    --------
-    >>> from shapely.geometry import LineString
-    >>> encode_geometry(LineString([(113.08, 22.58), (113.0801, 22.5799)]))
-    {'type': 'LineString', 'delta': [11308000, 2258000, 10, -10]}
-    """
-    if geom is None or geom.is_empty:
-        return None
-    kind = geom.geom_type
-    if kind in ("Point", "LineString", "MultiPoint"):
-        return {"type": kind, "delta": _delta_ints(shapely.get_coordinates(geom), decimals)}
-    if kind == "Polygon":
-        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(r), decimals) for r in (geom.exterior, *geom.interiors)]}
-    if kind == "MultiLineString":
-        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(g), decimals) for g in geom.geoms]}
-    if kind == "MultiPolygon":
-        return {"type": kind, "delta": [encode_geometry(g, decimals)["delta"] for g in geom.geoms]}
-    if kind == "GeometryCollection":
-        return {"type": kind, "geometries": [encode_geometry(g, decimals) for g in geom.geoms]}
-    raise ValueError(f"cannot encode geometry type {kind}")
-
-
-_FEATURE_PROPS = (
-    "id",
-    "name_zh",
-    "name_en",
-    "kind",
-    "precision",
-    "uncertainty_m",
-    "position_source",
-    "position_url",
-    "position_method",
-    "position_datum",
-    "note",
-    "fact_ids",
-    "area_km2",
-    "area_km2_documented",
-    "area_note_zh",
-    "area_note_en",
-)
-
-
-def _feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None) -> dict:
-    features = []
-    if geometries is None:
-        geometries = frame.geometry
-    for i, ((_, row), geometry) in enumerate(zip(frame.iterrows(), geometries)):
-        props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
-        district = row.get("district") if "district" in frame.columns else None
-        touched = row.get("districts") if "districts" in frame.columns else None
-        if isinstance(touched, list) and len(touched) > 1:
-            props["district_label"] = ", ".join(district_names.get(d, d) for d in touched)
-        elif isinstance(district, str):
-            props["district_label"] = district_names.get(district, district)
-        elif "district" in frame.columns:
-            props["district_label"] = None
-            props["outside"] = True
-        feature = {"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)}
-        if overviews is not None and overviews[i] is not None:
-            feature["overview"] = encode_geometry(overviews[i], decimals)  # a foreign member, drawn when zoomed out
-        features.append(feature)
-    return {"type": "FeatureCollection", "features": features}
-
-
-#: The page also carries the city and district outlines (and the other areas' polygons)
-#: simplified to within this many metres, and draws them as they are (Leaflet's own
-#: on-screen simplification off) at the zooms where that is at most one screen pixel (zoom
-#: 9 and out over Jiangmen, at ~282 m a pixel): at the city-wide view Leaflet handles every
-#: vertex it is given, and this coverage has ~23 % of the vertices of the 30 m one.
-OVERVIEW_MAX_ERROR_M = 280.0
-
-#: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
-_EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
-
-
-def overview_max_zoom(error_m: float, max_lat: float) -> int:
-    """The largest zoom at which ``error_m`` metres is at most one screen pixel at ``max_lat``.
-
-    A pixel covers fewer metres further from the equator, so the northern edge of the map
-    (``max_lat``, degrees) is where an error is largest in pixels.
-
-    Examples
-    --------
-    >>> overview_max_zoom(280, 22.85)
-    9
-    >>> overview_max_zoom(30, 22.85)
-    12
-    """
-    m_per_px_z0 = _EQUATOR_M_PER_PX * np.cos(np.radians(max_lat))
-    return int(np.floor(np.log2(m_per_px_z0 / error_m)))
-
-
-#: Point layers with more features than this go to the page as one compact array of
-#: positions and are drawn on a canvas (see the README's performance section); smaller
-#: ones as one SVG circle per feature, which keeps every feature a DOM element with a
-#: hover tooltip. Chosen by measurement (bench/results/20261122T030937Z.json): the two
-#: modes drew 100 points in the same time, and the canvas was faster from 300 points on.
-CANVAS_MIN_FEATURES = 200
-
-
-@dataclass
-class ExtraLayer:
-    """A GeoDataFrame to draw on the atlas map as one more toggleable layer.
-
-    Parameters
-    ----------
-    id : str
-        Layer id (snake_case, not one of the registry's layers).
-    frame : GeoDataFrame
-        The features, in any CRS (converted to WGS84). Columns named like the atlas's
-        (``id``, ``name_zh``, ``name_en``, ``kind``, ``note`` ...) show in tooltips and popups.
-    title_zh, title_en : str
-        Names in the layer control and the legend.
-    color : str
-        CSS colour of the features.
+    The simplified outlines, each layer's encoded features, the facts and the search
+    entries do not depend on the page, so a build of six pages makes each of them once.
     """
 
-    id: str
-    frame: gpd.GeoDataFrame
-    title_zh: str
-    title_en: str = ""
-    color: str = "#c2255c"
+    def __init__(self, data: GeoData, layers: dict, facts: pd.DataFrame, decimals: int, max_error_m, overview_error_m):
+        self.data = data
+        self.layers = layers
+        self.facts = facts
+        self.decimals = decimals
+        self.max_error_m = max_error_m
+        self.overview_error_m = overview_error_m
+        reg = data.registry
+        self.roles = (reg.city_layer, reg.districts_layer)
+        self._features: dict[str, dict] = {}
+        self._search: dict[str, list] = {}
+
+    @cached_property
+    def pages(self) -> list[PageSpec]:
+        return parse_pages(self.data)
+
+    @cached_property
+    def outlines(self) -> tuple[dict, dict, dict | None]:
+        """``(detailed, overview, boundary)`` of :func:`jmgeo._page_data.page_outlines`, or empty without districts."""
+        if not self.max_error_m or self.roles[1] not in self.layers:
+            return {}, {}, None
+        return page_outlines(self.layers, self.roles, self.max_error_m, self.overview_error_m, self.decimals)
+
+    @cached_property
+    def district_names(self) -> dict[str, str]:
+        districts = self.layers.get(self.roles[1])
+        return {} if districts is None else {r.id: f"{r.name_zh} {r.name_en}" for r in districts.itertuples()}
+
+    @cached_property
+    def fact_payload(self) -> dict:
+        return fact_payload(self.facts)
+
+    def features(self, layer_id: str, frame: gpd.GeoDataFrame | None = None) -> dict:
+        """The encoded features of a layer (kept for the atlas's own layers; made anew for an extra ``frame``)."""
+        if frame is not None:
+            return self._encode(layer_id, frame)
+        if layer_id not in self._features:
+            self._features[layer_id] = self._encode(layer_id, self.layers[layer_id])
+        return self._features[layer_id]
+
+    def _encode(self, layer_id: str, frame: gpd.GeoDataFrame) -> dict:
+        detailed, overview, _ = self.outlines
+        return feature_collection(frame, self.district_names, self.decimals, detailed.get(layer_id), overview.get(layer_id))
+
+    def search(self, layer_id: str) -> list:
+        if layer_id not in self._search:
+            self._search[layer_id] = build_search_index({layer_id: self.layers[layer_id]})
+        return self._search[layer_id]
 
 
-def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> dict:
-    """Return the page data of a point layer of any size: positions as one compact array.
-
-    Positions are quantised to ``10**-decimals`` degrees and delta-encoded in one flat
-    list ``[x0, y0, dx1, dy1, ...]``; properties are stored by column (lists of equal
-    length). This is how :func:`make_map` sends point layers of more than
-    :data:`CANVAS_MIN_FEATURES` features; ``static/atlas.js`` draws them on a canvas.
-    ``frame`` must be in WGS84 with only Point geometries. Features without an ``id``
-    column get ``<layer_id>-<row number>``.
-    """
-    geoms = np.asarray(frame.geometry.values)
-    bad = np.flatnonzero((shapely.get_type_id(geoms) != 0) | shapely.is_empty(geoms))
-    if len(bad):
-        raise ValueError(f"layer {layer_id!r}: feature {bad[0]} is not a point ({len(bad)} such features)")
-    props = {}
-    for col in _FEATURE_PROPS:
-        if col in frame.columns:
-            values = frame[col].to_numpy(dtype=object).tolist()
-            props[col] = [v if type(v) is str else json_value(v) for v in values]
-    if "id" not in props:
-        props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
-    return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
-
-
-def _city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:
-    """Whether the city is one polygon, the union of the districts (same area and extent)."""
-    if len(city) != 1:
-        return False
-    # Cheap test for "the city is the union of the districts" (a coverage: no overlaps).
-    whole = city.geometry.iloc[0]
-    total = float(shapely.area(np.asarray(districts.geometry)).sum())
-    return abs(whole.area - total) <= 1e-6 * total and bool(np.allclose(whole.bounds, districts.total_bounds))
-
-
-def _fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
-    out = {}
-    for rec in facts.to_dict(orient="records"):
-        out[rec["id"]] = {
-            k: json_value(rec[k])
-            for k in (
-                "id", "doc", "quote", "claim_en", "number_text", "value", "unit", "qualifier", "year", "conflicts_with",
-                "unplaced_subject",
-            )
-        }
-    return out
-
-
-def _choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> dict:
-    """Count, per district, the numeric facts about the district itself or about places in it."""
-    districts = layers["districts"]
-    place_district = {}
-    for name, frame in layers.items():
-        if "district" in frame.columns:
-            place_district.update({fid: d for fid, d in zip(frame["id"], frame["district"]) if isinstance(d, str)})
-    counts = {d: 0 for d in districts["id"]}
-    numeric = facts[facts["value"].notna()]
-    for feature_ids in numeric["feature_ids"]:
-        touched = {f for f in feature_ids if f in counts} | {place_district[f] for f in feature_ids if f in place_district}
-        for d in touched:
-            counts[d] += 1
-    colors = spec["colors"]
-    values = np.array(sorted(counts.values()), dtype=float)
-    # class breaks at quantiles of the seven values (upper bounds, rounded up to whole counts)
-    breaks = sorted({int(np.ceil(np.quantile(values, q))) for q in np.linspace(0, 1, len(colors) + 1)[1:]})
-    return {
-        "layer": spec["layer"],
-        "values": counts,
-        "breaks": breaks,
-        "colors": colors[-len(breaks):] if len(breaks) < len(colors) else colors,
-        **{k: spec[k] for k in ("title_zh", "title_en", "note_zh", "note_en") if k in spec},
-    }
-
-
-def _basemaps(geodata_dir, default: str | None) -> dict:
-    from .pages import resolve_basemaps
-
-    bases = resolve_basemaps(geodata_dir)
+def _basemaps(data: GeoData, default: str | None) -> dict:
+    bases = resolve_basemaps(data)
     if default is not None:
         ids = [b["id"] for b in bases["basemaps"]]
         if default not in ids:
-            raise ValueError(f"unknown basemap {default!r}; basemaps are {', '.join(ids)}")
+            raise ArgumentError(f"unknown basemap {default!r}; basemaps are {', '.join(ids)}")
         bases["default"] = default
     return bases
 
 
-def _kept(cache: dict | None, key: tuple, make):
-    """``make()``, kept in ``cache`` under ``key`` for the next page (see ``make_map(cache=...)``)."""
-    if cache is None:
-        return make()
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
+def _page_figure(spec: PageSpec, bounds, height: str) -> tuple[Figure, folium.Map]:
+    """The page's figure and map, with Leaflet and the page script inlined instead of folium's CDN links."""
+    minx, miny, maxx, maxy = bounds
+    figure = Figure(title=page_text(f"{spec.title_zh} {spec.title_en}"))  # branca inserts it as HTML
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, control_scale=True, height=height)
+    figure.add_child(fmap)
+    fmap.default_js = []
+    fmap.default_css = []
+    assets = inline_assets()
+    header = figure.header
+    header.add_child(_RawElement(f"<style>{assets['leaflet_css']}</style>"), name="leaflet_css")
+    header.add_child(_RawElement(f"<style>{assets['atlas_css']}</style>"), name="jmgeo_css")
+    header.add_child(_RawElement(f"<script>{assets['leaflet_js']}</script>"), name="leaflet")
+    header.add_child(_RawElement(f"<script>{assets['atlas_js']}</script>"), name="jmgeo_js")
+    return figure, fmap
 
 
-def _page_outlines(layers: dict, max_error_m: float, overview_error_m: float | None, decimals: int) -> tuple[dict, dict, dict]:
-    """The simplified outlines a page draws, per layer and level, and what the page says of them.
-
-    Returns ``(detailed, overview, boundary)``: the districts of the ``max_error_m``
-    coverage (and the city as their union, if it is), the same of the coarser
-    ``overview_error_m`` coverage (empty if there is none) with every other area layer's
-    polygons simplified one by one to the same bound (None for one drawn as it is), and
-    the page's ``boundary_simplification`` entry.
-    """
-    from .simplify import simplify_coverage, simplify_each
-
-    city_is_union = "city" in layers and _city_is_union(layers["city"], layers["districts"])
-
-    def outlines(coverage) -> dict:
-        """The districts of one simplified coverage, and the city as their union if it is."""
-        drawn = {"districts": coverage.geometries}
-        if city_is_union:
-            drawn["city"] = [shapely.coverage_union_all(coverage.geometries)]
-        return drawn
-
-    simplified = simplify_coverage(layers["districts"].geometry, max_error_m, decimals)
-    detailed, overview = outlines(simplified), {}
-    boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
-    if overview_error_m and overview_error_m > max_error_m:
-        coarse = simplify_coverage(layers["districts"].geometry, overview_error_m, decimals)
-        if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
-            overview = outlines(coarse)
-            # The other areas (the parks' schematic outlines, 65 vertices each) are drawn at
-            # the same zooms within the same bound: Leaflet handles every vertex it is given
-            # (adding the parks' layer took 11-12 ms at the start, 4-6 ms with their coarse
-            # outlines; performance marks, 12 loads).
-            areas_error = 0.0
-            for layer_id, frame in layers.items():
-                if layer_id not in ("city", "districts") and layer_kind(frame) == "area":
-                    each = simplify_each(frame.geometry, overview_error_m, decimals)
-                    if any(g is not None for g in each.geometries):
-                        overview[layer_id] = each.geometries
-                        areas_error = max(areas_error, each.error_m)
-            boundary["overview"] = {
-                "max_error_m": overview_error_m,
-                "measured_error_m": round(coarse.error_m, 1),
-                "areas_measured_error_m": round(areas_error, 1),
-                "max_zoom": overview_max_zoom(max(coarse.error_m, areas_error), float(layers["city"].total_bounds[3])),
-            }
-    return detailed, overview, boundary
+def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[ExtraLayer]) -> list[tuple]:
+    """``(id, frame, title_zh, title_en, color, shown, extra)`` for the page's layers, in registry order, then the extras."""
+    shown = [layer for layer in parts.data.registry.layers if layer.id in spec.layers and layer.id in parts.layers]
+    entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, False) for s in shown]
+    for extra in extra_layers:
+        if any(extra.id == e[0] for e in entries):
+            raise ArgumentError(f"extra layer id {extra.id!r} is already a layer of the map")
+        if extra.frame.crs is None:
+            raise ArgumentError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
+        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, True))
+    return entries
 
 
-def _story_payload(story: dict) -> dict:
-    return {k: story[k] for k in ("title_zh", "title_en", "chapters")}
+def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> tuple[list, list]:
+    """Add a feature group per layer to the map; return the groups and the layers' page data."""
+    payload_layers, groups = [], []
+    for layer_id, frame, title_zh, title_en, color, on, is_extra in entries:
+        group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
+        group.add_to(fmap)
+        groups.append((layer_id, group))
+        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
+        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
+            entry.update(point_layer(frame, layer_id, parts.decimals))
+        else:
+            entry["features"] = parts.features(layer_id, frame if is_extra else None)
+        payload_layers.append(entry)
+    return groups, payload_layers
+
+
+_CITY_KEYS = ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")
+
+
+def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap: str | None) -> dict:
+    """The page's JSON data block: its layers, facts, labels, basemaps, search entries, city, story."""
+    city = parts.layers[parts.roles[0]]
+    minx, miny, maxx, maxy = city.total_bounds
+    shown = [name for name in spec.layers if name in parts.layers]
+    city_row = city.iloc[0]
+    payload = {
+        "page": {
+            "id": spec.id,
+            "title_zh": spec.title_zh,
+            "title_en": spec.title_en,
+            "nav": [{"id": p.id, "file": p.file, "title_zh": p.title_zh, "title_en": p.title_en} for p in parts.pages],
+        },
+        "layers": payload_layers,
+        "facts": parts.fact_payload,
+        "precision_styles": parts.data.registry.precision_styles,
+        "labels": labels(),
+        "basemaps": _basemaps(parts.data, basemap),
+        "search": [e for name in shown for e in parts.search(name)],
+        "coordinate_scale": 10**parts.decimals,
+        "boundary_simplification": parts.outlines[2],
+        "city": {k: json_value(city_row.get(k)) for k in _CITY_KEYS},
+    }
+    if spec.choropleth:
+        payload["choropleth"] = choropleth(spec.choropleth, parts.layers, parts.facts)
+    if spec.story:
+        story = parse_story(parts.data, spec.story)
+        payload["story"] = {k: story[k] for k in ("title_zh", "title_en", "chapters")}
+    # The page script fits the map to these bounds before it draws the layers (one projection, no animation).
+    payload["bounds"] = [[miny, minx], [maxy, maxx]]
+    return payload
+
+
+def _make_page(parts: _SharedParts, spec: PageSpec, basemap: str | None, height: str, extra_layers: list[ExtraLayer]) -> folium.Map:
+    figure, fmap = _page_figure(spec, parts.layers[parts.roles[0]].total_bounds, height)
+    groups, payload_layers = _add_layers(fmap, parts, _layer_entries(parts, spec, extra_layers))
+    payload = _payload(parts, spec, payload_layers, basemap)
+    figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
+    figure.html.add_child(
+        _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
+        name="jmgeo_data",
+    )
+    fmap.add_child(_AtlasInit(groups, text_twin_html((spec.title_zh, spec.title_en))))
+    _number_elements(figure)
+    return fmap
 
 
 def make_map(
@@ -419,13 +279,12 @@ def make_map(
     *,
     page: str = "jiangmen",
     basemap: str | None = None,
-    geodata_dir=None,
+    geodata_dir: str | os.PathLike[str] | GeoData | None = None,
     decimals: int = 5,
     height: str = "100%",
     max_error_m: float | None = DEFAULT_MAX_ERROR_M,
     overview_error_m: float | None = OVERVIEW_MAX_ERROR_M,
     extra_layers: list[ExtraLayer] | None = None,
-    cache: dict | None = None,
 ) -> folium.Map:
     """Build one atlas page as a ``folium.Map``: its layers, legend, search, basemaps, popups with facts.
 
@@ -458,131 +317,40 @@ def make_map(
         A second, coarser simplification of the same coverage (within this many metres),
         and of the polygons of the other area layers (each on its own, to the same bound),
         drawn as it is at the zooms where its error is at most one screen pixel
-        (:func:`overview_max_zoom`; zoom 9 and out for the default 280 m) and swapped for
+        (:func:`jmgeo._page_data.overview_max_zoom`; zoom 9 and out for the default 280 m) and swapped for
         the ``max_error_m`` one (the others: their own geometry) when the reader zooms in.
         None sends one level only.
     extra_layers : list of ExtraLayer, optional
         More layers to draw, e.g. your own points. A point layer with more than
-        :data:`CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a
+        :data:`jmgeo._page_data.CANVAS_MIN_FEATURES` features is sent as one compact array and drawn on a
         canvas (100,000 points build in about a second and draw in under two).
-    cache : dict, optional
-        Pass one empty dict to every call that uses the same ``layers`` and ``facts`` (as
-        ``jmgeo build`` does for its six pages): what does not depend on the page (the
-        simplified outlines, each layer's encoded features, the facts, the search entries)
-        is then made once and kept in it. Do not reuse it for other layers or facts.
+    geodata_dir : path or GeoData, optional
+        The geodata folder the page specs, basemaps and story come from (the project's own
+        by default).
 
     Returns
     -------
     folium.Map
-        Save it with :func:`jmgeo.export.write_map`, or display it in Jupyter. The page
+        Save it with :func:`jmgeo.write_map`, or display it in Jupyter. The page
         works offline (Leaflet is inside it); base-map tiles are the only network requests.
         Its address may carry ``#lang=en``, ``#basemap=amap``, ``#chapter=2`` (story).
     """
-    from .facts import load_facts
-    from .layers import load_layers
-    from .pages import load_pages, load_story
-    from .search import build_search_index
-    from .twin import skip_link_html, text_twin_html
-
+    data = read_geodata(geodata_dir)
     if layers is None:
-        layers = load_layers(geodata_dir)
+        layers = load_layers(data)
     if facts is None:
-        facts = load_facts(geodata_dir, validate=False)
-    registry = load_registry(geodata_dir)
-    pages = load_pages(geodata_dir)
-    spec = next((p for p in pages if p.id == page), None)
+        facts = fact_frame(data.fact_records)
+    parts = _SharedParts(data, layers, facts, decimals, max_error_m, overview_error_m)
+    spec = next((p for p in parts.pages if p.id == page), None)
     if spec is None:
-        raise ValueError(f"unknown page {page!r}; pages are {', '.join(p.id for p in pages)}")
-    shown = {name: layers[name] for name in spec.layers if name in layers}
-    city = layers["city"]
-    minx, miny, maxx, maxy = city.total_bounds
-    figure = Figure(title=page_text(f"{spec.title_zh} {spec.title_en}"))  # branca inserts it as HTML
-    fmap = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=9,
-        tiles=None,
-        control_scale=True,
-        height=height,
-    )
-    figure.add_child(fmap)
-    # The page carries its own Leaflet: drop folium's CDN links and inline the assets.
-    fmap.default_js = []
-    fmap.default_css = []
-    assets = inline_assets()
-    header = figure.header
-    header.add_child(_RawElement(f"<style>{assets['leaflet_css']}</style>"), name="leaflet_css")
-    header.add_child(_RawElement(f"<style>{assets['atlas_css']}</style>"), name="jmgeo_css")
-    header.add_child(_RawElement(f"<script>{assets['leaflet_js']}</script>"), name="leaflet")
-    header.add_child(_RawElement(f"<script>{assets['atlas_js']}</script>"), name="jmgeo_js")
+        raise ArgumentError(f"unknown page {page!r}; pages are {', '.join(p.id for p in parts.pages)}")
+    return _make_page(parts, spec, basemap, height, extra_layers or [])
 
-    district_names = {}
-    if "districts" in layers:
-        district_names = {r.id: f"{r.name_zh} {r.name_en}" for r in layers["districts"].itertuples()}
-    page_geometries, page_overviews, boundary = {}, {}, None
-    if max_error_m and "districts" in layers:
-        outline_key = ("outlines", decimals, max_error_m, overview_error_m)
-        page_geometries, page_overviews, boundary = _kept(
-            cache, outline_key, lambda: _page_outlines(layers, max_error_m, overview_error_m, decimals)
-        )
-    entries = [(layer.id, shown[layer.id], layer.title_zh, layer.title_en, layer.color, layer.shown) for layer in registry.layers if layer.id in shown]
-    for extra in extra_layers or []:
-        if any(extra.id == e[0] for e in entries):
-            raise ValueError(f"extra layer id {extra.id!r} is already a layer of the map")
-        if extra.frame.crs is None:
-            raise ValueError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
-        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True))
-    payload_layers = []
-    groups = []
-    for layer_id, frame, title_zh, title_en, color, on in entries:
-        group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
-        group.add_to(fmap)
-        groups.append((layer_id, group))
-        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
-        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
-            entry.update(point_layer(frame, layer_id, decimals))
-        else:
-            def features(frame=frame, layer_id=layer_id):
-                return _feature_collection(frame, district_names, decimals, page_geometries.get(layer_id), page_overviews.get(layer_id))
 
-            if layer_id in shown:  # the same on every page; extra layers are not kept
-                entry["features"] = _kept(cache, ("features", layer_id, decimals, max_error_m, overview_error_m), features)
-            else:
-                entry["features"] = features()
-        payload_layers.append(entry)
-    city_row = city.iloc[0]
-    payload = {
-        "page": {
-            "id": spec.id,
-            "title_zh": spec.title_zh,
-            "title_en": spec.title_en,
-            "nav": [{"id": p.id, "file": p.file, "title_zh": p.title_zh, "title_en": p.title_en} for p in pages],
-        },
-        "layers": payload_layers,
-        "facts": _kept(cache, ("facts",), lambda: _fact_payload(facts)),
-        "precision_styles": registry.precision_styles,
-        "labels": labels(),
-        "basemaps": _basemaps(geodata_dir, basemap),
-        "search": [e for name in shown for e in _kept(cache, ("search", name), lambda name=name: build_search_index({name: shown[name]}))],
-        "coordinate_scale": 10**decimals,
-        "boundary_simplification": boundary,
-        "city": {k: json_value(city_row.get(k)) for k in ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")},
-    }
-    if spec.choropleth:
-        payload["choropleth"] = _choropleth(spec.choropleth, layers, facts)
-    if spec.story:
-        payload["story"] = _story_payload(load_story(spec.story, geodata_dir))
-    # The page script fits the map to these bounds, without animation, before it draws the
-    # layers: folium's fit_bounds ran after them, which projected every layer twice and
-    # animated a zoom (measured: ~40 % of the page's start-up script).
-    payload["bounds"] = [[miny, minx], [maxy, maxx]]
-    figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
-    figure.html.add_child(
-        _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
-        name="jmgeo_data",
-    )
-    fmap.add_child(_AtlasInit(groups, text_twin_html((spec.title_zh, spec.title_en))))
-    _number_elements(figure)
-    return fmap
+def make_pages(data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> list[tuple[PageSpec, folium.Map]]:
+    """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common."""
+    parts = _SharedParts(data, layers, facts, 5, DEFAULT_MAX_ERROR_M, OVERVIEW_MAX_ERROR_M)
+    return [(spec, _make_page(parts, spec, None, "100%", [])) for spec in parts.pages]
 
 
 def _number_elements(root: Element) -> None:
@@ -599,3 +367,8 @@ def _number_elements(root: Element) -> None:
 def map_html(fmap: folium.Map) -> str:
     """Render a map made by :func:`make_map` to a complete HTML page (call once per map)."""
     return fmap.get_root().render()
+
+
+def write_map(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
+    """Render a map from :func:`make_map` and write it atomically as a self-contained HTML page."""
+    return atomic_write(path, map_html(fmap).encode("utf-8"))

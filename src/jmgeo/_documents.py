@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DataError
+from ._errors import DataError
 
 __all__ = [
     "Document",

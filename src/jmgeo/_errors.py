@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "JmgeoError", "RepairWarning", "ValidationFailed"]
+__all__ = ["ArgumentError", "DataError", "JmgeoError", "RepairWarning", "ValidationError"]
 
 
 class JmgeoError(Exception):
@@ -30,7 +30,7 @@ class DataError(JmgeoError):
         super().__init__(f"{where}: {message}")
 
 
-class ValidationFailed(JmgeoError):
+class ValidationError(JmgeoError):
     """Several data problems, gathered so a user sees all of them at once."""
 
     def __init__(self, problems: list[DataError]):
@@ -44,4 +44,11 @@ class RepairWarning(UserWarning):
     """A record was used after a repair (e.g. a self-intersecting polygon); its file is unchanged.
 
     The message names the file and the record and says what was done and how to fix the source.
+    """
+
+
+class ArgumentError(JmgeoError, ValueError):
+    """An argument given to jmgeo names nothing it knows or cannot be used (an unknown page, layer or basemap).
+
+    It is a ``ValueError`` too, so code catching that keeps working.
     """

@@ -1,0 +1,269 @@
+"""The page's data block: each layer's features encoded compactly, the facts, outlines and choropleth.
+
+Everything here is plain JSON-ready data; :mod:`jmgeo.webmap` puts it into the page as
+one block that the page script draws. Geometry is quantised and delta-encoded
+(:func:`encode_geometry`); the district outlines are simplified as one coverage
+(:mod:`jmgeo.simplify`) at two levels, the coarser one drawn when zoomed out.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._errors import ArgumentError
+from .layers import layer_kind
+from ._values import json_value
+from .simplify import simplify_coverage, simplify_each
+
+__all__ = [
+    "CANVAS_MIN_FEATURES",
+    "OVERVIEW_MAX_ERROR_M",
+    "choropleth",
+    "city_is_union",
+    "encode_geometry",
+    "fact_payload",
+    "feature_collection",
+    "overview_max_zoom",
+    "page_outlines",
+    "point_layer",
+]
+
+
+def _delta_ints(coords: np.ndarray, decimals: int) -> list[int]:
+    q = np.round(np.asarray(coords, dtype=float)[:, :2] * 10**decimals).astype(np.int64)
+    q[1:] -= q[:-1].copy()
+    return q.ravel().tolist()
+
+
+def encode_geometry(geom, decimals: int = 5) -> dict | None:
+    """Encode a WGS84 geometry compactly for the page: quantised, delta-encoded integers.
+
+    The result is GeoJSON's geometry object with ``coordinates`` replaced by ``delta``:
+    the same nesting, except that each position list (a line, a ring, a MultiPoint's
+    points) is one flat list ``[x0, y0, dx1, dy1, ...]`` of integers in units of
+    ``10**-decimals`` degrees (longitude, latitude), each position stored as the
+    difference from the previous one; a Point is ``[x, y]``. At 5 decimals (about 1 m)
+    most steps need 2-4 digits instead of 8-9, about a third of GeoJSON's size.
+    ``decodeGeometry`` in ``static/atlas.js`` turns it back into GeoJSON.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> encode_geometry(LineString([(113.08, 22.58), (113.0801, 22.5799)]))
+    {'type': 'LineString', 'delta': [11308000, 2258000, 10, -10]}
+    """
+    if geom is None or geom.is_empty:
+        return None
+    kind = geom.geom_type
+    if kind in ("Point", "LineString", "MultiPoint"):
+        return {"type": kind, "delta": _delta_ints(shapely.get_coordinates(geom), decimals)}
+    if kind == "Polygon":
+        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(r), decimals) for r in (geom.exterior, *geom.interiors)]}
+    if kind == "MultiLineString":
+        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(g), decimals) for g in geom.geoms]}
+    if kind == "MultiPolygon":
+        return {"type": kind, "delta": [encode_geometry(g, decimals)["delta"] for g in geom.geoms]}
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [encode_geometry(g, decimals) for g in geom.geoms]}
+    raise ArgumentError(f"cannot encode geometry type {kind}")
+
+
+_FEATURE_PROPS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "kind",
+    "precision",
+    "uncertainty_m",
+    "position_source",
+    "position_url",
+    "position_method",
+    "position_datum",
+    "note",
+    "fact_ids",
+    "area_km2",
+    "area_km2_documented",
+    "area_note_zh",
+    "area_note_en",
+)
+
+
+def feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None) -> dict:
+    features = []
+    if geometries is None:
+        geometries = frame.geometry
+    for i, ((_, row), geometry) in enumerate(zip(frame.iterrows(), geometries)):
+        props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
+        district = row.get("district") if "district" in frame.columns else None
+        touched = row.get("districts") if "districts" in frame.columns else None
+        if isinstance(touched, list) and len(touched) > 1:
+            props["district_label"] = ", ".join(district_names.get(d, d) for d in touched)
+        elif isinstance(district, str):
+            props["district_label"] = district_names.get(district, district)
+        elif "district" in frame.columns:
+            props["district_label"] = None
+            props["outside"] = True
+        feature = {"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)}
+        if overviews is not None and overviews[i] is not None:
+            feature["overview"] = encode_geometry(overviews[i], decimals)  # a foreign member, drawn when zoomed out
+        features.append(feature)
+    return {"type": "FeatureCollection", "features": features}
+
+
+#: The page also carries the city and district outlines (and the other areas' polygons)
+#: simplified to within this many metres, and draws them as they are (Leaflet's own
+#: on-screen simplification off) at the zooms where that is at most one screen pixel (zoom
+#: 9 and out over Jiangmen, at ~282 m a pixel): at the city-wide view Leaflet handles every
+#: vertex it is given, and this coverage has ~23 % of the vertices of the 30 m one.
+OVERVIEW_MAX_ERROR_M = 280.0
+
+#: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
+_EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
+
+
+def overview_max_zoom(error_m: float, max_lat: float) -> int:
+    """The largest zoom at which ``error_m`` metres is at most one screen pixel at ``max_lat``.
+
+    A pixel covers fewer metres further from the equator, so the northern edge of the map
+    (``max_lat``, degrees) is where an error is largest in pixels.
+
+    Examples
+    --------
+    >>> overview_max_zoom(280, 22.85)
+    9
+    >>> overview_max_zoom(30, 22.85)
+    12
+    """
+    m_per_px_z0 = _EQUATOR_M_PER_PX * np.cos(np.radians(max_lat))
+    return int(np.floor(np.log2(m_per_px_z0 / error_m)))
+
+
+#: Point layers with more features than this go to the page as one compact array of
+#: positions and are drawn on a canvas (see the README's performance section); smaller
+#: ones as one SVG circle per feature, which keeps every feature a DOM element with a
+#: hover tooltip. Chosen by measurement (bench/results/20261122T030937Z.json): the two
+#: modes drew 100 points in the same time, and the canvas was faster from 300 points on.
+CANVAS_MIN_FEATURES = 200
+
+
+def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> dict:
+    """Return the page data of a point layer of any size: positions as one compact array.
+
+    Positions are quantised to ``10**-decimals`` degrees and delta-encoded in one flat
+    list ``[x0, y0, dx1, dy1, ...]``; properties are stored by column (lists of equal
+    length). This is how :func:`make_map` sends point layers of more than
+    :data:`CANVAS_MIN_FEATURES` features; ``static/atlas.js`` draws them on a canvas.
+    ``frame`` must be in WGS84 with only Point geometries. Features without an ``id``
+    column get ``<layer_id>-<row number>``.
+    """
+    geoms = np.asarray(frame.geometry.values)
+    bad = np.flatnonzero((shapely.get_type_id(geoms) != 0) | shapely.is_empty(geoms))
+    if len(bad):
+        raise ArgumentError(f"layer {layer_id!r}: feature {bad[0]} is not a point ({len(bad)} such features)")
+    props = {}
+    for col in _FEATURE_PROPS:
+        if col in frame.columns:
+            values = frame[col].to_numpy(dtype=object).tolist()
+            props[col] = [v if type(v) is str else json_value(v) for v in values]
+    if "id" not in props:
+        props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
+    return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
+
+
+def city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:
+    """Whether the city is one polygon, the union of the districts (same area and extent)."""
+    if len(city) != 1:
+        return False
+    # Cheap test for "the city is the union of the districts" (a coverage: no overlaps).
+    whole = city.geometry.iloc[0]
+    total = float(shapely.area(np.asarray(districts.geometry)).sum())
+    return abs(whole.area - total) <= 1e-6 * total and bool(np.allclose(whole.bounds, districts.total_bounds))
+
+
+def fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
+    out = {}
+    for rec in facts.to_dict(orient="records"):
+        out[rec["id"]] = {
+            k: json_value(rec[k])
+            for k in (
+                "id", "doc", "quote", "claim_en", "number_text", "value", "unit", "qualifier", "year", "conflicts_with",
+                "unplaced_subject",
+            )
+        }
+    return out
+
+
+def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> dict:
+    """Count, per district (the features of ``spec["layer"]``), the numeric facts about it or about places in it."""
+    districts = layers[spec["layer"]]
+    place_district = {}
+    for name, frame in layers.items():
+        if "district" in frame.columns:
+            place_district.update({fid: d for fid, d in zip(frame["id"], frame["district"]) if isinstance(d, str)})
+    counts = {d: 0 for d in districts["id"]}
+    numeric = facts[facts["value"].notna()]
+    for feature_ids in numeric["feature_ids"]:
+        touched = {f for f in feature_ids if f in counts} | {place_district[f] for f in feature_ids if f in place_district}
+        for d in touched:
+            counts[d] += 1
+    colors = spec["colors"]
+    values = np.array(sorted(counts.values()), dtype=float)
+    # class breaks at quantiles of the seven values (upper bounds, rounded up to whole counts)
+    breaks = sorted({int(np.ceil(np.quantile(values, q))) for q in np.linspace(0, 1, len(colors) + 1)[1:]})
+    return {
+        "layer": spec["layer"],
+        "values": counts,
+        "breaks": breaks,
+        "colors": colors[-len(breaks):] if len(breaks) < len(colors) else colors,
+        **{k: spec[k] for k in ("title_zh", "title_en", "note_zh", "note_en") if k in spec},
+    }
+
+
+def page_outlines(
+    layers: dict, roles: tuple[str, str], max_error_m: float, overview_error_m: float | None, decimals: int
+) -> tuple[dict, dict, dict]:
+    """The simplified outlines a page draws, per layer and level, and what the page says of them.
+
+    Returns ``(detailed, overview, boundary)``: the districts of the ``max_error_m``
+    coverage (and the city as their union, if it is), the same of the coarser
+    ``overview_error_m`` coverage (empty if there is none) with every other area layer's
+    polygons simplified one by one to the same bound (None for one drawn as it is), and
+    the page's ``boundary_simplification`` entry. ``roles`` names the city's and the
+    districts' layers.
+    """
+    city, districts = roles
+    union = city in layers and city_is_union(layers[city], layers[districts])
+
+    def outlines(coverage) -> dict:
+        """The districts of one simplified coverage, and the city as their union if it is."""
+        drawn = {districts: coverage.geometries}
+        if union:
+            drawn[city] = [shapely.coverage_union_all(coverage.geometries)]
+        return drawn
+
+    simplified = simplify_coverage(layers[districts].geometry, max_error_m, decimals)
+    detailed, overview = outlines(simplified), {}
+    boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
+    if overview_error_m and overview_error_m > max_error_m:
+        coarse = simplify_coverage(layers[districts].geometry, overview_error_m, decimals)
+        if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
+            overview = outlines(coarse)
+            # The other areas (e.g. the parks' schematic outlines) are drawn at the same zooms
+            # within the same bound: Leaflet draws every vertex it is given (docs/performance.md).
+            areas_error = 0.0
+            for layer_id, frame in layers.items():
+                if layer_id not in roles and layer_kind(frame) == "area":
+                    each = simplify_each(frame.geometry, overview_error_m, decimals)
+                    if any(g is not None for g in each.geometries):
+                        overview[layer_id] = each.geometries
+                        areas_error = max(areas_error, each.error_m)
+            boundary["overview"] = {
+                "max_error_m": overview_error_m,
+                "measured_error_m": round(coarse.error_m, 1),
+                "areas_measured_error_m": round(areas_error, 1),
+                "max_zoom": overview_max_zoom(max(coarse.error_m, areas_error), float(layers[city].total_bounds[3])),
+            }
+    return detailed, overview, boundary
