@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench
 
 # Decodes jmgeo's compact geometry with the page's own decoder (jmgeoAtlas.decodeGeometry,
-# see jmgeo.webmap.encode_geometry) and draws each layer.
+# see jmgeo._page_data.encode_geometry) and draws each layer.
 FLOOR_INIT = """
     (function (map, groups, data) {
       map.fitBounds(data.bounds, { animate: false });

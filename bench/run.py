@@ -32,7 +32,7 @@ Between two page loads the browser rests ``SETTLE_S`` (0.5 s), for every variant
 
 explore() links Leaflet from a CDN, so with no network its page stays blank ("L is not
 defined"). It is measured as written (CDN, blank offline) and with Leaflet inlined from
-the same package jmgeo uses (``jmgeo.webmap.inline_assets``), which is the fair
+the same package jmgeo uses (``jmgeo._page_assets.inline_assets``), which is the fair
 comparison. Absolute times on a small shared machine are noisy: compare the ratios.
 """
 
@@ -125,7 +125,7 @@ def explorable(frame):
 
 def inline_leaflet(html: str) -> str:
     """Replace the CDN links to Leaflet's JS and CSS in a folium page by the inline assets jmgeo uses."""
-    from jmgeo.webmap import inline_assets
+    from jmgeo._page_assets import inline_assets
 
     assets = inline_assets()
     html, n_js = re.subn(r'<script src="[^"]*/leaflet(?:\.min)?\.js"></script>', lambda m: f"<script>{assets['leaflet_js']}</script>", html)
@@ -361,7 +361,8 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
 
 def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) -> list[dict]:
     from jmgeo import webmap
-    from jmgeo.webmap import CANVAS_MIN_FEATURES, ExtraLayer
+    from jmgeo._page_data import CANVAS_MIN_FEATURES
+    from jmgeo.webmap import ExtraLayer
 
     city = layers["city"]
     no_facts = facts.iloc[:0]

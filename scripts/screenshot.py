@@ -14,8 +14,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from jmgeo.export import atomic_write
-from jmgeo.pages import load_pages
+from jmgeo._files import atomic_write
+from jmgeo._geodata import read_geodata
+from jmgeo.pages import parse_pages
 
 
 def _check_png(tmp: Path) -> None:
@@ -45,7 +46,7 @@ def main() -> int:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
-        for spec in load_pages():
+        for spec in parse_pages(read_geodata()):
             stem = spec.file.removesuffix(".html")
             _shoot(browser, maps / spec.file, docs / f"{stem}.png", "#basemap=none")
         _shoot(browser, maps / "jiangmen.html", docs / "jiangmen-popup.png", "#basemap=none",

@@ -81,7 +81,7 @@ def test_check_prints_the_tally_with_repairs_and_rejections(tmp_path):
 def test_a_stopped_build_counts_every_record_as_rejected(tmp_path):
     geodata = corpus_case(tmp_path, "fact_names_unknown_feature")
     result = run(["build", "--out", str(tmp_path / "out"), "--geodata", str(geodata), "--docs", str(geodata / "docs"), "-q"])
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad data: the user's to fix
     assert parse_tally(result.stderr) == (13, {"places": 2, "facts": 3, "districts": 8}, 0, 0, 13)
     assert "nothing was written" in result.stderr.splitlines()[-1]
     assert not (tmp_path / "out").exists()

@@ -98,7 +98,7 @@ def test_bad_data_leaves_earlier_outputs_intact(tmp_path, geodata_copy):
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     edit_json(geodata_copy / "places" / "sites.json", lambda d: d["records"][0].update(id="Bad Id"))
     second = run(["build", "--out", str(out), "--quiet", "--geodata", str(geodata_copy)])
-    assert second.returncode == 1
+    assert second.returncode == 2  # bad data: the user's to fix
     assert "sites.json" in second.stderr and "snake_case" in second.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before

@@ -18,7 +18,7 @@ from shapely.geometry import shape
 import jmgeo
 from jmgeo.accounting import RecordTally
 from jmgeo._errors import JmgeoError
-from jmgeo.validate import check_geodata
+from jmgeo import check_geodata
 
 CORPUS = Path(__file__).parent / "corpus"
 TABLE = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))["cases"]

@@ -50,7 +50,7 @@ def test_the_page_has_no_random_ids(page):
 
 def test_layer_names_never_go_through_folium_templates(page):
     """The layer control is the page script's own (names escaped by escapeHtml), not folium's template."""
-    from jmgeo.webmap import inline_assets
+    from jmgeo._page_assets import inline_assets
 
     assert "layer_control_" not in page  # folium's LayerControl is not used
     atlas_js = inline_assets()["atlas_js"]

@@ -8,7 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from jmgeo.export import atomic_write, write_geojson, write_geopackage
+from jmgeo._files import atomic_write
+from jmgeo.export import write_geojson, write_geopackage
 
 REQUIRED = ("id", "name_zh", "name_en", "layer", "precision")
 

@@ -6,12 +6,12 @@ import re
 import pytest
 
 from jmgeo._documents import normalize_text, undouble_line
-from jmgeo.facts import load_fact_records, parse_amount, parse_chinese_numeral, to_base_unit
-from jmgeo.layers import load_districts_spec, load_place_records
+from jmgeo._geodata import read_geodata
+from jmgeo.facts import parse_amount, parse_chinese_numeral, to_base_unit
 
 from amounts import ISSUE_AMOUNTS
 
-FACTS = load_fact_records()
+FACTS = read_geodata().fact_records
 FACT_IDS = [f["id"] for f in FACTS]
 
 
@@ -37,9 +37,9 @@ def test_quote_occurs_verbatim_in_its_document(fact, documents):
 
 @pytest.mark.parametrize("fact", FACTS, ids=FACT_IDS)
 def test_fact_features_exist(fact):
-    spec = load_districts_spec()
+    spec = read_geodata().districts_spec
     known = {d["id"] for d in spec["districts"]} | {spec["city"]["id"]}
-    known |= {r["id"] for recs in load_place_records().values() for r in recs}
+    known |= {r["id"] for recs in read_geodata().place_records.values() for r in recs}
     assert fact["feature_ids"] and set(fact["feature_ids"]) <= known
 
 

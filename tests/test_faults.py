@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import jmgeo
-import jmgeo.export
+import jmgeo._files
 import jmgeo.webmap
 from jmgeo.accounting import RecordTally
 
@@ -74,17 +74,17 @@ def test_an_exception_while_rendering_keeps_everything(setup, monkeypatch):
 
 def test_an_exception_after_some_outputs_are_staged_keeps_everything(setup, monkeypatch):
     staged = []
-    real_write = jmgeo.export.OutputStage.write
+    real_write = jmgeo._files.OutputStage.write
 
     def spy(self, path, data, verify=None):
         staged.append(Path(path).name)
         return real_write(self, path, data, verify)
 
-    def broken(self, layers, facts, path):
+    def broken(self, path, writer, suffix=".tmp"):  # the GeoPackage is the one output GDAL writes itself
         raise OSError("GeoPackage failed (injected)")
 
-    monkeypatch.setattr(jmgeo.export.OutputStage, "write", spy)
-    monkeypatch.setattr(jmgeo.export.OutputStage, "geopackage", broken)
+    monkeypatch.setattr(jmgeo._files.OutputStage, "write", spy)
+    monkeypatch.setattr(jmgeo._files.OutputStage, "write_with", broken)
     with pytest.raises(OSError, match="injected"):
         build(setup)
     assert "jiangmen.html" in staged and "sites.geojson" in staged  # they were written as temp files ...
@@ -94,7 +94,7 @@ def test_an_exception_after_some_outputs_are_staged_keeps_everything(setup, monk
 CHILD = textwrap.dedent(
     """
     import resource, signal, sys
-    import jmgeo.export
+    import jmgeo._files
     from jmgeo.cli import main
 
     limit, when = int(sys.argv[1]), sys.argv[2]
@@ -106,11 +106,11 @@ CHILD = textwrap.dedent(
     if when == "start":
         full_disk()
     else:  # the disk fills up while the GeoPackage is written, after the page and GeoJSON are staged
-        real = jmgeo.export.OutputStage.geopackage
+        real = jmgeo._files.OutputStage.write_with
         def geopackage(self, *args, **kwargs):
             full_disk()
             return real(self, *args, **kwargs)
-        jmgeo.export.OutputStage.geopackage = geopackage
+        jmgeo._files.OutputStage.write_with = geopackage
     sys.exit(main(sys.argv[3:]))
     """
 )

@@ -4,7 +4,7 @@ import pytest
 
 from jmgeo._documents import normalize_text
 from jmgeo.gazetteer import find_candidates, load_gazetteer, naive_find
-from jmgeo.layers import load_place_records
+from jmgeo._geodata import read_geodata
 
 GAZ = load_gazetteer()
 
@@ -39,7 +39,7 @@ def test_latin_aliases_are_not_matched_in_text():
 def test_curated_mentions_are_found():
     """Each place's recorded mentions (geodata/places) contain a name the gazetteer links to it."""
     total, missed = 0, []
-    for records in load_place_records().values():
+    for records in read_geodata().place_records.values():
         for rec in records:
             for mention in rec["mentions"]:
                 total += 1

@@ -8,7 +8,7 @@ import pytest
 
 from jmgeo._documents import normalize_text
 from jmgeo._errors import DataError
-from jmgeo.facts import load_fact_records
+from jmgeo._geodata import read_geodata
 from jmgeo.ingest import (
     CHUNK_BYTES,
     DocumentSummary,
@@ -48,7 +48,7 @@ def _run_text(text, tmp_path, name="doc.txt", encoding="utf-8", **kw):
 
 def test_quality_against_the_curated_facts(seed_run, documents):
     normalized = {name: doc.normalized for name, doc in documents.items()}
-    score = score_rows(seed_run["rows"], load_fact_records(), normalized)
+    score = score_rows(seed_run["rows"], read_geodata().fact_records, normalized)
     assert score["facts"] == 200  # every curated fact with a number
     assert score["precision"] >= PRECISION_FLOOR, score
     assert score["recall"] >= RECALL_FLOOR, score

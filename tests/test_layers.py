@@ -7,14 +7,14 @@ import shapely
 
 import jmgeo
 from jmgeo import crs
-from jmgeo.layers import PLACE_COLUMNS, load_districts_spec, load_place_records
-from jmgeo.registry import load_registry
+from jmgeo._geodata import read_geodata
+from jmgeo.layers import PLACE_COLUMNS
 
 ADCODES = {"440703": "蓬江区", "440704": "江海区", "440705": "新会区", "440781": "台山市", "440783": "开平市", "440784": "鹤山市", "440785": "恩平市"}
 
 
 def test_layers_follow_the_registry(layers):
-    assert list(layers) == [spec.id for spec in load_registry().layers]
+    assert list(layers) == [spec.id for spec in read_geodata().registry.layers]
     for name, frame in layers.items():
         assert frame.crs.to_epsg() == 4326, name
         for col in ("id", "name_zh", "name_en", "layer", "precision", "fact_ids"):
@@ -53,7 +53,7 @@ def test_districts_tile_the_city_without_overlap(layers):
 
 def test_city_shows_both_areas_and_explains_the_difference(layers, facts):
     city = layers["city"].iloc[0]
-    documented = facts.set_index("id").loc[load_districts_spec()["city"]["documented_area_fact"]]
+    documented = facts.set_index("id").loc[read_geodata().districts_spec["city"]["documented_area_fact"]]
     assert documented["unit"] == "平方公里"
     assert city["area_km2_documented"] == documented["value"]
     assert city["area_km2"] == pytest.approx(layers["districts"]["area_km2"].sum(), abs=0.2)
@@ -77,7 +77,7 @@ def test_every_position_says_where_it_came_from(layers):
 
 
 def test_district_is_derived_by_spatial_join_not_typed(layers):
-    for recs in load_place_records().values():
+    for recs in read_geodata().place_records.values():
         for rec in recs:
             assert "district" not in rec and "districts" not in rec, rec["id"]
     districts = layers["districts"].set_index("id")
@@ -101,7 +101,7 @@ def test_partner_ports_lie_outside_jiangmen(layers):
 
 def test_schematic_areas_are_circles_of_their_radius(layers):
     parks = layers["industrial_parks"].set_index("id")
-    recs = {r["id"]: r for r in load_place_records()["industrial_parks"]}
+    recs = {r["id"]: r for r in read_geodata().place_records["industrial_parks"]}
     checked = 0
     for pid, rec in recs.items():
         if rec.get("area_radius_m") and rec.get("geometry"):
@@ -113,7 +113,7 @@ def test_schematic_areas_are_circles_of_their_radius(layers):
 
 
 def test_freight_routes_run_through_their_hubs(layers):
-    routes = {r["id"]: r for r in load_place_records()["freight_routes"]}
+    routes = {r["id"]: r for r in read_geodata().place_records["freight_routes"]}
     hubs = layers["logistics_hubs"].set_index("id")
     frame = layers["freight_routes"].set_index("id")
     checked = 0
@@ -129,12 +129,12 @@ def test_freight_routes_run_through_their_hubs(layers):
 def test_load_layer_by_name(layers):
     hubs = jmgeo.load_layer("logistics_hubs")
     assert list(hubs["id"]) == list(layers["logistics_hubs"]["id"])
-    with pytest.raises(KeyError, match="unknown layer"):
+    with pytest.raises(jmgeo.ArgumentError, match="unknown layer"):
         jmgeo.load_layer("nope")
 
 
 def test_id_lines_finds_every_record_line_in_one_pass(tmp_path):
-    from jmgeo.registry import id_lines, line_of_id
+    from jmgeo._jsonfile import id_lines, line_of_id
 
     tricky = 'b"x'  # an id with an escaped quote in the JSON text
     lines = ["{", '  "records": [', '    {"id": "a"},', f'    {{"id": {json.dumps(tricky)}}},', "", '    {"id" : "a"},', '    {"name": "id"}', "  ]", "}"]

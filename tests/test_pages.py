@@ -7,19 +7,19 @@ import pytest
 
 from conftest import read_page_data
 from jmgeo import crs
-from jmgeo.pages import load_pages, load_story, resolve_basemaps
-from jmgeo.registry import load_registry
+from jmgeo._geodata import read_geodata
+from jmgeo.pages import parse_pages, parse_story, resolve_basemaps
 from jmgeo.search import normalize_key, search
-from jmgeo.webmap import make_map, map_html
+from jmgeo.webmap import make_map, make_pages, map_html
 
 
 @pytest.fixture(scope="module")
 def pages_html(layers, facts):
-    return {p.id: map_html(make_map(layers, facts, page=p.id)) for p in load_pages()}
+    return {p.id: map_html(make_map(layers, facts, page=p.id)) for p in parse_pages(read_geodata())}
 
 
 def test_build_writes_every_page(built):
-    for page in load_pages():
+    for page in parse_pages(read_geodata()):
         html = (built / page.file).read_text(encoding="utf-8")
         assert read_page_data(html)["page"]["id"] == page.id
         stem = page.file.removesuffix(".html")
@@ -27,20 +27,17 @@ def test_build_writes_every_page(built):
         assert (built / f"{stem}.png").is_file() != bool(page.story)
 
 
-def test_pages_made_with_a_shared_cache_are_the_pages_made_alone(pages_html, layers, facts):
-    """jmgeo build makes what its pages share once (make_map's cache): the pages must not change."""
-    shared: dict = {}
-    for page in load_pages():
-        assert map_html(make_map(layers, facts, page=page.id, cache=shared)) == pages_html[page.id], page.id
-    assert any(key[0] == "features" for key in shared) and any(key[0] == "outlines" for key in shared) and ("facts",) in shared
-    # other settings with the same cache are made afresh, not taken from it
-    for kwargs in ({"decimals": 4}, {"max_error_m": 20}, {"overview_error_m": None}):
-        assert map_html(make_map(layers, facts, cache=shared, **kwargs)) == map_html(make_map(layers, facts, **kwargs)), kwargs
+def test_pages_made_together_are_the_pages_made_alone(pages_html, layers, facts):
+    """jmgeo build makes what its pages share once (make_pages): the pages must not change."""
+    made = make_pages(read_geodata(), layers, facts)
+    assert [spec.id for spec, _ in made] == list(pages_html)
+    for spec, fmap in made:
+        assert map_html(fmap) == pages_html[spec.id], spec.id
 
 
 def test_theme_maps_carry_only_their_layers(pages_html):
-    order = [spec.id for spec in load_registry().layers]
-    for page in load_pages():
+    order = [spec.id for spec in read_geodata().registry.layers]
+    for page in parse_pages(read_geodata()):
         data = read_page_data(pages_html[page.id])
         # the page's layers, drawn and listed in the registry's order
         assert [layer["id"] for layer in data["layers"]] == [lid for lid in order if lid in page.layers]
@@ -85,7 +82,7 @@ def test_choropleth_counts_facts_per_district(pages_html, layers, facts):
 
 def test_story_chapters_cite_real_facts_and_features(pages_html, facts, layers):
     data = read_page_data(pages_html["story"])
-    story = load_story("story.json")
+    story = parse_story(read_geodata(), "story.json")
     assert [c["id"] for c in data["story"]["chapters"]] == [c["id"] for c in story["chapters"]]
     ids = {fid for frame in layers.values() for fid in frame["id"]}
     for chapter in story["chapters"]:
@@ -96,7 +93,7 @@ def test_story_chapters_cite_real_facts_and_features(pages_html, facts, layers):
 
 def test_basemaps_and_their_datums(monkeypatch):
     monkeypatch.delenv("JMGEO_TIANDITU_KEY", raising=False)
-    bases = {b["id"]: b for b in resolve_basemaps()["basemaps"]}
+    bases = {b["id"]: b for b in resolve_basemaps(read_geodata())["basemaps"]}
     assert bases["osm"]["datum"] == "WGS84" and bases["amap"]["datum"] == "GCJ-02"
     assert "tianditu" not in bases  # offered only with a key
     assert all("<" not in b.get("attribution", "") for b in bases.values())

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from jmgeo._errors import DataError, ValidationError
-from jmgeo.facts import load_fact_records
+from jmgeo._geodata import read_geodata
 from jmgeo.ingest import ingest
 from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
-from jmgeo.validate import check_geodata
+from jmgeo import check_geodata
 
 JMGEO = [str(Path(sys.executable).parent / "jmgeo")]
 
@@ -67,14 +67,14 @@ def test_review_files_agree(review):
 
 
 def test_merge_adds_accepted_rows_once(review, geodata_copy, docs_dir, tmp_path):
-    before = len(load_fact_records(geodata_copy))
+    before = len(read_geodata(geodata_copy).fact_records)
     # two rows the curated table has (skipped as duplicates) and three it does not
     new_numbers = {"41个", "201个", "6664个"}
     reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in new_numbers | {"1732亿元", "4022.25亿元"})
     result = merge_review(reviewed, geodata_copy, docs_dir)
     assert len(result.added) == 3 and len(result.duplicates) == 2
     assert {fid for _, fid in result.duplicates} == {"d000_trade_2023", "d002_gdp_2023"}
-    facts = load_fact_records(geodata_copy)
+    facts = read_geodata(geodata_copy).fact_records
     assert len(facts) == before + 3
     added = [f for f in facts if f["id"] in result.added]
     assert {f["number_text"] for f in added} == new_numbers
@@ -151,7 +151,7 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir):
     bad.parent.mkdir()
     bad.write_bytes("江门北站".encode("gbk") * 10 + b"\xff\xff")
     second = run(["ingest", str(docs_dir), str(bad), "--out", str(out), "--geodata", str(geodata_copy)])
-    assert second.returncode == 1
+    assert second.returncode == 2  # an unreadable input: the user's to fix
     assert str(bad) in second.stderr and "byte 80" in second.stderr
     assert tree_digest(tmp_path / "bad") and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
     assert tree_digest(geodata_copy) == geodata

@@ -18,7 +18,8 @@ from shapely.geometry import shape
 from conftest import read_page_data
 from jmgeo import crs
 from jmgeo.simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
-from jmgeo.webmap import ExtraLayer, encode_geometry, make_map, map_html
+from jmgeo._page_data import encode_geometry
+from jmgeo.webmap import ExtraLayer, make_map, map_html
 
 UTM49 = "EPSG:32649"
 

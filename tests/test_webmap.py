@@ -5,8 +5,9 @@ import re
 import pytest
 
 from conftest import read_page_data
-from jmgeo.registry import load_registry
-from jmgeo.webmap import inline_assets, make_map, map_html
+from jmgeo._geodata import read_geodata
+from jmgeo._page_assets import inline_assets
+from jmgeo.webmap import make_map, map_html
 from payloads import PAYLOADS
 
 
@@ -50,7 +51,7 @@ def test_popup_data_carries_facts_with_quote_and_source(page, facts):
 
 def test_legend_and_precision_styles_come_from_the_registry(page):
     data = read_page_data(page)
-    reg = load_registry()
+    reg = read_geodata().registry
     assert data["precision_styles"] == reg.precision_styles
     assert {layer["id"]: layer["color"] for layer in data["layers"]} == {s.id: s.color for s in reg.layers}
 

@@ -6,7 +6,17 @@ __all__ = ["ArgumentError", "DataError", "JmgeoError", "RepairWarning", "Validat
 
 
 class JmgeoError(Exception):
-    """Base class for jmgeo's own errors."""
+    """Base class for jmgeo's own errors: each is a user's mistake, said in one message.
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> try:
+    ...     jmgeo.make_map(page="nope")
+    ... except jmgeo.JmgeoError as exc:
+    ...     print(exc)
+    unknown page 'nope'; pages are jiangmen, logistics, industry, heritage, districts, story
+    """
 
 
 class DataError(JmgeoError):
@@ -20,6 +30,11 @@ class DataError(JmgeoError):
         The line, key, feature id or fact id, if the problem is in one record.
     message : str
         What is wrong and, where possible, how to fix it.
+
+    Examples
+    --------
+    >>> str(DataError("geodata/places/logistics_hubs.json", "line 7 (gaosha_port)", 'missing "source"'))
+    'geodata/places/logistics_hubs.json line 7 (gaosha_port): missing "source"'
     """
 
     def __init__(self, file: str, record: str | None, message: str):
@@ -31,7 +46,15 @@ class DataError(JmgeoError):
 
 
 class ValidationError(JmgeoError):
-    """Several data problems, gathered so a user sees all of them at once."""
+    """Several data problems, gathered so a user sees all of them at once.
+
+    Examples
+    --------
+    >>> print(ValidationError([DataError("a.json", "line 2", "bad"), DataError("b.json", None, "worse")]))
+    2 problem(s) in geodata:
+      - a.json line 2: bad
+      - b.json: worse
+    """
 
     def __init__(self, problems: list[DataError]):
         self.problems = list(problems)
@@ -51,4 +74,13 @@ class ArgumentError(JmgeoError, ValueError):
     """An argument given to jmgeo names nothing it knows or cannot be used (an unknown page, layer or basemap).
 
     It is a ``ValueError`` too, so code catching that keeps working.
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> try:
+    ...     jmgeo.load_layer("rivers")
+    ... except jmgeo.ArgumentError as exc:
+    ...     print(str(exc)[:30])
+    unknown layer 'rivers'; layers
     """

@@ -51,6 +51,15 @@ class GeoData:
         The geodata folder (it holds ``layers.json``).
     docs_dir : path, optional
         Where the source documents are (see :func:`jmgeo._documents.find_documents_dir`).
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> data = jmgeo.read_geodata()
+    >>> [spec.id for spec in data.registry.layers if spec.role == "places"][:2]
+    ['industrial_parks', 'logistics_hubs']
+    >>> len(data.fact_records) > 200
+    True
     """
 
     def __init__(self, root: Path, docs_dir: str | os.PathLike[str] | None = None):

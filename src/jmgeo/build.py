@@ -51,6 +51,13 @@ def build_atlas(
     tally : RecordTally, optional
         Filled with the record accounting of the run (read = written + repaired +
         rejected); when the build stops, every record counts as rejected.
+
+    Examples
+    --------
+    >>> import tempfile, jmgeo
+    >>> paths = jmgeo.build_atlas(tempfile.mkdtemp(), log=None)
+    >>> sorted(p.name for p in paths)[:3]
+    ['city.geojson', 'corridors.geojson', 'districts.geojson']
     """
     # Deferred, like every import of geopandas, folium and pyogrio below: the pinyin child
     # process loads its dictionaries while this process imports them (~0.5 s, docs/performance.md).

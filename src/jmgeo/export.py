@@ -78,7 +78,18 @@ def verify_geojson(expected_ids: list) -> Callable[[Path], None]:
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
-    """Write one layer as RFC 7946 GeoJSON atomically; the file is read back and its ids checked."""
+    """Write one layer as RFC 7946 GeoJSON atomically; the file is read back and its ids checked.
+
+    ``frame`` must be in WGS84 (EPSG:4326); coordinates keep ``decimals`` places (7 is
+    about 1 cm).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib, jmgeo
+    >>> path = jmgeo.write_geojson(jmgeo.load_layer("sites"), pathlib.Path(tempfile.mkdtemp()) / "sites.geojson")
+    >>> json.loads(path.read_text(encoding="utf-8"))["type"]
+    'FeatureCollection'
+    """
     text = geojson_text(frame, decimals)
     return atomic_write(path, text.encode("utf-8"), verify_geojson(list(frame["id"])))
 
@@ -114,6 +125,14 @@ def write_geopackage(
     List columns (``aliases``, ``fact_ids``, ``feature_ids`` ...) are stored as JSON
     text. The file is built in a temp file, read back (layer names and row counts
     checked) and renamed into place.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyogrio, jmgeo
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "atlas.gpkg"
+    >>> _ = jmgeo.write_geopackage(jmgeo.load_layers(), jmgeo.load_facts(), path)
+    >>> [name for name, _ in pyogrio.list_layers(path)][-2:]
+    ['sites', 'facts']
     """
     with staged_outputs() as stage:
         stage_geopackage(stage, layers, facts, path)

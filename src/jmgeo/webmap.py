@@ -62,6 +62,15 @@ class ExtraLayer:
         Names in the layer control and the legend.
     color : str
         CSS colour of the features.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, jmgeo
+    >>> from shapely.geometry import Point
+    >>> mine = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["我的点"]}, geometry=[Point(113.08, 22.58)], crs=4326)
+    >>> m = jmgeo.make_map(extra_layers=[jmgeo.ExtraLayer("my_points", mine, "我的点", "My points")])
+    >>> "我的点" in jmgeo.webmap.map_html(m)
+    True
     """
 
     id: str
@@ -334,6 +343,13 @@ def make_map(
         Save it with :func:`jmgeo.write_map`, or display it in Jupyter. The page
         works offline (Leaflet is inside it); base-map tiles are the only network requests.
         Its address may carry ``#lang=en``, ``#basemap=amap``, ``#chapter=2`` (story).
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> m = jmgeo.make_map(page="logistics", basemap="none", height="600px")
+    >>> type(m).__name__
+    'Map'
     """
     data = read_geodata(geodata_dir)
     if layers is None:
@@ -370,5 +386,13 @@ def map_html(fmap: folium.Map) -> str:
 
 
 def write_map(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:
-    """Render a map from :func:`make_map` and write it atomically as a self-contained HTML page."""
+    """Render a map from :func:`make_map` and write it atomically as a self-contained HTML page.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, jmgeo
+    >>> path = jmgeo.write_map(jmgeo.make_map(page="logistics"), pathlib.Path(tempfile.mkdtemp()) / "logistics.html")
+    >>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
     return atomic_write(path, map_html(fmap).encode("utf-8"))
