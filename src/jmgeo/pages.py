@@ -131,7 +131,7 @@ def _tile_provider(name: str) -> dict[str, Any]:
     Cached: a build resolves the same providers for every page, and the registry lookup
     is the slow part.
     """
-    import xyzservices.providers as xyz
+    import xyzservices.providers as xyz  # deferred: ~100 ms to import, needed only for named providers
 
     with warnings.catch_warnings():
         # CARTO's provider warns that it now wants an API key; the note in basemaps.json says so.

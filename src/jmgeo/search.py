@@ -10,21 +10,18 @@ same normalisation to what the user types.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import unicodedata
-from collections.abc import Iterable
-from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["PinyinPrefetch", "build_search_index", "index_names", "normalize_key", "search"]
+from ._loading import load_layers
+from ._pinyin import HAN, pinyin
+
+__all__ = ["build_search_index", "index_names", "normalize_key", "search"]
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def normalize_key(text: str) -> str:
@@ -40,84 +37,6 @@ def normalize_key(text: str) -> str:
     return _DROP.sub("", unicodedata.normalize("NFKC", stripped).lower())
 
 
-# Pinyin computed ahead of time by a PinyinPrefetch (same package, same interpreter).
-_PREFETCHED: dict[str, str] = {}
-
-
-@lru_cache(maxsize=4096)
-def _pinyin(text: str) -> str:
-    if text in _PREFETCHED:
-        return _PREFETCHED[text]
-    from pypinyin import lazy_pinyin  # deferred: loading its phrase dictionary takes ~0.5 s
-
-    return "".join(lazy_pinyin(text))
-
-
-# Run by PinyinPrefetch as ``python -c``: load pypinyin first (the slow part), then read
-# the names from stdin and write their pinyin to stdout as JSON.
-_WORKER = """
-import json, sys
-from pypinyin import lazy_pinyin
-names = json.load(sys.stdin)
-json.dump({n: "".join(lazy_pinyin(n)) for n in names}, sys.stdout, ensure_ascii=True)
-"""
-
-
-class PinyinPrefetch:
-    """Compute the pinyin of many names in a child process, overlapping pypinyin's load time.
-
-    pypinyin loads its dictionaries (47,000 phrases, 42,000 characters) and trains its
-    word segmenter when it is first used (~0.5 s, measured), more than a tenth of
-    ``jmgeo build``. A build starts this first, so that the dictionaries load on another
-    core while the build imports geopandas and checks the geodata; :meth:`collect` then
-    sends the names and stores their pinyin for :func:`feature_keys`. The results are
-    those of the same pypinyin in the same interpreter. If the child cannot be started or
-    fails, nothing is stored and the pinyin is computed in this process as usual.
-
-    Examples
-    --------
-    >>> prefetch = PinyinPrefetch()
-    >>> prefetch.collect(["高沙港", "Gaosha"])
-    1
-    >>> feature_keys(["高沙港"])
-    ['高沙港', 'gaoshagang']
-    """
-
-    def __init__(self) -> None:
-        try:
-            self._proc: subprocess.Popen | None = subprocess.Popen(
-                [sys.executable, "-c", _WORKER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except OSError:
-            self._proc = None
-
-    def collect(self, names: Iterable[str], timeout: float = 60.0) -> int:
-        """Send the names (those with Chinese characters) and store their pinyin; return how many."""
-        wanted = sorted({n for n in names if isinstance(n, str) and _HAN.search(n)})
-        if self._proc is None:
-            return 0
-        try:
-            out, _ = self._proc.communicate(json.dumps(wanted).encode("ascii"), timeout=timeout)
-            result = json.loads(out) if self._proc.returncode == 0 else {}
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            return 0
-        finally:
-            self.close()
-        done = {n: result[n] for n in wanted if isinstance(result.get(n), str)}
-        _PREFETCHED.update(done)
-        return len(done)
-
-    def close(self) -> None:
-        """Stop the child (if it is still running) and forget it; :meth:`collect` calls this."""
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.communicate()
-            self._proc = None
-
-
 def feature_keys(names: list[str]) -> list[str]:
     """Return the distinct search keys for a feature's names and aliases (pinyin added for Chinese)."""
     keys: list[str] = []
@@ -125,8 +44,8 @@ def feature_keys(names: list[str]) -> list[str]:
         if not isinstance(name, str) or not name.strip():
             continue
         candidates = [name]
-        if _HAN.search(name):
-            candidates.append(_pinyin(name))
+        if HAN.search(name):
+            candidates.append(pinyin(name))
         for cand in candidates:
             key = normalize_key(cand)
             if key and key not in keys:
@@ -141,7 +60,7 @@ def _row_names(row) -> list:
 
 
 def index_names(layers: dict[str, gpd.GeoDataFrame]) -> list:
-    """Every name and alias that :func:`build_search_index` turns into keys (for :class:`PinyinPrefetch`)."""
+    """Every name and alias that :func:`build_search_index` turns into keys (for :class:`jmgeo._pinyin.PinyinPrefetch`)."""
     return [n for frame in layers.values() for row in frame.itertuples() for n in _row_names(row)]
 
 
@@ -166,8 +85,6 @@ def search(query: str, layers: dict[str, gpd.GeoDataFrame] | None = None, limit:
     ['gaosha_port']
     """
     if layers is None:
-        from ._loading import load_layers
-
         layers = load_layers()
     q = normalize_key(query)
     if not q:
