@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
@@ -87,3 +89,26 @@ def browser():
     from browser import launch_browser
 
     yield from launch_browser()
+
+
+def run_cli(argv) -> tuple[int, str, str]:
+    """Run ``jmgeo.cli.main(argv)`` in this process; return ``(exit status, stdout, stderr)``.
+
+    argparse ends ``--help``, ``--version`` and usage errors with SystemExit; its code is
+    returned like any other exit status.
+    """
+    from jmgeo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(arg) for arg in argv])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def cli():
+    """The command line, in-process: ``code, out, err = cli(["check", "--geodata", path])``."""
+    return run_cli

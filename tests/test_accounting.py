@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyogrio
@@ -14,13 +12,8 @@ import pytest
 
 from jmgeo.accounting import RecordTally
 
-JMGEO = [str(Path(sys.executable).parent / "jmgeo")]
 CORPUS = Path(__file__).parent / "corpus"
 TALLY = re.compile(r"^records: (\d+) read \((.*?)\) = (\d+) (written|valid) \+ (\d+) repaired \+ (\d+) rejected", re.M)
-
-
-def run(args):
-    return subprocess.run(JMGEO + args, capture_output=True, text=True, timeout=300)
 
 
 def corpus_case(tmp_path: Path, case: str) -> Path:
@@ -48,12 +41,12 @@ def test_a_tally_that_does_not_add_up_is_refused():
         tally.summary()
 
 
-def test_build_prints_a_tally_that_matches_what_it_wrote(tmp_path, geodata_dir):
+def test_build_prints_a_tally_that_matches_what_it_wrote(tmp_path, geodata_dir, cli):
     out = tmp_path / "maps"
-    result = run(["build", "--out", str(out), "--quiet"])
-    assert result.returncode == 0, result.stderr
-    read, kinds, written, repaired, rejected = parse_tally(result.stderr)
-    assert result.stderr.strip().splitlines()[-1].startswith("records: ")  # printed at the end
+    code, _, stderr = cli(["build", "--out", out, "--quiet"])
+    assert code == 0, stderr
+    read, kinds, written, repaired, rejected = parse_tally(stderr)
+    assert stderr.strip().splitlines()[-1].startswith("records: ")  # printed at the end
     assert (read, repaired, rejected) == (written, 0, 0)
     # count the records actually in the outputs, independently of jmgeo
     features = {p.stem: len(json.loads(p.read_text(encoding="utf-8"))["features"]) for p in (out / "geojson").glob("*.geojson")}
@@ -64,30 +57,30 @@ def test_build_prints_a_tally_that_matches_what_it_wrote(tmp_path, geodata_dir):
     assert kinds["places"] == places
 
 
-def test_check_prints_the_tally_with_repairs_and_rejections(tmp_path):
+def test_check_prints_the_tally_with_repairs_and_rejections(tmp_path, cli):
     geodata = corpus_case(tmp_path, "self_intersection")
-    ok = run(["check", "--geodata", str(geodata), "--docs", str(geodata / "docs")])
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert ok.stdout.splitlines()[-1].startswith("records: ")
-    assert parse_tally(ok.stdout) == (13, {"places": 2, "facts": 3, "districts": 8}, 12, 1, 0)
-    assert "repaired: " in ok.stdout and "test_park" in ok.stdout
+    code, out, err = cli(["check", "--geodata", geodata, "--docs", geodata / "docs"])
+    assert code == 0, out + err
+    assert out.splitlines()[-1].startswith("records: ")
+    assert parse_tally(out) == (13, {"places": 2, "facts": 3, "districts": 8}, 12, 1, 0)
+    assert "repaired: " in out and "test_park" in out
 
     bad = corpus_case(tmp_path / "bad", "swapped_lat_lon")
-    result = run(["check", "--geodata", str(bad), "--docs", str(bad / "docs")])
-    assert result.returncode == 1
-    assert parse_tally(result.stdout) == (13, {"places": 2, "facts": 3, "districts": 8}, 12, 0, 1)
+    code, out, _ = cli(["check", "--geodata", bad, "--docs", bad / "docs"])
+    assert code == 1
+    assert parse_tally(out) == (13, {"places": 2, "facts": 3, "districts": 8}, 12, 0, 1)
 
 
-def test_a_stopped_build_counts_every_record_as_rejected(tmp_path):
+def test_a_stopped_build_counts_every_record_as_rejected(tmp_path, cli):
     geodata = corpus_case(tmp_path, "fact_names_unknown_feature")
-    result = run(["build", "--out", str(tmp_path / "out"), "--geodata", str(geodata), "--docs", str(geodata / "docs"), "-q"])
-    assert result.returncode == 2  # bad data: the user's to fix
-    assert parse_tally(result.stderr) == (13, {"places": 2, "facts": 3, "districts": 8}, 0, 0, 13)
-    assert "nothing was written" in result.stderr.splitlines()[-1]
+    code, _, stderr = cli(["build", "--out", tmp_path / "out", "--geodata", geodata, "--docs", geodata / "docs", "-q"])
+    assert code == 2  # bad data: the user's to fix
+    assert parse_tally(stderr) == (13, {"places": 2, "facts": 3, "districts": 8}, 0, 0, 13)
+    assert "nothing was written" in stderr.splitlines()[-1]
     assert not (tmp_path / "out").exists()
 
 
-def test_a_wrong_geodata_folder_is_an_error_not_the_builtin_data(tmp_path):
-    result = run(["check", "--geodata", str(tmp_path)])
-    assert result.returncode == 1
-    assert str(tmp_path) in result.stdout + result.stderr and "no layers.json" in result.stdout + result.stderr
+def test_a_wrong_geodata_folder_is_an_error_not_the_builtin_data(tmp_path, cli):
+    code, out, err = cli(["check", "--geodata", tmp_path])
+    assert code == 1
+    assert str(tmp_path) in out + err and "no layers.json" in out + err

@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,13 +15,6 @@ from jmgeo._geodata import read_geodata
 from jmgeo.ingest import ingest
 from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
 from jmgeo import check_geodata
-
-JMGEO = [str(Path(sys.executable).parent / "jmgeo")]
-
-
-def run(args, **kw):
-    return subprocess.run(JMGEO + args, capture_output=True, text=True, timeout=300, **kw)
-
 
 def tree_digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -137,25 +129,26 @@ def test_merge_of_a_new_document(tmp_path, geodata_copy, docs_dir):
     assert check_geodata(geodata_copy, docs).ok
 
 
-def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir):
-    help_text = run(["ingest", "--help"]).stdout
+def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
+    code, help_text, _ = cli(["ingest", "--help"])
+    assert code == 0
     assert "--merge" in help_text and "GB18030" in help_text and "accept" in help_text
     out = tmp_path / "review.csv"
-    first = run(["ingest", str(docs_dir), "--out", str(out), "--geodata", str(geodata_copy)])
-    assert first.returncode == 0, first.stderr
-    assert [Path(p).name for p in first.stdout.split()] == ["review.csv", "review.json", "review.mentions.csv", "review.candidates.csv"]
-    assert "002_d13920e8d69d572d.txt: utf-8" in first.stderr and "repeated sentence(s) counted once" in first.stderr
+    code, stdout, stderr = cli(["ingest", docs_dir, "--out", out, "--geodata", geodata_copy])
+    assert code == 0, stderr
+    assert [Path(p).name for p in stdout.split()] == ["review.csv", "review.json", "review.mentions.csv", "review.candidates.csv"]
+    assert "002_d13920e8d69d572d.txt: utf-8" in stderr and "repeated sentence(s) counted once" in stderr
     outputs = tree_digest(tmp_path)
     geodata = tree_digest(geodata_copy)
     bad = tmp_path / "bad" / "gbk_broken.txt"
     bad.parent.mkdir()
     bad.write_bytes("江门北站".encode("gbk") * 10 + b"\xff\xff")
-    second = run(["ingest", str(docs_dir), str(bad), "--out", str(out), "--geodata", str(geodata_copy)])
-    assert second.returncode == 2  # an unreadable input: the user's to fix
-    assert str(bad) in second.stderr and "byte 80" in second.stderr
+    code, _, stderr = cli(["ingest", docs_dir, bad, "--out", out, "--geodata", geodata_copy])
+    assert code == 2  # an unreadable input: the user's to fix
+    assert str(bad) in stderr and "byte 80" in stderr
     assert tree_digest(tmp_path / "bad") and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
     assert tree_digest(geodata_copy) == geodata
     reviewed = accept(out, tmp_path / "reviewed.csv", lambda r: r["number_text"] == "41个")
-    merged = run(["ingest", "--merge", str(reviewed), "--geodata", str(geodata_copy)])
-    assert merged.returncode == 0, merged.stderr
-    assert "added 1 fact(s)" in merged.stderr and merged.stdout.strip().endswith("002_d13920e8d69d572d.json")
+    code, stdout, stderr = cli(["ingest", "--merge", reviewed, "--geodata", geodata_copy])
+    assert code == 0, stderr
+    assert "added 1 fact(s)" in stderr and stdout.strip().endswith("002_d13920e8d69d572d.json")
