@@ -342,7 +342,7 @@ def atlas_scenario(browser, layers, facts, runs: int) -> dict:
 def per_load_ratios(a: Variant, b: Variant) -> dict:
     """``a``'s "drawn" over ``b``'s, load by load: each pair was loaded in the same round.
 
-    The machine's load drifts over a run (see the README); the two loads of one round
+    The machine's load drifts over a run (see docs/performance.md); the two loads of one round
     saw about the same load, so each of these ratios compares like with like, and their
     range shows how far a single load's ratio strays from the median. Reported beside the
     ratio of the two medians, not instead of it. The ratios themselves are kept too

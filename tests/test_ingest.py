@@ -23,7 +23,7 @@ from jmgeo.review import score_rows
 
 from amounts import ISSUE_AMOUNTS
 
-# Floors for the quality test, set a little below what was measured (README, "Reading new documents").
+# Floors for the quality test, set a little below what was measured (docs/ingest.md).
 PRECISION_FLOOR = 0.65  # measured 0.71
 RECALL_FLOOR = 0.95  # measured 1.00
 FEATURES_OVERLAP_FLOOR = 0.75  # measured 0.82

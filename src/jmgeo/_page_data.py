@@ -142,7 +142,7 @@ def overview_max_zoom(error_m: float, max_lat: float) -> int:
 
 
 #: Point layers with more features than this go to the page as one compact array of
-#: positions and are drawn on a canvas (see the README's performance section); smaller
+#: positions and are drawn on a canvas (see docs/performance.md); smaller
 #: ones as one SVG circle per feature, which keeps every feature a DOM element with a
 #: hover tooltip. Chosen by measurement (bench/results/20261122T030937Z.json): the two
 #: modes drew 100 points in the same time, and the canvas was faster from 300 points on.

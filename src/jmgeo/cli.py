@@ -15,7 +15,11 @@ __all__ = ["main"]
 _DESCRIPTION = """\
 jmgeo: the Jiangmen (江门) atlas. Districts, industrial parks, logistics hubs,
 corridors, freight routes and sites, annotated with cited facts from the source
-documents, as an offline Leaflet map, GeoJSON and GeoPackage."""
+documents, as an offline Leaflet map, GeoJSON and GeoPackage.
+
+exit status: 0 done; 1 problems found (check) or the outputs could not be
+written; 2 the input or the command is wrong (bad data, an unreadable file, a
+wrong option), said in one message."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser(
         "build",
         parents=[common],
-        help="write the map page, one GeoJSON per layer and a GeoPackage",
+        help="write the map pages, one GeoJSON per layer and a GeoPackage",
         description="Validate geodata, then write the map pages listed in geodata/pages.json (OUT/jiangmen.html, "
         "the logistics, industry and heritage theme maps, the districts choropleth and the story; each "
         "self-contained and working offline), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "

@@ -11,8 +11,8 @@ other systems matter for Jiangmen:
   metres against WGS84; PROJ refuses to model it, so the published formula is
   implemented here (vectorised with NumPy).
 * **BD-09**, Baidu's further offset of GCJ-02.
-* An **equal-area** Albers projection fitted to Jiangmen for areas in km², and local
-  azimuthal equidistant projections for circles of a given radius in metres.
+* An **equal-area** Albers projection fitted to Jiangmen for areas in km², and
+  geodesic circles (pyproj's forward geodesic problem) for a given radius in metres.
 """
 
 from __future__ import annotations
@@ -197,8 +197,7 @@ def buffer_m(lon: float, lat: float, radius_m: float, quad_segs: int = 16):
     """Return a WGS84 polygon approximating a circle of ``radius_m`` metres around a point.
 
     Its ``4 * quad_segs`` vertices lie on the geodesic circle (pyproj's forward geodesic
-    problem), so the radius is true in every direction. This replaced a buffer in a local
-    azimuthal equidistant projection, whose per-call Transformer measured ~13 ms.
+    problem), so the radius is true in every direction, with no projection to set up.
     """
     n = 4 * quad_segs
     azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
