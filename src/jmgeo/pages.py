@@ -17,6 +17,7 @@ from typing import Any
 
 from ._errors import DataError
 from ._geodata import GeoData
+from ._ids import id_problem
 from .crs import BASEMAP_DATUMS
 
 __all__ = ["PageSpec", "parse_basemaps", "parse_pages", "parse_story", "resolve_basemaps"]
@@ -67,6 +68,9 @@ def parse_pages(data: GeoData) -> list[PageSpec]:
             )
         except (KeyError, TypeError) as exc:
             raise DataError(str(path), where, f"missing key {exc}") from None
+        bad_id = id_problem(page.id, "page id")
+        if bad_id:
+            raise DataError(str(path), where, bad_id)
         if not _PAGE_FILE.match(page.file):
             raise DataError(str(path), where, f'file "{page.file}" must be a plain lower-case name ending in .html')
         if page.id in seen:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import DataError
+from ._ids import id_problem
 from ._jsonfile import read_json
 
 __all__ = ["ROLES", "LayerSpec", "Registry", "find_geodata_dir", "parse_registry"]
@@ -143,10 +144,15 @@ def parse_registry(root: Path) -> Registry:
             spec = LayerSpec(**{**item, "geometry_types": tuple(item["geometry_types"])})
         except (KeyError, TypeError) as exc:
             raise DataError(str(path), where, f"missing or wrong key: {exc}") from None
+        bad_id = id_problem(spec.id, "layer id")
+        if bad_id:
+            raise DataError(str(path), where, bad_id)
         if spec.role not in ROLES:
             raise DataError(str(path), where, f'role "{spec.role}" must be one of {", ".join(ROLES)}')
         if (spec.role == "places") != bool(spec.file):
             raise DataError(str(path), where, 'a "places" layer reads its records from "file"; a boundary layer has none')
+        if spec.id in {s.id for s in specs}:
+            raise DataError(str(path), where, f'duplicate layer id "{spec.id}"')
         specs.append(spec)
     if not specs:
         raise DataError(str(path), None, "no layers defined")

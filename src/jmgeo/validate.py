@@ -22,6 +22,7 @@ from ._documents import normalize_text
 from ._errors import DataError, JmgeoError, RepairWarning
 from ._geodata import GeoData
 from ._geometry import build_geometries, record_where, repair_geometry
+from ._ids import id_problem
 from ._jsonfile import refuse_yaml
 from .accounting import RecordTally
 from .facts import QUALIFIERS, YEAR_BASES, parse_amount
@@ -29,7 +30,6 @@ from .pages import parse_basemaps, parse_pages, parse_story
 
 __all__ = ["CheckReport", "check_data"]
 
-_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
 _REQUIRED_POSITION = ("datum", "source", "method", "uncertainty_m")
@@ -191,8 +191,9 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                 out.add(f, where, f"missing key(s) {missing}", rec=rec)
                 continue
             rid = rec["id"]
-            if not isinstance(rid, str) or not _SNAKE.match(rid):
-                out.add(f, where, f'id "{rid}" must be snake_case ASCII (a-z, 0-9, _)', rec=rec)
+            bad_id = id_problem(rid)
+            if bad_id:
+                out.add(f, where, bad_id, rec=rec)
                 continue
             if rid in seen or rid in district_ids:
                 out.add(f, where, f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); ids are unique across all layers: rename one', rec=rec)
@@ -470,6 +471,10 @@ def check_data(data: GeoData) -> CheckReport:
     if docs is None:
         report.notes.append("source documents not found: quotes and mentions were not checked (set JMGEO_DOCS)")
     district_ids = {d["id"] for d in districts_spec["districts"]} | {districts_spec["city"]["id"]}
+    for where, item in [("city", districts_spec["city"]), *((f"districts[{i}]", d) for i, d in enumerate(districts_spec["districts"]))]:
+        bad_id = id_problem(item["id"])
+        if bad_id:
+            out.add(str(data.path("districts.json")), where, bad_id)
     if districts_spec["boundary_source"].get("precision") not in reg.precisions:
         out.add(str(data.path("districts.json")), "boundary_source.precision", f"must be one of {', '.join(reg.precisions)}")
     ids, all_records = _check_places(reg, records, known_docs, docs, out, district_ids)

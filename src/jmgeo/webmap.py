@@ -24,6 +24,7 @@ from jinja2 import Template
 from ._errors import ArgumentError
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
+from ._ids import id_problem
 from ._loading import load_layers
 from ._page_assets import inline_assets, labels
 from ._page_data import (
@@ -98,7 +99,7 @@ class _AtlasInit(MacroElement):
 {% macro script(this, kwargs) %}
     jmgeoAtlas.init({{ this._parent.get_name() }}, {
     {%- for layer_id, group in this.groups %}
-        "{{ layer_id }}": {{ group.get_name() }},
+        {{ layer_id | tojson }}: {{ group.get_name() }},
     {%- endfor %}
     }, JSON.parse(document.getElementById("jmgeo-data").textContent));
 {% endmacro %}
@@ -112,7 +113,12 @@ class _AtlasInit(MacroElement):
         self.text_after_map = text_after_map
 
     def render(self, **kwargs):
-        super().render(**kwargs)
+        # Not MacroElement.render: it wraps the script in an Element, which compiles it as a
+        # Jinja2 template a second time, so text in a layer id would be evaluated. The script
+        # goes in as it is (without the one trailing newline Jinja2 drops when it renders).
+        script = self._template.module.script(self, kwargs)
+        script = script[:-1] if script.endswith("\n") else script
+        self.get_root().script.add_child(_RawElement(script), name=self.get_name())
         # folium adds the map's <div> to the page body while rendering, so the text twin
         # is added here, after it (and as raw text: never compiled as a template).
         if self.text_after_map:
@@ -208,6 +214,9 @@ def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[Extra
     shown = [layer for layer in parts.data.registry.layers if layer.id in spec.layers and layer.id in parts.layers]
     entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, False) for s in shown]
     for extra in extra_layers:
+        bad_id = id_problem(extra.id, "extra layer id")
+        if bad_id:
+            raise ArgumentError(bad_id)
         if any(extra.id == e[0] for e in entries):
             raise ArgumentError(f"extra layer id {extra.id!r} is already a layer of the map")
         if extra.frame.crs is None:
