@@ -27,11 +27,11 @@ _LAZY = {
     "load_layers": "layers",
     "make_map": "webmap",
     "parse_amount": "facts",
-    "render_static": "static",
+    "render_static": "_figures",
     "write_geojson": "export",
     "write_geopackage": "export",
     "write_map": "export",
-    "write_static": "static",
+    "write_static": "_figures",
 }
 
 

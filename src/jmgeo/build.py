@@ -67,12 +67,12 @@ def build_atlas(
 
 
 def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
+    from ._figures import render_images
     from .export import geojson_text, staged_outputs, verify_geojson
     from .facts import load_facts
     from .layers import load_layers
     from .pages import load_pages
     from .search import index_names
-    from .static import render_images
     from .validate import check_geodata
     from .webmap import make_map, map_html
 

@@ -1,4 +1,4 @@
-"""The static map: PNG/SVG/PDF that decode, Chinese that really renders, a true scale bar, same bytes twice."""
+"""The static figures (jmgeo._figures): PNG/SVG/PDF that decode, Chinese that renders, a true scale bar, same bytes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PIL import Image
 from pyproj import Transformer
 
 from jmgeo import crs
-from jmgeo.static import CJKFontMissing, find_cjk_font, make_figure, render_images
+from jmgeo._figures import CJKFontMissing, find_cjk_font, make_figure, render_images
 
 def test_png_decodes_at_the_page_size(built):
     image = Image.open(built / "jiangmen.png")
@@ -146,13 +146,13 @@ def test_build_writes_the_images_when_asked(built, monkeypatch, tmp_path):
 
 
 def test_without_the_packaged_font_a_system_cjk_font_is_used(monkeypatch):
-    import jmgeo.static as static
+    import jmgeo._figures as figures
 
     monkeypatch.delenv("JMGEO_CJK_FONT", raising=False)
-    monkeypatch.setattr(static, "_packaged_font", lambda: None)
+    monkeypatch.setattr(figures, "_packaged_font", lambda: None)
     # Command 2 installs Debian's fonts-noto-cjk; the fallback must find it and it must cover the labels.
     path = find_cjk_font("江门市蓬江区高沙港")
     assert "cjk" in path.name.lower()
-    monkeypatch.setattr(static, "_system_fonts", lambda: [])
+    monkeypatch.setattr(figures, "_system_fonts", lambda: [])
     with pytest.raises(CJKFontMissing, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
         find_cjk_font("江门")
