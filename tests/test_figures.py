@@ -16,7 +16,8 @@ from PIL import Image
 from pyproj import Transformer
 
 from jmgeo import crs
-from jmgeo._figures import CJKFontMissing, find_cjk_font, make_figure, render_images
+from jmgeo._figures import find_cjk_font, make_figure, render_images
+from jmgeo.errors import FontMissingError, JmgeoError
 
 def test_png_decodes_at_the_page_size(built):
     image = Image.open(built / "jiangmen.png")
@@ -74,15 +75,16 @@ def test_the_chinese_font_draws_real_glyphs_not_tofu():
 def test_a_font_without_chinese_is_refused_with_a_clear_message(monkeypatch):
     dejavu = findfont(FontProperties(family="DejaVu Sans"))
     monkeypatch.setenv("JMGEO_CJK_FONT", dejavu)
-    with pytest.raises(CJKFontMissing, match=r"JMGEO_CJK_FONT=.*DejaVu.*lacks"):
+    with pytest.raises(FontMissingError, match=r"JMGEO_CJK_FONT=.*DejaVu.*lacks") as refused:
         find_cjk_font("江门")
+    assert isinstance(refused.value, JmgeoError)  # one `except JmgeoError` catches it with the data errors
 
 
 def test_a_label_the_font_cannot_draw_stops_the_render(layers):
     changed = {name: frame.copy() for name, frame in layers.items()}
     # U+E000 is a private-use code point: no font has a Chinese glyph for it.
     changed["sites"].loc[changed["sites"].index[0], "name_zh"] = "\ue000实验室"
-    with pytest.raises(CJKFontMissing, match="lacks"):
+    with pytest.raises(FontMissingError, match="lacks"):
         render_images(changed, formats=("png",), dpi=30)
 
 
@@ -154,5 +156,5 @@ def test_without_the_packaged_font_a_system_cjk_font_is_used(monkeypatch):
     path = find_cjk_font("江门市蓬江区高沙港")
     assert "cjk" in path.name.lower()
     monkeypatch.setattr(figures, "_system_fonts", lambda: [])
-    with pytest.raises(CJKFontMissing, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
+    with pytest.raises(FontMissingError, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
         find_cjk_font("江门")

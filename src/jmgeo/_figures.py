@@ -25,7 +25,7 @@ Choices, and why:
   ``adjustText`` would do this iteratively but pulls in SciPy (over 100 MB) for about
   twenty labels, and its result is harder to keep byte-identical.
 * **Font.** Chinese text needs a CJK font; :func:`find_cjk_font` finds one (see there)
-  and rendering fails with :class:`CJKFontMissing` rather than drawing empty boxes
+  and rendering fails with :class:`FontMissingError` rather than drawing empty boxes
   ("tofu"). Any "Glyph missing" warning from matplotlib during rendering is an error too.
 * **Reproducible bytes.** No timestamps are written (PDF ``CreationDate``, SVG ``Date``
   are removed, SVG ids are salted with a constant), so the same data gives the same files.
@@ -47,14 +47,13 @@ import numpy as np
 import shapely
 
 from . import crs
-from .errors import JmgeoError
+from .errors import FontMissingError
 from .layers import layer_kind
 from .registry import Registry, load_registry
 
 __all__ = [
     "CONTEXT_RADIUS_M",
     "FORMATS",
-    "CJKFontMissing",
     "find_cjk_font",
     "make_figure",
     "render_images",
@@ -79,10 +78,6 @@ _SYSTEM_CJK_FAMILIES = (
 )
 # Characters every CJK candidate must have; the actual label text is checked as well.
 _CJK_PROBE = "江门市区县图例港"
-
-
-class CJKFontMissing(JmgeoError):
-    """No font with the Chinese characters the map needs could be found."""
 
 
 def _missing_chars(font_path: str | os.PathLike[str], text: str) -> list[str]:
@@ -121,7 +116,7 @@ def find_cjk_font(text: str = "") -> Path:
 
     Raises
     ------
-    CJKFontMissing
+    FontMissingError
         If no candidate has all the characters, naming what was tried and how to fix it.
 
     Examples
@@ -149,8 +144,8 @@ def find_cjk_font(text: str = "") -> Path:
             return path
         tried.append(f"{path} (lacks {''.join(missing[:10])})")
         if explicit and path == Path(explicit):
-            raise CJKFontMissing(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
-    raise CJKFontMissing(
+            raise FontMissingError(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
+    raise FontMissingError(
         "no font with Chinese characters found"
         + (f" (tried: {'; '.join(tried)})" if tried else "")
         + ". Reinstall jmgeo (it depends on pylopdf-fonts-zh-cn, Noto Sans SC), install Debian's fonts-noto-cjk, "
@@ -363,7 +358,7 @@ def render_images(
 
     Raises
     ------
-    CJKFontMissing
+    FontMissingError
         If no font with the map's Chinese characters is available, or if matplotlib
         reports a missing glyph while drawing.
     """
@@ -402,7 +397,7 @@ def make_figure(
 
 @contextmanager
 def _drawing(font_path: Path, family: str):
-    """matplotlib settings for the map; turns any "Glyph missing" warning into CJKFontMissing."""
+    """matplotlib settings for the map; turns any "Glyph missing" warning into FontMissingError."""
     import matplotlib
 
     rc = {
@@ -419,7 +414,7 @@ def _drawing(font_path: Path, family: str):
         yield
     glyph = [w for w in caught if re.search(r"Glyph .* missing", str(w.message))]
     if glyph:
-        raise CJKFontMissing(f"{font_path}: {glyph[0].message}; set JMGEO_CJK_FONT to a font with these characters")
+        raise FontMissingError(f"{font_path}: {glyph[0].message}; set JMGEO_CJK_FONT to a font with these characters")
     for w in caught:  # anything else is passed on as it came
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "JmgeoError", "RepairWarning", "ValidationFailed"]
+__all__ = ["DataError", "FontMissingError", "JmgeoError", "RepairWarning", "ValidationFailed"]
 
 
 class JmgeoError(Exception):
@@ -38,6 +38,14 @@ class ValidationFailed(JmgeoError):
         lines = [f"{len(self.problems)} problem(s) in geodata:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class FontMissingError(JmgeoError):
+    """No font has the Chinese characters a figure needs (drawing would give empty boxes, "tofu").
+
+    The message names the fonts tried and how to fix it (reinstall jmgeo, install Debian's
+    ``fonts-noto-cjk``, or set ``JMGEO_CJK_FONT``).
+    """
 
 
 class RepairWarning(UserWarning):
