@@ -31,11 +31,11 @@ _LAZY = {
     "make_map": "webmap",
     "parse_amount": "facts",
     "read_geodata": "_geodata",
-    "render_static": "static",
+    "render_static": "_figures",
     "write_geojson": "export",
     "write_geopackage": "export",
     "write_map": "webmap",
-    "write_static": "static",
+    "write_static": "_figures",
 }
 
 

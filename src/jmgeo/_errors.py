@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ArgumentError", "DataError", "JmgeoError", "RepairWarning", "ValidationError"]
+__all__ = ["ArgumentError", "DataError", "FontMissingError", "JmgeoError", "RepairWarning", "ValidationError"]
 
 
 class JmgeoError(Exception):
@@ -61,6 +61,20 @@ class ValidationError(JmgeoError):
         lines = [f"{len(self.problems)} problem(s) in geodata:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class FontMissingError(JmgeoError):
+    """No font has the Chinese characters a figure needs (drawing would give empty boxes, "tofu").
+
+    The message names the fonts tried and how to fix it (reinstall jmgeo, install Debian's
+    ``fonts-noto-cjk``, or set ``JMGEO_CJK_FONT``).
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> issubclass(jmgeo.FontMissingError, jmgeo.JmgeoError)
+    True
+    """
 
 
 class RepairWarning(UserWarning):

@@ -47,7 +47,7 @@ def build_atlas(
     Parameters
     ----------
     static : bool
-        Also draw each map (except the story) as PNG, SVG and PDF (:mod:`jmgeo.static`,
+        Also draw each map (except the story) as PNG, SVG and PDF (:mod:`jmgeo._figures`,
         matplotlib, no browser). Off by default: it is by far the slowest step.
     tally : RecordTally, optional
         Filled with the record accounting of the run (read = written + repaired +
@@ -137,7 +137,7 @@ def _draw_figures(data, layers, say) -> dict[str, bytes]:
     """A static image (PNG, SVG, PDF) of every page but the story, which shows the main atlas's layers."""
     # deferred: matplotlib is imported only with --static
     from .pages import parse_pages
-    from .static import render_images
+    from ._figures import render_images
 
     images: dict[str, bytes] = {}
     still = [page for page in parse_pages(data) if not page.story]

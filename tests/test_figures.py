@@ -1,8 +1,11 @@
-"""The static map: PNG/SVG/PDF that decode, Chinese that really renders, a true scale bar, same bytes twice."""
+"""The static figures (jmgeo._figures): PNG/SVG/PDF that decode, Chinese that renders, a true scale bar, same bytes."""
 
 from __future__ import annotations
 
+import ast
+import copy
 import io
+import json
 import re
 import subprocess
 import sys
@@ -15,8 +18,46 @@ from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image
 from pyproj import Transformer
 
+import jmgeo._figures
+from conftest import edit_json
 from jmgeo import crs
-from jmgeo.static import CJKFontMissing, find_cjk_font, make_figure, render_images
+from jmgeo._figures import (
+    FIGURE_COLORS,
+    FIGURE_TEXTS,
+    find_cjk_font,
+    load_figure_style,
+    make_figure,
+    parse_figure_style,
+    render_images,
+)
+from jmgeo._errors import DataError, FontMissingError, JmgeoError, ValidationError
+from jmgeo._jsonfile import read_json
+from jmgeo.registry import find_geodata_dir
+
+FIGURES_JSON = find_geodata_dir() / "figures.json"
+FIGURES_DATA = read_json(FIGURES_JSON)
+SECTIONS = {"color": "colors", "text": "text"}  # FigureStyle method -> its section of figures.json
+
+
+def _used_in_code() -> list[tuple[str, str]]:
+    """Every (section, key) the module asks for: each ``style.color("...")`` and ``style.text("...")`` call."""
+    tree = ast.parse(Path(jmgeo._figures.__file__).read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SECTIONS):
+            continue
+        owner = node.func.value
+        is_style = (isinstance(owner, ast.Name) and owner.id == "style") or (
+            isinstance(owner, ast.Attribute) and owner.attr == "style"
+        )
+        if is_style and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            used.add((SECTIONS[node.func.attr], node.args[0].value))
+    return sorted(used)
+
+
+USED = _used_in_code()
+ENTRIES = [(section, key) for section in ("colors", "text") for key in sorted(FIGURES_DATA[section])]
+
 
 def test_png_decodes_at_the_page_size(built):
     image = Image.open(built / "jiangmen.png")
@@ -74,15 +115,16 @@ def test_the_chinese_font_draws_real_glyphs_not_tofu():
 def test_a_font_without_chinese_is_refused_with_a_clear_message(monkeypatch):
     dejavu = findfont(FontProperties(family="DejaVu Sans"))
     monkeypatch.setenv("JMGEO_CJK_FONT", dejavu)
-    with pytest.raises(CJKFontMissing, match=r"JMGEO_CJK_FONT=.*DejaVu.*lacks"):
+    with pytest.raises(FontMissingError, match=r"JMGEO_CJK_FONT=.*DejaVu.*lacks") as refused:
         find_cjk_font("江门")
+    assert isinstance(refused.value, JmgeoError)  # one `except JmgeoError` catches it with the data errors
 
 
 def test_a_label_the_font_cannot_draw_stops_the_render(layers):
     changed = {name: frame.copy() for name, frame in layers.items()}
     # U+E000 is a private-use code point: no font has a Chinese glyph for it.
     changed["sites"].loc[changed["sites"].index[0], "name_zh"] = "\ue000实验室"
-    with pytest.raises(CJKFontMissing, match="lacks"):
+    with pytest.raises(FontMissingError, match="lacks"):
         render_images(changed, formats=("png",), dpi=30)
 
 
@@ -146,13 +188,101 @@ def test_build_writes_the_images_when_asked(built, monkeypatch, tmp_path):
 
 
 def test_without_the_packaged_font_a_system_cjk_font_is_used(monkeypatch):
-    import jmgeo.static as static
+    import jmgeo._figures as figures
 
     monkeypatch.delenv("JMGEO_CJK_FONT", raising=False)
-    monkeypatch.setattr(static, "_packaged_font", lambda: None)
+    monkeypatch.setattr(figures, "_packaged_font", lambda: None)
     # Command 2 installs Debian's fonts-noto-cjk; the fallback must find it and it must cover the labels.
     path = find_cjk_font("江门市蓬江区高沙港")
     assert "cjk" in path.name.lower()
-    monkeypatch.setattr(static, "_system_fonts", lambda: [])
-    with pytest.raises(CJKFontMissing, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
+    monkeypatch.setattr(figures, "_system_fonts", lambda: [])
+    with pytest.raises(FontMissingError, match="pylopdf-fonts-zh-cn.*fonts-noto-cjk.*JMGEO_CJK_FONT"):
         find_cjk_font("江门")
+
+
+# --- geodata/figures.json: the figures' own colours and text --------------------------------------
+
+
+@pytest.mark.parametrize(("section", "key"), USED, ids=[f"{s}.{k}" for s, k in USED])
+def test_every_colour_and_text_the_figures_use_is_in_the_data_file(section, key):
+    entry = FIGURES_DATA[section].get(key)
+    assert entry is not None, f"{FIGURES_JSON}: the figures use {section}.{key}, the file lacks it"
+    assert entry["note"].strip()
+    declared = FIGURE_COLORS if section == "colors" else FIGURE_TEXTS
+    assert key in declared, f"{section}.{key} is used but not declared, so the loader does not check it"
+
+
+def test_the_scan_finds_every_declared_entry_and_the_file_holds_no_other():
+    # The scan above is the proof the other tests rely on: it must see every declared entry in use,
+    # and the data file must hold exactly the declared entries (nothing stale, nothing unread).
+    assert set(USED) == {("colors", k) for k in FIGURE_COLORS} | {("text", k) for k in FIGURE_TEXTS}
+    assert set(ENTRIES) == set(USED)
+
+
+@pytest.mark.parametrize(("section", "key"), ENTRIES, ids=[f"{s}.{k}" for s, k in ENTRIES])
+def test_an_entry_missing_from_the_data_file_is_an_error_naming_it(section, key):
+    data = copy.deepcopy(FIGURES_DATA)
+    del data[section][key]
+    with pytest.raises(DataError, match=rf"figures\.json {section}\.{key}: missing; add"):
+        parse_figure_style(FIGURES_JSON, data)
+
+
+def test_the_data_file_loads_as_written():
+    style = load_figure_style()
+    assert style.color("zoom") == FIGURES_DATA["colors"]["zoom"]["color"]
+    assert style.color("precision_key_fill") == tuple(FIGURES_DATA["colors"]["precision_key_fill"]["color"])
+    assert style.text("more_places") == FIGURES_DATA["text"]["more_places"]["text"]
+
+
+def test_the_data_file_is_pretty_printed_with_sorted_keys():
+    text = FIGURES_JSON.read_text(encoding="utf-8")
+    assert text == json.dumps(FIGURES_DATA, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["colors"]["zoom"].update(color="#12345"), r"colors\.zoom: '#12345' is not a colour"),
+        (lambda d: d["colors"]["precision_key_fill"].update(color=[0.27, 0.27]), r"three numbers from 0 to 1"),
+        (lambda d: d["colors"]["halo"].update(color=[1, 1, 2]), r"colors\.halo: an \[r, g, b\] colour"),
+        (lambda d: d["text"]["north"].update(text=" "), r"text\.north: \"text\" must be a non-empty string"),
+        (lambda d: d["text"]["north"].update(note=""), r"text\.north: \"note\" is empty"),
+        (lambda d: d["text"]["north"].update(colour="red"), r"text\.north: expected exactly the keys"),
+        (lambda d: d["text"].update(nort={"text": "北", "note": "typo"}), r"text\.nort: not used by the figures"),
+        (lambda d: d.update(colours={}), r"figures\.json colours: unknown key"),
+        (lambda d: d.pop("text"), r"figures\.json text: missing or not an object"),
+    ],
+)
+def test_a_malformed_data_file_is_refused_naming_the_entry(change, message):
+    data = copy.deepcopy(FIGURES_DATA)
+    change(data)
+    with pytest.raises(DataError, match=message):
+        parse_figure_style(FIGURES_JSON, data)
+
+
+def test_every_problem_in_the_data_file_is_reported_at_once():
+    data = copy.deepcopy(FIGURES_DATA)
+    del data["colors"]["zoom"]
+    del data["text"]["north"]
+    with pytest.raises(ValidationError) as failed:
+        parse_figure_style(FIGURES_JSON, data)
+    assert [p.record for p in failed.value.problems] == ["colors.zoom", "text.north"]
+
+
+def test_bad_json_in_the_data_file_is_reported_with_its_line(geodata_copy):
+    path = geodata_copy / "figures.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"north": {', '"north": {,', 1), encoding="utf-8")
+    with pytest.raises(DataError, match=r"figures\.json line \d+ column \d+: invalid JSON"):
+        load_figure_style(geodata_copy)
+
+
+def test_the_figure_draws_the_text_and_colours_of_the_data_file(layers, geodata_copy):
+    # Edit the data file, not the code: the new words and colour must reach the image.
+    def change(data):
+        data["text"]["inset_title"]["text"] = "周边区域 Around Jiangmen"
+        data["colors"]["inset_frame"]["color"] = "#00ff7f"
+
+    edit_json(geodata_copy / "figures.json", change)
+    svg = render_images(layers, formats=("svg",), dpi=30, geodata_dir=geodata_copy)["svg"].decode("utf-8")
+    assert "周边区域 Around Jiangmen" in svg and "区域 Region" not in svg
+    assert "#00ff7f" in svg and "#d32f2f" not in svg
