@@ -13,13 +13,14 @@ function decodeLine(ints, scale) {
 }
 
 function decodeGeometry(g, scale) {
+  // (a GeometryCollection has no delta of its own: its members are decoded)
+  if (g && g.type === "GeometryCollection") return { type: g.type, geometries: g.geometries.map(function (x) { return decodeGeometry(x, scale); }) };
   if (!g || !g.delta) return g;
   var d = g.delta, coords;
   if (g.type === "Point") coords = decodeLine(d, scale)[0];
   else if (g.type === "LineString" || g.type === "MultiPoint") coords = decodeLine(d, scale);
   else if (g.type === "Polygon" || g.type === "MultiLineString") coords = d.map(function (r) { return decodeLine(r, scale); });
   else if (g.type === "MultiPolygon") coords = d.map(function (p) { return p.map(function (r) { return decodeLine(r, scale); }); });
-  if (g.type === "GeometryCollection") return { type: g.type, geometries: g.geometries.map(function (x) { return decodeGeometry(x, scale); }) };
   return { type: g.type, coordinates: coords };
 }
 
