@@ -323,7 +323,8 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
 
 
 def hostile_geodata(tmp_path, geodata_dir):
-    """A geodata copy whose layer titles and precision labels (layers.json) are all payloads."""
+    """A geodata copy whose layer titles and precision labels (layers.json) and basemap titles
+    (basemaps.json) are all payloads."""
     import json
     import shutil
 
@@ -336,6 +337,12 @@ def hostile_geodata(tmp_path, geodata_dir):
     for i, style in enumerate(data["precision_styles"].values()):
         style["label_zh"], style["label_en"] = ALL[(i + 3) % len(ALL)], "{{7*7}}"
     (dest / "layers.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    bases = json.loads((dest / "basemaps.json").read_text(encoding="utf-8"))
+    for i, base in enumerate(bases["basemaps"]):
+        base["title_zh"] = f"{ALL[(i + 11) % len(ALL)]} #{i}"  # unique, as above
+        base["title_en"] = f"{ALL[(i + 13) % len(ALL)]} #{i}"
+    (dest / "basemaps.json").write_text(json.dumps(bases, ensure_ascii=False, indent=2), encoding="utf-8")
+    data["basemaps"] = bases["basemaps"]
     return dest, data
 
 
@@ -370,6 +377,12 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     # layer control: the titles from layers.json (in the page's language, Chinese first), as text
     labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label span span").all_inner_texts()]
     assert labels == [layer["title_zh"] for layer in registry["layers"]]
+    bases = [t.strip() for t in page.locator(".leaflet-control-layers-base label span span").all_inner_texts()]
+    from conftest import read_page_data
+
+    shown = read_page_data(path.read_text(encoding="utf-8"))["basemaps"]["basemaps"]  # the ones the page offers
+    assert len(shown) >= 3 and bases == [base["title_zh"] for base in shown]
+    assert set(bases) <= {base["title_zh"] for base in registry["basemaps"]}
     # legend: layer titles and precision labels
     legend = page.locator(".jmgeo-legend")
     for layer in registry["layers"]:
