@@ -14,6 +14,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The started page's public face (jmgeoAtlas.page, see makePage in static/atlas/18-page.js):
+# Leaflet's map, the start-up stages, feature(id) and layers() (Leaflet layers), the actions.
+PAGE = "window.jmgeoAtlas.page"
+READY = "window.jmgeoAtlas && window.jmgeoAtlas.page && window.jmgeoAtlas.page.ready"
+
+
 def launch_browser():
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -45,18 +51,28 @@ def open_offline(browser, path, fragment: str = "", init_script: str | None = No
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(path.as_uri() + fragment)
-    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    page.wait_for_function(READY, timeout=20000)
     wait_for_text_twin(page)
     return page, attempts, errors, dialogs
 
 
 def wait_for_text_twin(page):
     """The text twin is built just after the map's first frame (and again after a language switch)."""
-    page.wait_for_function("window.jmgeoAtlasState.twinReady === true", timeout=20000)
+    page.wait_for_function(f"{PAGE}.twinReady === true", timeout=20000)
 
 
 # A JS function: is this Leaflet feature layer on screen? An SVG element with a path in the
 # page, or, on a canvas, a layer of that canvas with paint (alpha > 0) around its first vertex.
+# A JS function: {feature id: Leaflet layer} of every feature drawn as its own layer (not the
+# points of a point cloud), from the page's layers.
+FEATURES_JS = """function () {
+    var out = {}, layers = window.jmgeoAtlas.page.layers();
+    Object.keys(layers).forEach(function (k) {
+        if (layers[k].getLayers) layers[k].getLayers().forEach(function (l) { out[l.feature.properties.id] = l; });
+    });
+    return out;
+}"""
+
 ON_SCREEN_JS = """function (l) {
     if (l._path) return document.body.contains(l._path) && (l._path.getAttribute('d') || '').length > 4;
     var r = l._renderer;
@@ -71,5 +87,5 @@ ON_SCREEN_JS = """function (l) {
 
 def close_popup(page):
     """Close the map's popup and wait until it has faded out of the page (Leaflet takes 200 ms)."""
-    page.evaluate("() => { window.jmgeoAtlasState.map.closePopup(); }")  # nothing back: the map is too deep to send
+    page.evaluate(f"() => {{ {PAGE}.map.closePopup(); }}")  # nothing back: the map is too deep to send
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import ON_SCREEN_JS, close_popup, open_offline, wait_for_text_twin
+from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, READY, close_popup, open_offline, wait_for_text_twin
 from jmgeo.webmap import write_map
 from jmgeo.layers import layer_kind
 from jmgeo.webmap import make_map
@@ -31,20 +31,22 @@ def test_page_renders_without_network(atlas):
 DRAWN_PER_LAYER = """() => {
     const onScreen = %s;
     const out = {};
-    for (const [id, gj] of Object.entries(window.jmgeoAtlasState.layers)) out[id] = gj.getLayers().filter(onScreen).length;
+    for (const [id, gj] of Object.entries(window.jmgeoAtlas.page.layers())) out[id] = gj.getLayers().filter(onScreen).length;
     return out;
 }""" % ON_SCREEN_JS
 
 
 def test_every_layer_draws(atlas, layers):
     page = atlas[0]
-    counts = page.evaluate("window.jmgeoAtlasState.counts")
-    assert counts == {name: len(frame) for name, frame in layers.items()}
+    # the legend lists every layer with its number of features
+    legend = page.locator(".jmgeo-legend [data-layer-id]")
+    counts = dict(zip(legend.evaluate_all("ls => ls.map(l => l.dataset.layerId)"), legend.locator("span").all_inner_texts()))
+    assert {name: text.rsplit(" (", 1)[1] for name, text in counts.items()} == {name: f"{len(frame)})" for name, frame in layers.items()}
     drawn = page.evaluate(DRAWN_PER_LAYER)
     assert drawn == {name: len(frame) for name, frame in layers.items()}
     # points are SVG elements; areas and lines are painted on the one canvas
-    misplaced = page.evaluate("""() => Object.entries(window.jmgeoAtlasState.features)
-        .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)""")
+    misplaced = page.evaluate("""() => Object.entries((%s)())
+        .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)""" % FEATURES_JS)
     assert misplaced == []
     assert page.locator(".leaflet-pane canvas").count() == 1
 
@@ -56,7 +58,7 @@ def test_the_first_view_shows_the_whole_city_at_the_closest_zoom_that_fits(brows
     minx, miny, maxx, maxy = (float(v) for v in layers["city"].total_bounds)
     view = page.evaluate(
         """([s, w, n, e]) => {
-        const map = window.jmgeoAtlasState.map, city = L.latLngBounds([s, w], [n, e]);
+        const map = window.jmgeoAtlas.page.map, city = L.latLngBounds([s, w], [n, e]);
         return {contains: map.getBounds().contains(city), zoom: map.getZoom(), fits: map.getBoundsZoom(city)};
     }""",
         [miny, minx, maxy, maxx],
@@ -71,11 +73,11 @@ def test_layer_control_toggles_a_layer(atlas):
     page = atlas[0]
     label = page.locator(".leaflet-control-layers-overlays label", has_text="物流枢纽与港口")
     checkbox = label.locator("input")
-    in_dom = "() => window.jmgeoAtlasState.layers.logistics_hubs.getLayers().every(l => document.body.contains(l._path))"
+    in_dom = f"() => {PAGE}.layers().logistics_hubs.getLayers().every(l => document.body.contains(l._path))"
     assert checkbox.is_checked() and page.evaluate(in_dom)
     checkbox.click()
     assert not checkbox.is_checked()
-    assert page.evaluate("() => window.jmgeoAtlasState.layers.logistics_hubs.getLayers().every(l => !document.body.contains(l._path))")
+    assert page.evaluate(f"() => {PAGE}.layers().logistics_hubs.getLayers().every(l => !document.body.contains(l._path))")
     checkbox.click()
     assert page.evaluate(in_dom)
 
@@ -83,22 +85,23 @@ def test_layer_control_toggles_a_layer(atlas):
 def test_an_area_layer_turned_back_on_stays_under_the_lines(atlas, layers):
     """One canvas paints in the order its layers were added: a returning area layer must not cover the lines."""
     page = atlas[0]
-    paint_order = """() => {
-        const s = window.jmgeoAtlasState, kindOf = {};
-        s.data.layers.forEach(layer => s.layers[layer.id].getLayers().forEach(l => { kindOf[L.stamp(l)] = layer.kind; }));
-        const r = s.layers.districts.getLayers()[0]._renderer, out = [];
+    kinds = {name: layer_kind(frame) for name, frame in layers.items()}
+    paint_order = """(kinds) => {
+        const drawn = window.jmgeoAtlas.page.layers(), kindOf = {};
+        Object.entries(drawn).forEach(([id, layer]) => layer.getLayers().forEach(l => { kindOf[L.stamp(l)] = kinds[id]; }));
+        const r = drawn.districts.getLayers()[0]._renderer, out = [];
         for (let o = r._drawFirst; o; o = o.next) if (kindOf[L.stamp(o.layer)]) out.push(kindOf[L.stamp(o.layer)]);
         return out;
     }"""
     def areas_first(order):
         return "line" in order and max(i for i, k in enumerate(order) if k == "area") < order.index("line")
 
-    assert areas_first(page.evaluate(paint_order))
+    assert areas_first(page.evaluate(paint_order, kinds))
     checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="区县").locator("input")
     checkbox.click()
     checkbox.click()
     assert checkbox.is_checked()
-    order = page.evaluate(paint_order)
+    order = page.evaluate(paint_order, kinds)
     assert order.count("area") == len(layers["city"]) + len(layers["districts"]) + int((layers["industrial_parks"].geom_type != "Point").sum())
     assert areas_first(order)
 
@@ -107,10 +110,10 @@ def click_feature(page, feature_id):
     close_popup(page)
     # No animation, then two frames: a fixed wait let a slow zoom animation move the target under the click.
     page.evaluate(
-        f"() => {{ window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features['{feature_id}'].getLatLng(), 12, {{animate: false}}); }}"
+        f"() => {{ {PAGE}.map.setView({PAGE}.feature('{feature_id}').getLatLng(), 12, {{animate: false}}); }}"
     )
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    path = page.evaluate_handle(f"window.jmgeoAtlasState.features['{feature_id}']._path")
+    path = page.evaluate_handle(f"{PAGE}.feature('{feature_id}')._path")
     box = path.as_element().bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     popup = page.locator(".leaflet-popup-content .jmgeo-popup")
@@ -149,7 +152,7 @@ def test_hovering_and_clicking_an_area_on_the_canvas(atlas, layers):
         close_popup(page)
         xy = page.evaluate(
             """([lat, lon]) => {
-            const map = window.jmgeoAtlasState.map;
+            const map = window.jmgeoAtlas.page.map;
             map.setView([lat, lon], 11, {animate: false});
             const p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
@@ -162,7 +165,6 @@ def test_hovering_and_clicking_an_area_on_the_canvas(atlas, layers):
         page.locator(".leaflet-tooltip", has_text=row["name_zh"]).wait_for(timeout=5000)
         page.mouse.click(xy[0], xy[1])
         page.locator(f'.leaflet-popup-content .jmgeo-popup[data-feature-id="{row["id"]}"]').wait_for(timeout=5000)
-        assert page.evaluate("window.jmgeoAtlasState.map._popup._source.feature.properties.id") == row["id"]
     close_popup(page)
     page.mouse.move(0, 0)
 
@@ -240,11 +242,11 @@ def test_hostile_text_shows_literally_and_runs_nothing(browser, tmp_path, layers
     page, attempts, errors, dialogs = open_offline(browser, path)
     page.evaluate("window.__canary = 'untouched'")
     for fid in layers["logistics_hubs"]["id"]:
-        assert page.evaluate(f"window.jmgeoAtlasState.openPopup('{fid}')")
+        assert page.evaluate(f"{PAGE}.openPopup('{fid}')")
         popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
         assert popup.locator(".jmgeo-info dd").get_by_text("{{7*7}}", exact=True).count() == 1
         assert popup.locator("a").count() == 0  # a javascript: URL never becomes a link
-    shown = page.evaluate("Object.values(window.jmgeoAtlasState.features).map(l => l.feature.properties.name_zh)")
+    shown = page.evaluate("Object.values((%s)()).map(l => l.feature.properties.name_zh)" % FEATURES_JS)
     assert set(shown) == set(PAYLOADS)
     page.locator(".jmgeo-city-button").click()
     quotes = page.locator(".jmgeo-city-panel .jmgeo-quote").all_inner_texts()
@@ -264,12 +266,13 @@ def test_page_decodes_the_compact_geometry_exactly(atlas, built):
     data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
 
     page = atlas[0]
-    for index, layer in enumerate(data["layers"]):
+    decode = "([gs, scale]) => gs.map(g => g && window.jmgeoAtlas.decode.decodeGeometry(g, scale))"
+    for layer in data["layers"]:
         for level in ("geometry", "overview"):  # the outlines' two levels of detail
             features = layer["features"]["features"]
             if not any(level in f for f in features):
                 continue
-            in_browser = page.evaluate(f"window.jmgeoAtlasState.data.layers[{index}].features.features.map(f => f.{level} || null)")
+            in_browser = page.evaluate(decode, [[f.get(level) for f in features], data["coordinate_scale"]])
             expected = [decode_geometry(f[level], data["coordinate_scale"]).__geo_interface__ if level in f else None for f in features]
             assert json.loads(json.dumps(in_browser)) == json.loads(json.dumps(expected)), (layer["id"], level)
 
@@ -285,32 +288,32 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     write_map(make_map(layers, facts, basemap="none", extra_layers=[ExtraLayer("synthetic", points, "随机点", "Random points")]), path)
     page, attempts, errors, dialogs = open_offline(browser, path)
     assert errors == [] and attempts == []
-    assert page.evaluate("window.jmgeoAtlasState.counts.synthetic") == n
+    assert page.locator(".jmgeo-legend [data-layer-id='synthetic'] span").inner_text() == f"随机点 ({n})"
     # drawn as one bitmap in the points pane, not as one element per point
     assert page.locator(".leaflet-jmgeo-points-pane canvas.jmgeo-point-cloud").count() == 1
     atlas_points = sum(int((f.geom_type == "Point").sum()) for f in layers.values())
     assert page.locator(".leaflet-jmgeo-points-pane path").count() == atlas_points
-    assert page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn") >= 1
-    assert page.evaluate("window.jmgeoAtlasState.openPopup('synthetic-7')")
+    assert page.evaluate(f"{PAGE}.layers().synthetic.drawn") >= 1
+    assert page.evaluate(f"{PAGE}.openPopup('synthetic-7')")
     popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='synthetic-7']")
     assert "point 7" in popup.inner_text()
     close_popup(page)
     # clicking a drawn point opens the popup of the nearest point
-    xy = page.evaluate("(() => { const s = window.jmgeoAtlasState; const p = s.map.latLngToContainerPoint(s.cloudFeature('synthetic-11').getLatLng()); return [p.x, p.y]; })()")
-    box = page.locator("#" + page.evaluate("window.jmgeoAtlasState.map.getContainer().id")).bounding_box()
+    xy = page.evaluate(f"(() => {{ const s = {PAGE}; const p = s.map.latLngToContainerPoint(s.feature('synthetic-11').getLatLng()); return [p.x, p.y]; }})()")
+    box = page.locator("#" + page.evaluate(f"{PAGE}.map.getContainer().id")).bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     clicked = page.locator(".leaflet-popup-content .jmgeo-popup")
     clicked.wait_for(timeout=5000)
-    nearest = page.evaluate(f"window.jmgeoAtlasState.layers.synthetic.nearest(L.point({xy[0]}, {xy[1]}), 8)")
+    nearest = page.evaluate(f"{PAGE}.layers().synthetic.nearest(L.point({xy[0]}, {xy[1]}), 8)")
     assert clicked.get_attribute("data-feature-id") == f"synthetic-{nearest}"
     # panning redraws the points
     close_popup(page)
-    drawn = page.evaluate("window.jmgeoAtlasState.layers.synthetic.drawn")
+    drawn = page.evaluate(f"{PAGE}.layers().synthetic.drawn")
     page.mouse.move(640, 400)
     page.mouse.down()
     page.mouse.move(400, 300, steps=5)
     page.mouse.up()
-    page.wait_for_function(f"window.jmgeoAtlasState.layers.synthetic.drawn > {drawn}", timeout=5000)
+    page.wait_for_function(f"{PAGE}.layers().synthetic.drawn > {drawn}", timeout=5000)
     # the layer control hides and shows it
     checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="随机点").locator("input")
     checkbox.click()
@@ -321,7 +324,8 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
 
 
 def hostile_geodata(tmp_path, geodata_dir):
-    """A geodata copy whose layer titles and precision labels (layers.json) are all payloads."""
+    """A geodata copy whose layer titles and precision labels (layers.json) and basemap titles
+    (basemaps.json) are all payloads."""
     import json
     import shutil
 
@@ -334,6 +338,12 @@ def hostile_geodata(tmp_path, geodata_dir):
     for i, style in enumerate(data["precision_styles"].values()):
         style["label_zh"], style["label_en"] = ALL[(i + 3) % len(ALL)], "{{7*7}}"
     (dest / "layers.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    bases = json.loads((dest / "basemaps.json").read_text(encoding="utf-8"))
+    for i, base in enumerate(bases["basemaps"]):
+        base["title_zh"] = f"{ALL[(i + 11) % len(ALL)]} #{i}"  # unique, as above
+        base["title_en"] = f"{ALL[(i + 13) % len(ALL)]} #{i}"
+    (dest / "basemaps.json").write_text(json.dumps(bases, ensure_ascii=False, indent=2), encoding="utf-8")
+    data["basemaps"] = bases["basemaps"]
     return dest, data
 
 
@@ -363,11 +373,17 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     page.on("request", lambda r: requests.append(r.url))
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     page.goto(path.as_uri())
-    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    page.wait_for_function(READY, timeout=20000)
 
     # layer control: the titles from layers.json (in the page's language, Chinese first), as text
     labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label span span").all_inner_texts()]
     assert labels == [layer["title_zh"] for layer in registry["layers"]]
+    bases = [t.strip() for t in page.locator(".leaflet-control-layers-base label span span").all_inner_texts()]
+    from conftest import read_page_data
+
+    shown = read_page_data(path.read_text(encoding="utf-8"))["basemaps"]["basemaps"]  # the ones the page offers
+    assert len(shown) >= 3 and bases == [base["title_zh"] for base in shown]
+    assert set(bases) <= {base["title_zh"] for base in registry["basemaps"]}
     # legend: layer titles and precision labels
     legend = page.locator(".jmgeo-legend")
     for layer in registry["layers"]:
@@ -376,14 +392,13 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     for name, style in registry["precision_styles"].items():
         assert legend.locator(f"[data-precision='{name}'] span").inner_text() == style["label_zh"]
     # tooltips and popups of every point feature
-    state = "window.jmgeoAtlasState"
     hubs = layers["logistics_hubs"]
     for fid, zh, en in zip(hubs["id"], hubs["name_zh"], hubs["name_en"]):
-        page.evaluate(f"void {state}.features['{fid}'].openTooltip()")
-        tooltip = page.evaluate(f"{state}.features['{fid}'].getTooltip().getElement().innerText")
+        page.evaluate(f"void {PAGE}.feature('{fid}').openTooltip()")
+        tooltip = page.evaluate(f"{PAGE}.feature('{fid}').getTooltip().getElement().innerText")
         assert tooltip == f"{zh} · {en}"
-        page.evaluate(f"void {state}.features['{fid}'].closeTooltip()")
-        assert page.evaluate(f"{state}.openPopup('{fid}')")
+        page.evaluate(f"void {PAGE}.feature('{fid}').closeTooltip()")
+        assert page.evaluate(f"{PAGE}.openPopup('{fid}')")
         popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
         assert popup.locator(".jmgeo-name-primary").inner_text() == zh
         assert popup.locator(".jmgeo-name-secondary").inner_text() == en
@@ -441,7 +456,7 @@ def test_story_page_titles_and_texts_are_inert(browser, tmp_path, geodata_dir, l
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     page.goto(path.as_uri())
-    page.wait_for_function("window.jmgeoAtlasState && window.jmgeoAtlasState.ready", timeout=20000)
+    page.wait_for_function(READY, timeout=20000)
     story_box = page.locator(".jmgeo-story")
     assert story_box.locator(".jmgeo-story-title").inner_text() == CANARY[0]
     for i, chapter in enumerate(story["chapters"]):

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from browser import ON_SCREEN_JS, open_offline, wait_for_text_twin
+from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, open_offline, wait_for_text_twin
 from jmgeo import crs
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_language_switch_changes_every_label_and_is_remembered(browser, built, a
     assert page.locator(".jmgeo-search-label").inner_text() == "Search places"
     assert "lang=en" in page.evaluate("location.hash")
     # popups follow the language: English name first, Chinese quote kept
-    page.evaluate("window.jmgeoAtlasState.openPopup('juno')")
+    page.evaluate(f"{PAGE}.openPopup('juno')")
     popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='juno']")
     assert popup.locator(".jmgeo-name-primary").inner_text().startswith("Jiangmen Underground")
     assert "Facts" in popup.locator(".jmgeo-facts-title").inner_text()
@@ -60,8 +60,8 @@ def test_search_by_pinyin_with_the_keyboard_opens_the_place(atlas_page):
     popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='gaosha_port']")
     popup.wait_for(timeout=5000)
     assert "高沙港" in popup.inner_text()
-    center = page.evaluate("(() => { const c = window.jmgeoAtlasState.map.getCenter(); return [c.lat, c.lng]; })()")
-    hub = page.evaluate("(() => { const p = window.jmgeoAtlasState.features.gaosha_port.getLatLng(); return [p.lat, p.lng]; })()")
+    center = page.evaluate(f"(() => {{ const c = {PAGE}.map.getCenter(); return [c.lat, c.lng]; }})()")
+    hub = page.evaluate(f"(() => {{ const p = {PAGE}.feature('gaosha_port').getLatLng(); return [p.lat, p.lng]; }})()")
     assert crs.geodesic_distance_m(center[1], center[0], hub[1], hub[0]) < 2000
 
 
@@ -76,16 +76,16 @@ def test_search_other_spellings(atlas_page, query, expected):
 
 def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     page = atlas_page
-    page.evaluate("() => { window.jmgeoAtlasState.map.setView(window.jmgeoAtlasState.features.juno.getLatLng(), 14, {animate: false}); }")
+    page.evaluate(f"() => {{ {PAGE}.map.setView({PAGE}.feature('juno').getLatLng(), 14, {{animate: false}}); }}")
 
     def marker_xy():
         return page.evaluate(
-            "(() => { const m = window.jmgeoAtlasState.map; const p = m.latLngToContainerPoint("
-            "window.jmgeoAtlasState.features.juno.getLatLng()); return [p.x, p.y]; })()"
+            f"(() => {{ const m = {PAGE}.map; const p = m.latLngToContainerPoint("
+            f"{PAGE}.feature('juno').getLatLng()); return [p.x, p.y]; }})()"
         )
 
     def path_xy():
-        box = page.evaluate_handle("window.jmgeoAtlasState.features.juno._path").as_element().bounding_box()
+        box = page.evaluate_handle(f"{PAGE}.feature('juno')._path").as_element().bounding_box()
         return [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
 
     before, before_path = marker_xy(), path_xy()
@@ -96,7 +96,7 @@ def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     after, after_path = marker_xy(), path_xy()
     moved = math.dist(before_path, after_path)
     # expected shift in screen pixels, from the Python conversion and Web Mercator's scale at zoom 14
-    juno = page.evaluate("window.jmgeoAtlasState.data.layers.find(l => l.id == 'sites').features.features.find(f => f.properties.id == 'juno').geometry.coordinates")
+    juno = page.evaluate(f"{PAGE}.feature('juno').feature.geometry.coordinates")
     lon, lat = juno
     glon, glat = crs.wgs84_to_gcj02(lon, lat)
     metres = crs.geodesic_distance_m(lon, lat, float(glon), float(glat))
@@ -107,7 +107,7 @@ def test_basemap_switch_shifts_overlays_by_the_gcj02_offset(atlas_page):
     page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").click()
     assert math.dist(path_xy(), before_path) < 1
     # the layers drawn again in each datum have their tooltips and popups at once
-    features = page.evaluate("Object.keys(window.jmgeoAtlasState.features).length")
+    features = page.evaluate("Object.keys((%s)()).length" % FEATURES_JS)
     assert features > 50 and page.evaluate("(%s)()" % BOUND) == features
 
 
@@ -118,17 +118,17 @@ def test_a_basemap_link_draws_the_layers_in_its_datum_from_the_start(browser, bu
         window.__drawnAt = [];
         new PerformanceObserver(function (list, observer) {
             observer.disconnect();
-            var api = window.jmgeoAtlasState, ll = api.features.juno.getLatLng();
+            var ll = window.jmgeoAtlas.page.feature("juno").getLatLng();
             window.__drawnAt = [ll.lng, ll.lat];
         }).observe({type: "paint", buffered: true});
     """
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", fragment="#basemap=amap", init_script=watch)
-    juno = page.evaluate("window.jmgeoAtlasState.data.layers.find(l => l.id == 'sites').features.features.find(f => f.properties.id == 'juno').geometry.coordinates")
+    juno = page.evaluate(f"{PAGE}.feature('juno').feature.geometry.coordinates")
     glon, glat = (float(v) for v in crs.wgs84_to_gcj02(*juno))
-    for lon, lat in (page.evaluate("window.__drawnAt"), page.evaluate("(ll => [ll.lng, ll.lat])(window.jmgeoAtlasState.features.juno.getLatLng())")):
+    for lon, lat in (page.evaluate("window.__drawnAt"), page.evaluate(f"(ll => [ll.lng, ll.lat])({PAGE}.feature('juno').getLatLng())")):
         assert crs.geodesic_distance_m(lon, lat, glon, glat) < 1
     assert page.locator(".jmgeo-datum").get_attribute("data-datum") == "GCJ-02"
-    assert page.evaluate("window.jmgeoAtlasState.state.basemap") == "amap"
+    assert page.locator(".leaflet-control-layers-base label", has_text="高德").locator("input").is_checked()
     assert attempts and all("autonavi.com" in url for url in attempts), attempts
     assert errors == [] and dialogs == []
     page.close()
@@ -137,7 +137,7 @@ def test_a_basemap_link_draws_the_layers_in_its_datum_from_the_start(browser, bu
 def test_page_shift_matches_python_within_a_metre(atlas_page):
     points = [(112.75, 21.70), (113.08, 22.58), (112.52, 22.12), (114.27, 22.57), (112.3, 21.9)]
     for lon, lat in points:
-        glat, glon = atlas_page.evaluate(f"window.jmgeoAtlasState.gcj02({lat}, {lon})")
+        glat, glon = atlas_page.evaluate(f"window.jmgeoAtlas.datum.wgs84ToGcj02({lat}, {lon})")
         plon, plat = crs.wgs84_to_gcj02(lon, lat)
         assert crs.geodesic_distance_m(glon, glat, float(plon), float(plat)) < 1
 
@@ -146,7 +146,7 @@ def test_story_walks_by_keyboard_with_deep_links(browser, built):
     page, attempts, errors, dialogs = open_offline(browser, built / "story.html")
     body = page.locator(".jmgeo-story-body")
     assert body.get_attribute("data-chapter-id") == "corridors"
-    visible = "Object.keys(window.jmgeoAtlasState.groups).filter(k => window.jmgeoAtlasState.map.hasLayer(window.jmgeoAtlasState.groups[k]))"
+    visible = f"Object.entries({PAGE}.layers()).filter(([k, l]) => {PAGE}.map.hasLayer(l)).map(([k]) => k)"
     assert sorted(page.evaluate(visible)) == ["city", "corridors"]
     page.locator("body").press("ArrowRight")
     assert body.get_attribute("data-chapter-id") == "ports"
@@ -173,10 +173,11 @@ def test_theme_pages_and_choropleth_render(browser, built):
                          ("heritage.html", {"city", "districts", "sites"}),
                          ("districts.html", {"city", "districts"})):
         page, attempts, errors, dialogs = open_offline(browser, built / name)
-        assert set(page.evaluate("Object.keys(window.jmgeoAtlasState.counts)")) == layers
+        assert set(page.locator(".jmgeo-legend [data-layer-id]").evaluate_all("ls => ls.map(l => l.dataset.layerId)")) == layers
+        assert set(page.evaluate(f"Object.keys({PAGE}.layers())")) == layers
         assert errors == []
         if name == "districts.html":
-            fills = page.evaluate("window.jmgeoAtlasState.layers.districts.getLayers().map(l => l.options.fillColor)")
+            fills = page.evaluate(f"{PAGE}.layers().districts.getLayers().map(l => l.options.fillColor)")
             assert len(set(fills)) >= 3
             assert page.locator(".jmgeo-choropleth-legend li").count() >= 3
         nav = page.locator(".jmgeo-nav-link")
@@ -219,10 +220,10 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
 # A JS function: how many of the page's features have a tooltip and a popup bound (Leaflet's
 # getTooltip/getPopup).
 BOUND = """function () {
-    var api = window.jmgeoAtlasState, n = 0;
-    Object.keys(api.features).forEach(function (id) { if (api.features[id].getTooltip() && api.features[id].getPopup()) n++; });
+    var features = (%s)(), n = 0;
+    Object.keys(features).forEach(function (id) { if (features[id].getTooltip() && features[id].getPopup()) n++; });
     return n;
-}"""
+}""" % FEATURES_JS
 
 # A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
 # map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
@@ -246,17 +247,17 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
         new PerformanceObserver(function (list, observer) {
             if (!list.getEntriesByName("first-contentful-paint").length) return;
             observer.disconnect();
-            var api = window.jmgeoAtlasState, drawn = 0, onScreen = %s;
-            if (api) Object.keys(api.features).forEach(function (id) { if (onScreen(api.features[id])) drawn++; });
+            var api = window.jmgeoAtlas && window.jmgeoAtlas.page, drawn = 0, onScreen = %s, features = api ? FEATURES() : {};
+            Object.keys(features).forEach(function (id) { if (onScreen(features[id])) drawn++; });
             window.__atFirstPaint = {drawn: drawn, interface: !!document.querySelector(".jmgeo-legend, .leaflet-control-layers, .jmgeo-search"),
                                      tiles: document.querySelectorAll(".leaflet-tile").length, text: TEXT_SHOWN(),
                                      bound: api ? BOUND() : null};
         }).observe({type: "paint", buffered: true});
-    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN).replace("BOUND()", "(%s)()" % BOUND) % ON_SCREEN_JS
+    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN).replace("BOUND()", "(%s)()" % BOUND).replace("FEATURES()", "(%s)()" % FEATURES_JS) % ON_SCREEN_JS
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
     at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
-    timings = page.evaluate("window.jmgeoAtlasState.timings")
+    timings = page.evaluate(f"{PAGE}.timings")
     # the base map's tile layer comes after the first frame too (its tiles need the network),
     # and so do Leaflet's own controls, the text below the map (not laid out until then) and
     # the features' tooltips and popups (nothing can be hovered or clicked before it)
@@ -284,7 +285,7 @@ def test_text_and_controls_come_back_if_the_page_never_starts(browser, built):
     assert page.evaluate("(%s)()" % TEXT_SHOWN)["text_laid_out"] is False
     page.wait_for_function("!document.documentElement.classList.contains('jmgeo-starting')", timeout=6000)
     assert page.evaluate("(%s)()" % TEXT_SHOWN) == {"controls": True, "skip_link": True, "text_laid_out": True}
-    assert page.evaluate("window.jmgeoAtlasState") is None
+    assert page.evaluate("window.jmgeoAtlas.page") is None and page.evaluate("window.jmgeoAtlasState") is None
     page.close()
 
 
@@ -305,14 +306,13 @@ def test_text_twin_is_built_after_the_first_paint(browser, built):
     page.close()
 
 
-CLIPPING = """() => {
+CLIPPING = """(leveledIds) => {
     // Every area and line on the canvas: is it clipped, smoothed by Leaflet, does the page
     // carry a coarse level for it, how many points are drawn of how many vertices, and how
     // many drawn points lie outside the renderer's bounds (layer pixels; Leaflet clips
     // polygons to the bounds grown by their line weight, and rounds)?
-    const a = window.jmgeoAtlasState, out = {};
-    const leveled = new Set(a.data.layers.flatMap(l => (l.features ? l.features.features : []).filter(f => f.overview).map(f => f.properties.id)));
-    for (const [id, lyr] of Object.entries(a.features)) {
+    const features = (FEATURES)(), leveled = new Set(leveledIds), out = {};
+    for (const [id, lyr] of Object.entries(features)) {
         if (!lyr._parts) continue;  // points
         const m = lyr.options.weight + 1, b = lyr._renderer._bounds;
         let outside = 0, points = 0;
@@ -324,7 +324,12 @@ CLIPPING = """() => {
                    line: !(lyr instanceof L.Polygon), outside, points, vertices: lyr.getLatLngs().flat(3).length};
     }
     return out;
-}"""
+}""".replace("FEATURES", FEATURES_JS)
+
+
+def leveled_ids(data):
+    """The ids of the page's features that carry a coarse level (an overview geometry)."""
+    return [f["properties"]["id"] for layer in data["layers"] for f in layer.get("features", {}).get("features", []) if "overview" in f]
 
 
 def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built):
@@ -339,8 +344,9 @@ def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built
 
     data = read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))
     max_zoom = data["boundary_simplification"]["overview"]["max_zoom"]
-    state = "window.jmgeoAtlasState.map"
-    start = atlas_page.evaluate(CLIPPING)
+    state = f"{PAGE}.map"
+    leveled_in_data = leveled_ids(data)
+    start = atlas_page.evaluate(CLIPPING, leveled_in_data)
     leveled = {i for i, f in start.items() if f["leveled"]}
     lines = {i for i, f in start.items() if f["line"]}
     assert len(leveled) >= 20 and {"jiangmen", "taishan", "jm_industrial_cluster"} <= leveled
@@ -351,23 +357,23 @@ def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built
     # the routes that leave the view are cut at its edge
     assert start["china_europe_train"]["points"] > 0 and all(start[i]["outside"] == 0 for i in lines)
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}")  # Jiangmen's centre
-    near = atlas_page.evaluate(CLIPPING)
+    near = atlas_page.evaluate(CLIPPING, leveled_in_data)
     assert not any(f["noClip"] for f in near.values()) and all(f["smooth"] == 1 for f in near.values())
     assert sum(f["points"] for f in near.values()) > 0 and all(f["outside"] == 0 for f in near.values())
     # back at the coarse level, panned so that part of the city is off screen: drawn unclipped
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom}, {{animate: false}}); }}")
     atlas_page.evaluate(f"() => {{ {state}.panBy([700, 0], {{animate: false}}); }}")
-    far = atlas_page.evaluate(CLIPPING)
+    far = atlas_page.evaluate(CLIPPING, leveled_in_data)
     assert all(far[i]["noClip"] and far[i]["smooth"] == 0 for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
     assert not any(far[i]["noClip"] for i in lines)
 
 
 # Per outline with a coarse level (districts, city, parks): the vertices each is drawn with
 # now (Leaflet drops a ring's closing vertex) and its first drawn position.
-DRAWN_OUTLINES = """() => {
-    const a = window.jmgeoAtlasState, out = {};
-    for (const id of a.data.layers.flatMap(l => (l.features ? l.features.features : []).filter(f => f.overview).map(f => f.properties.id))) {
-        const flat = a.features[id].getLatLngs().flat(3);
+DRAWN_OUTLINES = """(ids) => {
+    const out = {};
+    for (const id of ids) {
+        const flat = window.jmgeoAtlas.page.feature(id).getLatLngs().flat(3);
         out[id] = [flat.length, flat[0].lng, flat[0].lat];
     }
     return out;
@@ -396,7 +402,7 @@ def test_outlines_are_drawn_coarse_zoomed_out_and_detailed_zoomed_in(atlas_page,
     assert all(expected[i, "geometry"][0] > 1.3 * expected[i, "overview"][0] for i in ids)
 
     def check(level, datum):
-        drawn = atlas_page.evaluate(DRAWN_OUTLINES)
+        drawn = atlas_page.evaluate(DRAWN_OUTLINES, leveled_ids(data))
         for fid in ids:
             count, (lon, lat) = expected[fid, level]
             if datum == "GCJ-02":
@@ -405,9 +411,9 @@ def test_outlines_are_drawn_coarse_zoomed_out_and_detailed_zoomed_in(atlas_page,
             assert crs.geodesic_distance_m(drawn[fid][1], drawn[fid][2], lon, lat) < 1, (fid, level, datum)
 
     def zoom(z):
-        atlas_page.evaluate(f"() => {{ window.jmgeoAtlasState.map.setZoom({z}, {{animate: false}}); }}")
+        atlas_page.evaluate(f"() => {{ {PAGE}.map.setZoom({z}, {{animate: false}}); }}")
 
-    assert atlas_page.evaluate("window.jmgeoAtlasState.map.getZoom()") <= max_zoom
+    assert atlas_page.evaluate(f"{PAGE}.map.getZoom()") <= max_zoom
     check("overview", "WGS84")
     zoom(max_zoom + 1)
     check("geometry", "WGS84")
@@ -417,5 +423,5 @@ def test_outlines_are_drawn_coarse_zoomed_out_and_detailed_zoomed_in(atlas_page,
     check("overview", "GCJ-02")
     # still one canvas, and the districts still answer a click with their popup
     assert atlas_page.locator(".leaflet-pane canvas").count() == 1
-    assert atlas_page.evaluate("window.jmgeoAtlasState.openPopup('taishan')")
+    assert atlas_page.evaluate(f"{PAGE}.openPopup('taishan')")
     assert atlas_page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='taishan']").count() == 1

@@ -21,8 +21,7 @@ def test_page_loads_nothing_from_the_network(page):
     assert not re.search(r"<link[^>]+\bhref=", page, re.I)
     assert not re.search(r"@import", page)
     # Leaflet itself is inside the page
-    assert "L.version" in page or "Leaflet" in page
-    assert inline_assets()["leaflet_js"][:200] in page
+    assert inline_assets()["leaflet_js"] in page
 
 
 def test_every_layer_is_a_toggleable_group(page, layers):
@@ -36,7 +35,6 @@ def test_every_layer_is_a_toggleable_group(page, layers):
     assert list(groups) == list(layers)
     for name in groups.values():
         assert f"var {name} = L.featureGroup(" in page
-    assert "L.control.layers(" in page
 
 
 def test_popup_data_carries_facts_with_quote_and_source(page, facts):

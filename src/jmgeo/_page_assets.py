@@ -29,6 +29,18 @@ def _read_asset(package: str, relative: str) -> bytes:
     return resources.files(package).joinpath(relative).read_bytes()
 
 
+def _atlas_script() -> str:
+    """The page script: the files of ``static/atlas/`` in name order, inside one function scope.
+
+    Plain concatenation (no bundler or minifier, so no build dependency): the parts share one
+    scope, and the page still carries all it runs. See docs/page-script.md.
+    """
+    folder = resources.files("jmgeo").joinpath("static/atlas")
+    parts = sorted((f for f in folder.iterdir() if f.name.endswith(".js")), key=lambda f: f.name)
+    body = "".join(f"// -- {f.name}\n{f.read_text(encoding='utf-8')}\n" for f in parts)
+    return f'(function () {{\n"use strict";\n\n{body}}})();\n'
+
+
 @lru_cache(maxsize=1)
 def inline_assets() -> dict[str, str]:
     """Return the page's inline assets: Leaflet JS and CSS (images as data URIs), jmgeo's JS and CSS.
@@ -49,7 +61,7 @@ def inline_assets() -> dict[str, str]:
     assets = {
         "leaflet_js": leaflet_js,
         "leaflet_css": leaflet_css,
-        "atlas_js": _read_asset("jmgeo", "static/atlas.js").decode("utf-8"),
+        "atlas_js": _atlas_script(),
         "atlas_css": _read_asset("jmgeo", "static/atlas.css").decode("utf-8"),
     }
     for name, text in assets.items():

@@ -1,0 +1,122 @@
+// ---- draw: every layer, in the datum of the current basemap ----------------------------
+// Areas and lines (and the points' uncertainty circles) are painted on one canvas in the
+// "jmgeo-areas" pane; points stay SVG in the "jmgeo-points" pane above it (hover and click
+// work on both). One bitmap costs Chromium less than many SVG outlines (docs/page-script.md).
+function makePanes(a) {
+  ["jmgeo-areas", "jmgeo-points"].forEach(function (name, i) {
+    a.map.createPane(name).style.zIndex = String(401 + i);
+  });
+  a.vectorCanvas = L.canvas({ pane: "jmgeo-areas" });
+}
+
+// One canvas paints in the order its layers were added: areas, then points' circles, then lines.
+var KIND_ORDER = { area: 0, point: 1, line: 2 };
+function drawOrderOf(layers) {
+  return layers.slice().sort(function (x, y) { return (KIND_ORDER[x.kind] || 0) - (KIND_ORDER[y.kind] || 0); });
+}
+
+// Put areas under circles under lines again whenever a layer comes back.
+function restack(a) {
+  a.drawOrder.forEach(function (layer) {
+    if (a.map.hasLayer(a.groups[layer.id])) a.groups[layer.id].bringToFront();
+  });
+}
+
+function toLatLng(a, coords) {
+  if (a.state.datum === "GCJ-02") {
+    var g = wgs84ToGcj02(coords[1], coords[0]);
+    return L.latLng(g[0], g[1]);
+  }
+  return L.latLng(coords[1], coords[0]);
+}
+
+function styleFor(a, layer, props) {
+  var data = a.data, p = data.precision_styles[props.precision] || {};
+  var s = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
+  if (layer.id === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
+  if (layer.id === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
+  if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
+    s.fillColor = choroplethColor(data.choropleth, data.choropleth.values[props.id]);
+    s.fillOpacity = 0.75;
+  }
+  if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
+  // The coarse level is drawn as it is: unclipped, not simplified again (see levelAt and applyLevel).
+  var coarse = a.state.level === "overview" && !!a.leveled[props.id];
+  s.noClip = coarse;
+  s.smoothFactor = coarse ? 0 : 1;
+  return s;
+}
+
+// Each feature's tooltip and popup are bound once the first frame is on screen (before it
+// nothing can be hovered or clicked), or at once when a popup is asked for.
+function bindPending(a) {
+  a.unbound.splice(0).forEach(function (pair) {
+    var lyr = pair[0], layer = pair[1], props = lyr.feature.properties;
+    lyr.bindTooltip(function () { return tooltipContent(a, props); }, { sticky: true, direction: "top" });
+    lyr.bindPopup(function () { return popupContent(a, props, layer); }, { maxWidth: 380, maxHeight: 360 });
+  });
+}
+
+// A point feature: a circle marker in the points pane, with a dashed circle of its
+// uncertainty (300 m or more) on the canvas.
+function pointMarker(a, layer, group, feature, latlng) {
+  var s = styleFor(a, layer, feature.properties);
+  s.radius = 7;
+  s.weight = 2.5;
+  s.pane = "jmgeo-points";
+  if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+  var unc = feature.properties.uncertainty_m;
+  if (unc && unc >= 300) {
+    L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, renderer: a.vectorCanvas }).addTo(group);
+  }
+  return L.circleMarker(latlng, s);
+}
+
+function drawLayer(a, layer) {
+  var group = a.groups[layer.id];
+  group.clearLayers();
+  if (layer.render === "canvas") {
+    a.layers[layer.id] = pointCloud(a, layer).addTo(group);
+    return;
+  }
+  var gj = L.geoJSON(featuresAt(layer, a.state.level), {
+    renderer: a.vectorCanvas,  // areas and lines; points get their own options in pointToLayer
+    coordsToLatLng: function (c) { return toLatLng(a, c); },
+    style: function (feature) { return styleFor(a, layer, feature.properties); },
+    pointToLayer: function (feature, latlng) { return pointMarker(a, layer, group, feature, latlng); },
+    onEachFeature: function (feature, lyr) {
+      a.unbound.push([lyr, layer]);
+      a.features[feature.properties.id] = lyr;
+    }
+  });
+  gj.addTo(group);
+  a.layers[layer.id] = gj;
+}
+
+// Points that share a position (a station inside its logistics centre) hide each other:
+// each one's popup lists the others, so every feature stays reachable.
+function findColocated(features) {
+  var byPosition = {}, colocated = {};
+  Object.keys(features).forEach(function (id) {
+    var lyr = features[id];
+    if (!lyr.getLatLng) return;
+    var ll = lyr.getLatLng();
+    var key = ll.lat.toFixed(4) + "," + ll.lng.toFixed(4);
+    (byPosition[key] = byPosition[key] || []).push(lyr.feature.properties);
+  });
+  Object.keys(byPosition).forEach(function (key) {
+    var group = byPosition[key];
+    if (group.length < 2) return;
+    group.forEach(function (f) { colocated[f.id] = group.filter(function (o) { return o.id !== f.id; }); });
+  });
+  return colocated;
+}
+
+function drawLayers(a) {
+  a.features = {};
+  a.state.level = levelAt(a, a.map.getZoom());
+  a.drawOrder.forEach(function (layer) { drawLayer(a, layer); });
+  a.colocated = findColocated(a.features);
+  if (a.paintWaiters === false) bindPending(a);
+  else afterFirstPaint(a, function () { bindPending(a); });
+}

@@ -1,0 +1,118 @@
+"""Write the test vectors that Python and the page script must agree on.
+
+Inputs -> output, one JSON file each (run from the repository: ``.venv/bin/python tests/vectors/make_vectors.py``):
+
+- ``gcj02.json``: WGS84 ``[lon, lat]`` -> ``jmgeo.crs.wgs84_to_gcj02`` ``[lon, lat]`` (in and
+  around Jiangmen, China's corners, and points outside China, which are unchanged).
+- ``search_keys.json``: text -> ``jmgeo.search.normalize_key(text)`` (hand-picked cases and
+  every Chinese and English name of the built-in layers).
+- ``geometry.json``: a GeoJSON geometry -> ``jmgeo.webmap.encode_geometry`` (5 decimals) and the
+  decoded GeoJSON (the encoded integers summed along each line, divided by the scale).
+
+tests/test_vectors.py recomputes the outputs with the Python code; tests/test_page_script.py
+computes them in the browser with the page script (wgs84ToGcj02, searchKey, decodeGeometry).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from shapely.geometry import mapping, shape
+
+HERE = Path(__file__).resolve().parent
+DECIMALS = 5
+
+GCJ02_INPUTS = [
+    [113.08, 22.58], [112.75, 21.70], [112.52, 22.12], [114.27, 22.57], [112.3, 21.9],
+    [112.79, 22.25], [113.2644, 23.1291], [116.391, 39.907], [121.4737, 31.2304],
+    [72.005, 0.83], [137.83, 55.82], [105.0, 35.0], [100.5, 13.75],
+    [72.0, 30.0], [138.0, 30.0], [110.0, 0.5], [110.0, 56.0], [-0.1276, 51.5072], [0.0, 0.0],
+]
+
+SEARCH_CASES = [
+    "Gāoshā Gǎng", "高沙港（江门）", "江门国际货柜码头", "  Jiang-men, Port!  ", "gaosha_gang", "ＡＢＣ１２３",
+    "ﬁeld", "Ⅻ", "Café Müller", "Nǚ Lǜ", "Zhōngwēizǐ", "台山·广海", "《江门日报》", "A&B/C\\D", "1.5 km²",
+    "tab\there", "new\nline", "emoji 🚢 port", "江門", "Xinhui (新会区)", "",
+]
+
+GEOMETRIES = [
+    {"type": "Point", "coordinates": [113.08, 22.58]},
+    {"type": "Point", "coordinates": [-0.127654, 51.507222]},
+    {"type": "LineString", "coordinates": [[113.08, 22.58], [113.0801, 22.5799], [112.999996, 22.600004]]},
+    {"type": "MultiPoint", "coordinates": [[112.5, 22.0], [112.500004, 22.000006], [-70.0, -33.4]]},
+    {"type": "Polygon", "coordinates": [
+        [[112.0, 22.0], [113.0, 22.0], [113.0, 23.0], [112.0, 23.0], [112.0, 22.0]],
+        [[112.2, 22.2], [112.2, 22.4], [112.4, 22.4], [112.2, 22.2]],
+    ]},
+    {"type": "MultiLineString", "coordinates": [[[113.0, 22.0], [113.123456, 22.654321]], [[8.68, 50.11], [113.1, 22.6]]]},
+    {"type": "MultiPolygon", "coordinates": [
+        [[[112.0, 22.0], [112.1, 22.0], [112.1, 22.1], [112.0, 22.0]]],
+        [[[113.0, 21.5], [113.333333, 21.5], [113.333333, 21.666667], [113.0, 21.5]]],
+    ]},
+    {"type": "GeometryCollection", "geometries": [
+        {"type": "Point", "coordinates": [112.9, 22.3]},
+        {"type": "LineString", "coordinates": [[112.9, 22.3], [112.95, 22.35]]},
+    ]},
+]
+
+
+def gcj02_vectors() -> list[dict]:
+    from jmgeo.crs import wgs84_to_gcj02
+
+    return [{"wgs84": p, "gcj02": [float(v) for v in wgs84_to_gcj02(*p)]} for p in GCJ02_INPUTS]
+
+
+def search_vectors() -> list[dict]:
+    import jmgeo
+    from jmgeo.search import normalize_key
+
+    names = []
+    for frame in jmgeo.load_layers().values():
+        for col in ("name_zh", "name_en"):
+            names += [n for n in frame[col] if isinstance(n, str) and n not in names]
+    return [{"text": t, "key": normalize_key(t)} for t in SEARCH_CASES + names]
+
+
+def _decode(g: dict, scale: int) -> dict:
+    """The encoded geometry back to GeoJSON: each flat integer list summed pairwise, over scale."""
+    def line(ints):
+        return (np.cumsum(np.asarray(ints, dtype=np.int64).reshape(-1, 2), axis=0) / scale).tolist()
+
+    kind, d = g["type"], g.get("delta")
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [_decode(x, scale) for x in g["geometries"]]}
+    if kind == "Point":
+        coords = line(d)[0]
+    elif kind in ("LineString", "MultiPoint"):
+        coords = line(d)
+    elif kind in ("Polygon", "MultiLineString"):
+        coords = [line(r) for r in d]
+    else:
+        coords = [[line(r) for r in p] for p in d]
+    return {"type": kind, "coordinates": coords}
+
+
+def geometry_vectors() -> list[dict]:
+    from jmgeo.webmap import encode_geometry
+
+    scale = 10**DECIMALS
+    out = []
+    for g in GEOMETRIES:
+        encoded = encode_geometry(shape(g), DECIMALS)
+        out.append({"geometry": json.loads(json.dumps(mapping(shape(g)))), "scale": scale,
+                    "encoded": encoded, "decoded": _decode(encoded, scale)})
+    return out
+
+
+def main() -> None:
+    for name, rows in (("gcj02", gcj02_vectors()), ("search_keys", search_vectors()), ("geometry", geometry_vectors())):
+        path = HERE / f"{name}.json"
+        lines = ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)  # one vector a line
+        path.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+        print(f"{path}: {len(rows)} vectors")
+
+
+if __name__ == "__main__":
+    main()
