@@ -30,7 +30,7 @@ def decode_line(ints, scale):
 
 
 def decode_geometry(g, scale):
-    """Python twin of decodeGeometry in atlas.js: the page's encoding back to a shapely geometry."""
+    """Python twin of decodeGeometry in static/atlas/01-decode.js: the page's encoding back to a shapely geometry."""
     d = g["delta"]
     if g["type"] == "Point":
         coords = decode_line(d, scale)[0]

@@ -47,7 +47,7 @@ def encode_geometry(geom, decimals: int = 5) -> dict | None:
     ``10**-decimals`` degrees (longitude, latitude), each position stored as the
     difference from the previous one; a Point is ``[x, y]``. At 5 decimals (about 1 m)
     most steps need 2-4 digits instead of 8-9, about a third of GeoJSON's size.
-    ``decodeGeometry`` in ``static/atlas.js`` turns it back into GeoJSON.
+    ``decodeGeometry`` in ``static/atlas/01-decode.js`` turns it back into GeoJSON.
 
     Examples
     --------
@@ -155,7 +155,7 @@ def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> di
     Positions are quantised to ``10**-decimals`` degrees and delta-encoded in one flat
     list ``[x0, y0, dx1, dy1, ...]``; properties are stored by column (lists of equal
     length). This is how :func:`make_map` sends point layers of more than
-    :data:`CANVAS_MIN_FEATURES` features; ``static/atlas.js`` draws them on a canvas.
+    :data:`CANVAS_MIN_FEATURES` features; the page script (``static/atlas/09-pointcloud.js``) draws them on a canvas.
     ``frame`` must be in WGS84 with only Point geometries. Features without an ``id``
     column get ``<layer_id>-<row number>``.
     """

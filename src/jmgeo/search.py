@@ -4,7 +4,7 @@ Every feature gets a list of normalised keys: its names and aliases, and the pin
 every Chinese name (from the ``pypinyin`` package). A query matches when its
 normalised form occurs in a key. Normalising lower-cases, drops tone marks and removes
 spaces and punctuation, so ``高沙``, ``Gaosha``, ``gaosha gang``, ``gāoshāgǎng`` and
-``江门国际货柜码头`` all find 高沙港. The page's script (``static/atlas.js``) applies the
+``江门国际货柜码头`` all find 高沙港. The page script (``static/atlas/14-search.js``) applies the
 same normalisation to what the user types.
 """
 

@@ -1,7 +1,7 @@
 """The text twin of a map page: the placeholder that the page script fills with tables.
 
 The tables (every feature of the page and its facts with their sources) are built in
-the browser by ``static/atlas.js`` from the page's JSON data, so the page carries each
+the browser by the page script (``static/atlas/16-twin.js``) from the page's JSON data, so the page carries each
 quote once; they are plain HTML tables with row and column headers, for screen readers
 and for print. Without JavaScript the placeholder says so. Every piece of text here goes
 through :func:`jmgeo.safe.page_text`; interface words are written in both languages,
