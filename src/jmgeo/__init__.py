@@ -26,7 +26,7 @@ _LAZY = {
     "load_layer": "layers",
     "load_layers": "layers",
     "make_map": "webmap",
-    "parse_amount": "facts",
+    "parse_amount": "_numbers",
     "render_static": "static",
     "write_geojson": "export",
     "write_geopackage": "export",
