@@ -21,7 +21,6 @@ __all__ = [
     "LayerSpec",
     "find_geodata_dir",
     "id_lines",
-    "line_of_id",
     "load_registry",
     "read_json",
     "refuse_yaml",
@@ -247,16 +246,6 @@ def id_lines(path: str | os.PathLike[str]) -> dict[str, list[int]]:
             continue
         out.setdefault(value, []).append(line)
     return out
-
-
-def line_of_id(path: str | os.PathLike[str], record_id: str, occurrence: int = 0) -> int | None:
-    """Return the 1-based line where ``"id": "<record_id>"`` appears in a JSON file, if any.
-
-    ``occurrence`` picks the n-th record with that id (0 = the first), so a duplicated
-    id is reported at the line of the duplicate.
-    """
-    found = id_lines(path).get(record_id, [])
-    return found[min(occurrence, len(found) - 1)] if found else None
 
 
 @dataclass(frozen=True)
