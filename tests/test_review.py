@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from jmgeo._ingest import ingest, merge_review
+from jmgeo._ingest._review import REVIEW_COLUMNS, read_review
 from jmgeo.errors import DataError, ValidationFailed
 from jmgeo.facts import load_fact_records
-from jmgeo.ingest import ingest
-from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
 from jmgeo.validate import check_geodata
 
 JMGEO = [str(Path(sys.executable).parent / "jmgeo")]

@@ -3,7 +3,7 @@
 The fact checks (:mod:`jmgeo.validate` through :mod:`jmgeo.facts`) and ``jmgeo ingest``
 (:mod:`jmgeo._ingest._amounts`) read numbers with the same words: the Chinese digits and
 small units (``一百二十三``), the magnitudes that prefix a unit (``万``, ``亿``), the words
-that qualify an amount (``超``, ``近``, ``约``, ``多``, ``余``, ``以上``, ``左右`` ...), and
+that qualify an amount (``超``, ``近``, ``约``, ``多``, ``余``, ``以上``, ``左右``, ``力争`` ...), and
 the values the ``qualifier`` and ``year_basis`` fields of a fact may take. A word added
 here is read the same way by both.
 
@@ -24,6 +24,7 @@ __all__ = [
     "QUALIFIER_AFTER",
     "QUALIFIER_BEFORE",
     "QUALIFIER_SUFFIX",
+    "TARGET_WORDS",
     "YEAR_BASES",
     "Amount",
     "parse_amount",
@@ -57,6 +58,8 @@ QUALIFIER_BEFORE = (
 QUALIFIER_SUFFIX = {"多": "more_than", "余": "more_than"}
 #: Words after the whole amount (``30%左右``, ``92.5%以上``).
 QUALIFIER_AFTER = {"以上": "more_than", "左右": "about"}
+#: Words earlier in a sentence that make its amounts a ``target`` (``力争2025年达到100亿元``).
+TARGET_WORDS = ("力争", "目标", "争取", "预计", "计划", "力推", "争当", "有望", "将达")
 # Words before a number that leave it as printed (达: "reaches", 仅: "only").
 _NEUTRAL_BEFORE = ("达", "仅")
 
