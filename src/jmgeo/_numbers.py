@@ -92,7 +92,7 @@ def parse_chinese_numeral(text: str) -> int:
 
 
 def _alternatives(words) -> str:
-    """A regular-expression alternation of ``words``, longest first (so 超过 is tried before 超)."""
+    """Return a regular-expression alternation of ``words``, longest first (so 超过 is tried before 超)."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -125,6 +125,7 @@ class Amount:
 
 
 def _number(text: str) -> float:
+    """Return a number as printed (``1,200``, ``12.5``, ``1/6``, ``一百二十三``) as a float."""
     if text[0] in CN_NUMERAL:
         return float(parse_chinese_numeral(text))
     text = text.replace(",", "")

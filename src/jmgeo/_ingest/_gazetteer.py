@@ -83,6 +83,7 @@ class Gazetteer:
 
 
 def _is_chinese(name: str) -> bool:
+    """Return whether ``name`` has a Chinese character (the gazetteer matches Chinese names only)."""
     return bool(_CJK.search(name))
 
 

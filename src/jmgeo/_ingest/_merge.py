@@ -33,6 +33,7 @@ ACCEPT_WORDS = {"y", "yes", "1", "true", "x", "✓", "✔", "accept", "accepted"
 
 
 def _accepted(row: dict) -> bool:
+    """Return whether the reviewer accepted ``row`` (one of :data:`ACCEPT_WORDS` in ``accept``)."""
     return str(row.get("accept") or "").strip().lower() in ACCEPT_WORDS
 
 
@@ -47,6 +48,7 @@ class MergeResult:
 
 
 def _fact_from_row(row: dict, path: Path) -> dict:
+    """Turn an accepted review row into a fact record, or raise DataError naming the file and row."""
     where = row["_where"]
     doc = (row.get("doc") or "").strip()
     quote = (row.get("quote") or "").strip()
@@ -92,10 +94,12 @@ def _same_fact(new: dict, old: dict) -> bool:
 
 
 def _dump(data) -> bytes:
+    """Return ``documents.json`` as bytes: indented, keys in their given order, UTF-8."""
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _verify_json(tmp: Path) -> None:
+    """Check that a written temp file reads back as JSON (the atomic writer's ``verify``)."""
     read_json(tmp)
 
 

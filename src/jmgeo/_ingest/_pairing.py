@@ -142,7 +142,7 @@ def _pair_places(
 
 
 def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: bool) -> float:
-    """A heuristic 0-1 score for ranking the review table (not a calibrated probability)."""
+    """Return a heuristic 0-1 score for ranking the review table (not a calibrated probability)."""
     score = _SCOPE_CONFIDENCE[scope]
     score += {"stated": 0.05, "document_date": 0.0, "decade": 0.0}.get(year_basis, -0.1)
     if amount.chinese_numeral:

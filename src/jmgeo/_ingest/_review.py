@@ -60,6 +60,7 @@ def review_paths(out: str | os.PathLike[str]) -> dict[str, Path]:
 
 
 def _ids(value: tuple[str, ...]) -> str:
+    """Return feature ids as one CSV cell, separated by spaces."""
     return " ".join(value)
 
 
@@ -68,6 +69,7 @@ _MENTION_FIELDS = [f.name for f in fields(PlaceMention)]
 
 
 def _row_dict(row: ReviewRow) -> dict:
+    """Return a review row as a JSON object, tuples as lists."""
     # not dataclasses.asdict: it deep-copies every value and was a third of the run time
     d = {name: getattr(row, name) for name in _ROW_FIELDS}
     d["feature_ids"] = list(row.feature_ids)
@@ -121,7 +123,7 @@ class _Scratch:
 
 
 def _json_data(documents: list[DocumentSummary], facts: _Scratch, mentions: _Scratch, candidates: list[list]) -> bytes:
-    """The review JSON: ``documents``, ``facts`` and ``mentions`` (one object per line), ``candidates``."""
+    """Return the review JSON: ``documents``, ``facts`` and ``mentions`` (one object per line), ``candidates``."""
     out = io.BytesIO()
     out.write(b'{\n"generator": "jmgeo ingest",\n"documents": ')
     out.write(json.dumps([asdict(d) for d in documents], ensure_ascii=False).encode("utf-8"))
@@ -203,10 +205,12 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
 
 
 def _split_ids(text: str) -> list[str]:
+    """Return the feature ids of a CSV cell, separated by spaces, commas, bars or semicolons."""
     return [t for t in text.replace(",", " ").replace("|", " ").replace(";", " ").split() if t]
 
 
 def _opt_float(text, path, where, key):
+    """Return a CSV cell as a finite float, None when empty; raise DataError naming the file and line otherwise."""
     if text in (None, ""):
         return None
     try:

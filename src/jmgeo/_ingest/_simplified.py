@@ -24,7 +24,7 @@ _FOLDABLE = re.compile("[" + "".join(map(chr, _FOLD)) + "]")
 
 @cache
 def _converter() -> opencc.OpenCC:
-    """The OpenCC traditional-to-simplified converter, made on first use (it reads its tables)."""
+    """Return the OpenCC traditional-to-simplified converter, made on first use (it reads its tables)."""
     return opencc.OpenCC("t2s")
 
 
