@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -68,14 +69,30 @@ def build_corpus(path: Path, megabytes: float) -> int:
     return path.stat().st_size
 
 
+def naive_find(names: Iterable[str], text: str) -> list[tuple[int, str]]:
+    """Find every occurrence of every name with a ``str.find`` loop per name (the baseline).
+
+    This is what a first version would do; it finds ``江门`` inside ``江门北站`` too, and
+    does one pass over the text per name. Returns ``(start, name)`` pairs sorted by start.
+    """
+    out = []
+    for name in names:
+        i = text.find(name)
+        while i != -1:
+            out.append((i, name))
+            i = text.find(name, i + 1)
+    out.sort()
+    return out
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def child(mode: str, corpus: Path) -> dict:
     """Run one mode over the corpus in this process; return timings and memory."""
-    from jmgeo.gazetteer import load_gazetteer, naive_find
-    from jmgeo.ingest import iter_lines, open_source
+    from jmgeo._ingest._gazetteer import load_gazetteer
+    from jmgeo._ingest._readers import iter_lines, open_source
 
     gaz = load_gazetteer()
     size = corpus.stat().st_size
@@ -83,7 +100,7 @@ def child(mode: str, corpus: Path) -> dict:
     t0 = time.perf_counter()
     found = 0
     if mode == "ingest":
-        from jmgeo.ingest import ingest
+        from jmgeo._ingest import ingest
 
         with tempfile.TemporaryDirectory() as tmp:
             result = ingest([corpus], Path(tmp) / "review.csv", date_year=2024, progress=False)

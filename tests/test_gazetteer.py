@@ -1,10 +1,16 @@
 """The gazetteer: longest names win, every curated mention is found, unknown place names become candidates."""
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from jmgeo._documents import normalize_text
-from jmgeo.gazetteer import find_candidates, load_gazetteer, naive_find
 from jmgeo._geodata import read_geodata
+from jmgeo._ingest._gazetteer import find_candidates, load_gazetteer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from ingest_bench import naive_find  # noqa: E402  (the benchmark's baseline, which the first test compares with)
 
 GAZ = load_gazetteer()
 

@@ -9,19 +9,15 @@ import pytest
 from jmgeo._documents import normalize_text
 from jmgeo._errors import DataError
 from jmgeo._geodata import read_geodata
-from jmgeo.ingest import (
-    CHUNK_BYTES,
-    DocumentSummary,
-    PlaceMention,
-    ReviewRow,
-    TextSource,
-    find_amounts,
-    iter_ingest,
-    open_source,
-)
-from jmgeo.review import score_rows
+from jmgeo._ingest._amounts import find_amounts
+from jmgeo._ingest._pipeline import iter_ingest
+from jmgeo._ingest._readers import CHUNK_BYTES, TextSource, open_source
+from jmgeo._ingest._records import DocumentSummary, PlaceMention, ReviewRow
+from jmgeo._ingest._simplified import to_simplified
+from jmgeo._numbers import QUALIFIER_AFTER, QUALIFIER_BEFORE, QUALIFIER_SUFFIX, parse_amount
 
 from amounts import ISSUE_AMOUNTS
+from scoring import score_rows
 
 # Floors for the quality test, set a little below what was measured (docs/ingest.md).
 PRECISION_FLOOR = 0.65  # measured 0.71
@@ -96,8 +92,6 @@ def test_layout_traps(tmp_path):
 
 @pytest.mark.parametrize("printed,value,unit,qualifier", ISSUE_AMOUNTS)
 def test_amounts_from_the_issue(printed, value, unit, qualifier):
-    from jmgeo.ingest import to_simplified
-
     sentence = f"据统计，江门的这项指标为{printed}，同比提升。"
     (amount,) = find_amounts(to_simplified(sentence), sentence)
     assert amount.number_text == printed  # the raw text stays beside the value
@@ -253,3 +247,16 @@ def test_codec_offsets_of_gb18030_errors(tmp_path):
     with pytest.raises(DataError, match=f"byte {len(body)}"):
         list(iter_ingest([open_source(path)]))
     assert codecs.lookup("gb18030")
+
+
+@pytest.mark.parametrize(
+    "printed,qualifier",
+    [(f"{word}30个", q) for word, q in QUALIFIER_BEFORE]
+    + [(f"30{word}个", q) for word, q in QUALIFIER_SUFFIX.items()]
+    + [(f"30个{word}", q) for word, q in QUALIFIER_AFTER.items()],
+)
+def test_ingest_reads_qualifier_words_as_the_fact_parser_does(printed, qualifier):
+    """One vocabulary (jmgeo._numbers): a qualifier word means the same to ingest and to ``jmgeo check``."""
+    assert parse_amount(printed).qualifier == qualifier
+    (amount,) = find_amounts(f"江门新引进项目{printed}，同比提升。")
+    assert amount.qualifier == qualifier and amount.value == 30

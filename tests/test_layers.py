@@ -134,13 +134,11 @@ def test_load_layer_by_name(layers):
 
 
 def test_id_lines_finds_every_record_line_in_one_pass(tmp_path):
-    from jmgeo._jsonfile import id_lines, line_of_id
+    from jmgeo._jsonfile import id_lines
 
     tricky = 'b"x'  # an id with an escaped quote in the JSON text
     lines = ["{", '  "records": [', '    {"id": "a"},', f'    {{"id": {json.dumps(tricky)}}},', "", '    {"id" : "a"},', '    {"name": "id"}', "  ]", "}"]
     path = tmp_path / "places.json"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert id_lines(path) == {"a": [3, 6], tricky: [4]}
-    assert line_of_id(path, "a", 1) == 6 and line_of_id(path, "a", 5) == 6
-    assert line_of_id(path, "missing") is None
     assert id_lines(tmp_path / "absent.json") == {}

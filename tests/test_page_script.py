@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jmgeo.webmap import inline_assets
+from jmgeo._page_assets import inline_assets
 from jsfunctions import functions
 
 ATLAS = Path(__file__).resolve().parents[1] / "src" / "jmgeo" / "static" / "atlas"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from jmgeo import check_geodata
 from jmgeo._errors import DataError, ValidationError
 from jmgeo._geodata import read_geodata
-from jmgeo.ingest import ingest
-from jmgeo.review import REVIEW_COLUMNS, merge_review, read_review
-from jmgeo import check_geodata
+from jmgeo._ingest import ingest, merge_review
+from jmgeo._ingest._review import REVIEW_COLUMNS, read_review
 
 def tree_digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -15,7 +15,7 @@ from shapely.geometry import shape
 
 from jmgeo.crs import wgs84_to_gcj02
 from jmgeo.search import normalize_key
-from jmgeo.webmap import encode_geometry
+from jmgeo._page_data import encode_geometry
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 

@@ -29,7 +29,7 @@ _LAZY = {
     "load_layer": "_loading",
     "load_layers": "_loading",
     "make_map": "webmap",
-    "parse_amount": "facts",
+    "parse_amount": "_numbers",
     "read_geodata": "_geodata",
     "render_static": "_figures",
     "write_geojson": "export",

@@ -9,10 +9,11 @@ together are renamed together (:func:`staged_outputs`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,6 +64,31 @@ class OutputStage:
             raise OSError(f"{path}: the file was not written completely")
         if verify is not None:
             verify(tmp)
+        os.chmod(tmp, _new_file_mode(path))
+        return path
+
+    def write_stream(self, path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+        """Stage a file given as a stream of byte chunks, never held whole in memory.
+
+        Like :meth:`write`: the temp file is synced and read back, here chunk by chunk
+        against a SHA-256 of what was written, so a short write on a full disk fails.
+        """
+        path = Path(path)
+        tmp = self._temp_for(path)
+        self._staged.append((tmp, path))
+        digest = hashlib.sha256()
+        with open(tmp, "wb") as fh:
+            for chunk in chunks:
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        back = hashlib.sha256()
+        with open(tmp, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                back.update(block)
+        if back.digest() != digest.digest():
+            raise OSError(f"{path}: the file was not written completely")
         os.chmod(tmp, _new_file_mode(path))
         return path
 

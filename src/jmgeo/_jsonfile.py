@@ -16,7 +16,7 @@ from typing import Any
 
 from ._errors import DataError
 
-__all__ = ["id_lines", "line_of_id", "read_json", "refuse_yaml", "yaml_hazards"]
+__all__ = ["id_lines", "read_json", "refuse_yaml", "yaml_hazards"]
 
 
 def _reject_constant(name: str) -> Any:
@@ -206,13 +206,3 @@ def id_lines(path: str | os.PathLike[str]) -> dict[str, list[int]]:
             continue
         out.setdefault(value, []).append(line)
     return out
-
-
-def line_of_id(path: str | os.PathLike[str], record_id: str, occurrence: int = 0) -> int | None:
-    """Return the 1-based line where ``"id": "<record_id>"`` appears in a JSON file, if any.
-
-    ``occurrence`` picks the n-th record with that id (0 = the first), so a duplicated
-    id is reported at the line of the duplicate.
-    """
-    found = id_lines(path).get(record_id, [])
-    return found[min(occurrence, len(found) - 1)] if found else None

@@ -105,7 +105,7 @@ def _run_ingest(args) -> int:
     if args.merge:
         if args.paths:
             raise DataError("ingest", None, "give either documents to read or --merge REVIEW, not both")
-        from .review import merge_review  # deferred, like every command's module: see main()
+        from ._ingest import merge_review  # deferred, like every command's module: see main()
 
         result = merge_review(args.merge, geodata_dir=args.geodata, docs_dir=args.docs, dry_run=args.dry_run)
         for where, fid in result.duplicates:
@@ -127,7 +127,7 @@ def _run_ingest(args) -> int:
         if not m:
             raise DataError("--date", None, f"{args.date!r} is not a date like 2024 or 2024-08")
         year = int(m.group(1))
-    from .ingest import ingest  # deferred: see main()
+    from ._ingest import ingest  # deferred: see main()
 
     result = ingest(args.paths, args.out, date_year=year, geodata_dir=args.geodata, stdin_name=args.stdin_name, progress=not args.quiet)
     for path in result.paths.values():

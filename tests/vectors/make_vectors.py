@@ -6,7 +6,7 @@ Inputs -> output, one JSON file each (run from the repository: ``.venv/bin/pytho
   around Jiangmen, China's corners, and points outside China, which are unchanged).
 - ``search_keys.json``: text -> ``jmgeo.search.normalize_key(text)`` (hand-picked cases and
   every Chinese and English name of the built-in layers).
-- ``geometry.json``: a GeoJSON geometry -> ``jmgeo.webmap.encode_geometry`` (5 decimals) and the
+- ``geometry.json``: a GeoJSON geometry -> ``jmgeo._page_data.encode_geometry`` (5 decimals) and the
   decoded GeoJSON (the encoded integers summed along each line, divided by the scale).
 
 tests/test_vectors.py recomputes the outputs with the Python code; tests/test_page_script.py
@@ -95,7 +95,7 @@ def _decode(g: dict, scale: int) -> dict:
 
 
 def geometry_vectors() -> list[dict]:
-    from jmgeo.webmap import encode_geometry
+    from jmgeo._page_data import encode_geometry
 
     scale = 10**DECIMALS
     out = []

@@ -4,8 +4,8 @@ Every Chinese name and alias of the city, the districts and the curated places i
 pattern; a text is scanned once with an Aho-Corasick automaton (PyPI ``pyahocorasick``)
 taking the *leftmost-longest* match, so ``江门北站`` is read as the station, not as
 ``江门``, ``新会港`` as the port, not the district, and ``鹤山工业城`` as the park,
-not the city of Heshan. :func:`naive_find` is the obvious alternative (one ``str.find``
-loop per name), kept as the benchmark baseline in ``bench/ingest_bench.py``.
+not the city of Heshan (the obvious one ``str.find`` loop per name would report ``江门``
+inside every ``江门北站``; ``bench/ingest_bench.py`` keeps it as the baseline).
 
 Place-like words that are *not* in the gazetteer (``...港``, ``...站``, ``...园区``,
 ``...镇``, ``...通道`` ...) are listed by :func:`find_candidates` so a reviewer can add
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
-from ._geodata import read_geodata
+from .._geodata import read_geodata
 
 __all__ = [
     "CANDIDATE_SUFFIXES",
@@ -29,7 +28,6 @@ __all__ = [
     "Mention",
     "find_candidates",
     "load_gazetteer",
-    "naive_find",
 ]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -85,6 +83,7 @@ class Gazetteer:
 
 
 def _is_chinese(name: str) -> bool:
+    """Return whether ``name`` has a Chinese character (the gazetteer matches Chinese names only)."""
     return bool(_CJK.search(name))
 
 
@@ -116,22 +115,6 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
         if fid not in ids:
             names[name] = ids + (fid,)
     return Gazetteer(names)
-
-
-def naive_find(names: Iterable[str], text: str) -> list[tuple[int, str]]:
-    """Find every occurrence of every name with a ``str.find`` loop per name (the baseline).
-
-    This is what a first version would do; it finds ``江门`` inside ``江门北站`` too, and
-    does one pass over the text per name. Returns ``(start, name)`` pairs sorted by start.
-    """
-    out = []
-    for name in names:
-        i = text.find(name)
-        while i != -1:
-            out.append((i, name))
-            i = text.find(name, i + 1)
-    out.sort()
-    return out
 
 
 #: Endings of place-like words (port, station, park, zone, town, bay, bridge, passage ...).

@@ -1,0 +1,182 @@
+"""Run ``jmgeo ingest``: documents in, place mentions, candidates and review rows out.
+
+Each document is read line by line (:mod:`._readers`), joined into sentences
+(:mod:`._sentences`), folded to simplified characters for matching (:mod:`._simplified`),
+searched for places (:mod:`._gazetteer`) and amounts, each amount paired with its year
+and place (:mod:`._pairing`); :func:`ingest` writes what comes out as the review files
+(:mod:`._review`). Reading is streamed: memory does not grow with the file, except for
+the window of sentence hashes used to count repeated paragraphs once, which is capped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from .._geodata import GeoData, read_geodata
+from ._gazetteer import Gazetteer, find_candidates, load_gazetteer
+from ._pairing import amount_rows, last_stated_year
+from ._readers import TextSource, collect_inputs, iter_lines, open_source
+from ._records import DocumentSummary, PlaceMention, ReviewRow
+from ._review import ReviewResult, write_review
+from ._sentences import Sentence, iter_sentences
+from ._simplified import fold_width, to_simplified
+
+__all__ = ["MIN_REPEAT_LEN", "ingest", "iter_ingest"]
+
+#: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
+MIN_REPEAT_LEN = 10
+#: At most this many recent sentence hashes are kept per document to count repeats once (about 2 MB);
+#: past that the oldest half is forgotten, so memory stays flat on any file size. Newspapers repeat a
+#: paragraph within a few pages (document 002 repeats whole paragraphs), far inside this window.
+MAX_SEEN = 20_000
+
+
+@dataclass
+class _DocState:
+    """What the reading of one document remembers from sentence to sentence."""
+
+    doc: str
+    year: int | None
+    seen: dict[int, None] = field(default_factory=dict)
+    last_year: int | None = None
+
+
+def _document_years(data: GeoData) -> dict[str, int]:
+    """``{file name: publication year}`` from ``geodata/documents.json``."""
+    out = {}
+    for d in data.documents:
+        year = d.get("published_year")
+        if year is None and d.get("published"):
+            year = int(str(d["published"])[:4])
+        if isinstance(year, int):
+            out[d["file"]] = year
+    return out
+
+
+def iter_ingest(
+    sources: Iterable[TextSource],
+    gazetteer: Gazetteer | None = None,
+    *,
+    date_year: int | None = None,
+    geodata_dir: str | os.PathLike[str] | GeoData | None = None,
+    city_id: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary]:
+    """Read each source and yield review rows, place mentions, candidates and summaries.
+
+    Yields, per document and in text order, :class:`PlaceMention` and :class:`ReviewRow`
+    objects and candidate tuples ``(start, end, name, doc, quote)``, then the document's
+    :class:`DocumentSummary`. A sentence that repeats an earlier one of the same
+    document (≥ ``MIN_REPEAT_LEN`` characters) is counted once.
+
+    Parameters
+    ----------
+    sources : iterable of TextSource
+        From :func:`open_source`; each is closed when read.
+    gazetteer : Gazetteer, optional
+        Default: :func:`~jmgeo._ingest._gazetteer.load_gazetteer` on ``geodata_dir``.
+    date_year : int, optional
+        The publication year of every source, for 今年/去年 and present-tense figures.
+        Default: the year in ``geodata/documents.json`` for a known file name, else unknown.
+    """
+    data = read_geodata(geodata_dir)
+    gazetteer = gazetteer or load_gazetteer(data)
+    city_id = city_id or data.districts_spec["city"]["id"]
+    known_years = _document_years(data)
+    for src in sources:
+        try:
+            if date_year is not None:
+                year, year_from = date_year, "--date"
+            elif src.name in known_years:
+                year, year_from = known_years[src.name], "documents.json"
+            else:
+                year, year_from = None, "unknown"
+            summary = DocumentSummary(src.name, str(src.path) if src.path else None, src.encoding, year, year_from)
+            state = _DocState(src.name, year)
+            for sent in iter_sentences(iter_lines(src, progress)):
+                summary.chars = sent.start + len(sent.text)
+                summary.sentences += 1
+                simp = to_simplified(sent.text)
+                if not summary.traditional and simp != sent.text and simp != fold_width(sent.text):
+                    summary.traditional = True
+                if len(simp) >= MIN_REPEAT_LEN:
+                    key = hash(simp)
+                    if key in state.seen:
+                        summary.repeated_sentences += 1
+                        continue
+                    state.seen[key] = None
+                    if len(state.seen) > MAX_SEEN:
+                        for old in list(state.seen)[: MAX_SEEN // 2]:
+                            del state.seen[old]
+                yield from _sentence_records(sent, simp, gazetteer, state, summary, city_id)
+                stated = last_stated_year(simp)
+                if stated is not None:
+                    state.last_year = stated
+            yield summary
+        finally:
+            src.close()
+
+
+def _sentence_records(sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str):
+    """Yield the place mentions, candidates and review rows of one sentence, in that order."""
+    mentions = gazetteer.find(simp)
+    for m in mentions:
+        summary.mentions += 1
+        yield PlaceMention(state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids)
+    for start, end, _name in find_candidates(simp, mentions):
+        yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
+    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id):
+        summary.rows += 1
+        yield row
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str] = "review.csv",
+    *,
+    date_year: int | None = None,
+    geodata_dir: str | os.PathLike[str] | None = None,
+    stdin_name: str = "stdin.txt",
+    progress: bool = True,
+) -> ReviewResult:
+    """Ingest files, folders or standard input and write the review files beside ``out``.
+
+    Returns the :class:`~jmgeo._ingest._review.ReviewResult` (paths written, counts, a summary per
+    document). Nothing is written unless every input was read: a bad input raises
+    :class:`~jmgeo.errors.DataError` naming the file (and byte offset) and leaves any
+    earlier review files as they were. ``geodata/`` is only read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.txt").write_text("江门北站今年开行班列120列。", encoding="utf-8")
+    >>> result = ingest([tmp / "a.txt"], tmp / "review.csv", date_year=2024, progress=False)
+    >>> result.rows, result.mentions
+    (1, 1)
+    """
+    files = collect_inputs(paths)
+    sizes = [p.stat().st_size if p is not None else None for p in files]
+    bar = None
+    if progress:
+        known = [s for s in sizes if s is not None]
+        bar = tqdm(
+            total=sum(known) if len(known) == len(sizes) else None, unit="B", unit_scale=True, unit_divisor=1024,
+            desc="ingest", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+        )
+
+    def sources():
+        for p in files:
+            yield open_source(p, stdin_name if p is None else None)
+
+    try:
+        records = iter_ingest(sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None)
+        return write_review(records, out)
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,270 @@
+"""The review files of ``jmgeo ingest``: write them from the ingest records, read the table back.
+
+Four files beside ``--out`` (``review.csv``): the review table as CSV and JSON, every
+place mention, and the candidate places. The rows are spooled to anonymous scratch files
+while the documents are read; only when every input was read are the four files written
+with the one atomic writer of jmgeo (:func:`jmgeo._files.staged_outputs`: temp file,
+read back, rename), together, so an earlier review is never lost or half-written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .._errors import DataError
+from .._files import staged_outputs
+from .._jsonfile import read_json
+from ._records import DocumentSummary, PlaceMention, ReviewRow
+
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "MENTION_COLUMNS",
+    "REVIEW_COLUMNS",
+    "ReviewResult",
+    "plain_number",
+    "read_review",
+    "review_paths",
+    "write_review",
+]
+
+#: Columns of the review table. ``accept`` is for the reviewer (y / n); ``claim_en`` may be filled in.
+REVIEW_COLUMNS = [
+    "accept", "confidence", "doc", "line", "start", "end", "quote", "number_start", "number_end", "number_text",
+    "value", "value_max", "unit", "qualifier", "year", "year_basis", "feature_ids", "place_names", "place_scope",
+    "flags", "claim_en",
+]  # fmt: skip
+MENTION_COLUMNS = ["doc", "line", "start", "end", "text", "feature_ids"]
+CANDIDATE_COLUMNS = ["name", "count", "doc", "start", "end", "quote"]
+MAX_CANDIDATES = 20_000
+
+
+def review_paths(out: str | os.PathLike[str]) -> dict[str, Path]:
+    """Return the four output paths for ``--out`` (``review.csv`` -> ``review.json`` ...)."""
+    out = Path(out)
+    stem = out.with_suffix("") if out.suffix.lower() in (".csv", ".json") else out
+    return {
+        "csv": stem.with_name(stem.name + ".csv"),
+        "json": stem.with_name(stem.name + ".json"),
+        "mentions": stem.with_name(stem.name + ".mentions.csv"),
+        "candidates": stem.with_name(stem.name + ".candidates.csv"),
+    }
+
+
+def _ids(value: tuple[str, ...]) -> str:
+    """Return feature ids as one CSV cell, separated by spaces."""
+    return " ".join(value)
+
+
+_ROW_FIELDS = [f.name for f in fields(ReviewRow)]
+_MENTION_FIELDS = [f.name for f in fields(PlaceMention)]
+
+
+def _row_dict(row: ReviewRow) -> dict:
+    """Return a review row as a JSON object, tuples as lists."""
+    # not dataclasses.asdict: it deep-copies every value and was a third of the run time
+    d = {name: getattr(row, name) for name in _ROW_FIELDS}
+    d["feature_ids"] = list(row.feature_ids)
+    d["place_names"] = list(row.place_names)
+    d["flags"] = list(row.flags)
+    return d
+
+
+def plain_number(v: float | None) -> int | float | None:
+    """Return ``v`` as an int when it is whole (``12.0`` -> ``12``), as written in the tables and facts."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+@dataclass
+class ReviewResult:
+    """What :func:`write_review` wrote and counted."""
+
+    paths: dict[str, Path]
+    rows: int = 0
+    mentions: int = 0
+    candidates: int = 0
+    documents: list[DocumentSummary] = field(default_factory=list)
+
+
+class _Scratch:
+    """An anonymous temp file that text is spooled to, then read back whole as UTF-8 bytes.
+
+    It keeps the rows out of memory while the documents are read; it is never renamed
+    into place (the outputs are written by :func:`jmgeo._files.staged_outputs`).
+    """
+
+    def __init__(self):
+        self.fh = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")
+
+    def lines(self) -> Iterable[str]:
+        """Yield the lines written so far, from the start."""
+        self.fh.seek(0)
+        yield from self.fh
+
+    def chunks(self) -> Iterable[bytes]:
+        """Yield everything written so far, as UTF-8 bytes, 1 MiB at a time."""
+        self.fh.flush()
+        self.fh.buffer.seek(0)
+        yield from iter(lambda: self.fh.buffer.read(1 << 20), b"")
+
+    def close(self) -> None:
+        """Close and so delete the file."""
+        self.fh.close()
+
+
+def _json_chunks(documents: list[DocumentSummary], facts: _Scratch, mentions: _Scratch, candidates: list[list]) -> Iterable[bytes]:
+    """Yield the review JSON: ``documents``, ``facts`` and ``mentions`` (one object per line), ``candidates``."""
+    yield b'{\n"generator": "jmgeo ingest",\n"documents": '
+    yield json.dumps([asdict(d) for d in documents], ensure_ascii=False).encode("utf-8")
+    for key, spool in (("facts", facts), ("mentions", mentions)):
+        yield f',\n"{key}": [\n'.encode()
+        first = True
+        for line in spool.lines():
+            yield (("" if first else ",\n") + line.rstrip("\n")).encode("utf-8")
+            first = False
+        yield b"\n]"
+    yield b',\n"candidates": '
+    yield json.dumps([dict(zip(CANDIDATE_COLUMNS, c)) for c in candidates], ensure_ascii=False).encode("utf-8")
+    yield b"\n}\n"
+
+
+def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates: int = MAX_CANDIDATES) -> ReviewResult:
+    """Stream ingest records into the review files; replace them only when every record was read.
+
+    The CSV files are UTF-8 with a byte-order mark so spreadsheet programs show the
+    Chinese text; the JSON file holds ``documents``, ``facts`` (the review rows),
+    ``mentions`` and ``candidates``. Candidates are counted by name (at most
+    ``max_candidates`` distinct names are kept).
+
+    The rows go to scratch files as they come and are streamed from there into the four
+    files, written together by :func:`jmgeo._files.staged_outputs`, so memory does not
+    grow with the documents.
+    """
+    paths = review_paths(out)
+    result = ReviewResult(paths)
+    facts_csv, mentions_csv, facts_lines, mention_lines = scratches = [_Scratch() for _ in range(4)]
+    try:
+        fw = csv.writer(facts_csv.fh)
+        fw.writerow(REVIEW_COLUMNS)
+        mw = csv.writer(mentions_csv.fh)
+        mw.writerow(MENTION_COLUMNS)
+        candidates: dict[str, list] = {}
+        for rec in records:
+            if isinstance(rec, ReviewRow):
+                d = _row_dict(rec)
+                fw.writerow(
+                    ["", rec.confidence, rec.doc, rec.line, rec.start, rec.end, rec.quote, rec.number_start,
+                     rec.number_end, rec.number_text, plain_number(rec.value), plain_number(rec.value_max), rec.unit,
+                     rec.qualifier or "", "" if rec.year is None else rec.year, rec.year_basis, _ids(rec.feature_ids),
+                     " ".join(rec.place_names), rec.place_scope, " ".join(rec.flags), ""]
+                )  # fmt: skip
+                facts_lines.fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+                result.rows += 1
+            elif isinstance(rec, PlaceMention):
+                mw.writerow([rec.doc, rec.line, rec.start, rec.end, rec.text, _ids(rec.feature_ids)])
+                m = {name: getattr(rec, name) for name in _MENTION_FIELDS}
+                m["feature_ids"] = list(rec.feature_ids)
+                mention_lines.fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+                result.mentions += 1
+            elif isinstance(rec, DocumentSummary):
+                result.documents.append(rec)
+            elif isinstance(rec, tuple):
+                start, end, name, doc, quote = rec
+                if name in candidates:
+                    candidates[name][1] += 1
+                elif len(candidates) < max_candidates:
+                    candidates[name] = [name, 1, doc, start, end, quote]
+        ranked = sorted(candidates.values(), key=lambda c: (-c[1], c[0]))
+        result.candidates = len(ranked)
+        cand_text = io.StringIO(newline="")
+        cw = csv.writer(cand_text)
+        cw.writerow(CANDIDATE_COLUMNS)
+        cw.writerows(ranked)
+        bom = codecs.BOM_UTF8  # the CSV files start with a BOM, so spreadsheets read them as UTF-8
+        with staged_outputs() as stage:
+            stage.write_stream(paths["csv"], itertools.chain([bom], facts_csv.chunks()))
+            stage.write_stream(paths["mentions"], itertools.chain([bom], mentions_csv.chunks()))
+            stage.write(paths["candidates"], bom + cand_text.getvalue().encode("utf-8"))
+            stage.write_stream(paths["json"], _json_chunks(result.documents, facts_lines, mention_lines, ranked))
+    finally:
+        for scratch in scratches:
+            scratch.close()
+    return result
+
+
+def _split_ids(text: str) -> list[str]:
+    """Return the feature ids of a CSV cell, separated by spaces, commas, bars or semicolons."""
+    return [t for t in text.replace(",", " ").replace("|", " ").replace(";", " ").split() if t]
+
+
+def _opt_float(text, path, where, key):
+    """Return a CSV cell as a finite float, None when empty; raise DataError naming the file and line otherwise."""
+    if text in (None, ""):
+        return None
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise DataError(str(path), where, f"{key} {text!r} is not a number") from None
+    if not math.isfinite(v):
+        raise DataError(str(path), where, f"{key} {text!r} is not a finite number")
+    return v
+
+
+def read_review(path: str | os.PathLike[str]) -> list[dict]:
+    """Read a review table (CSV or JSON, as written by :func:`write_review`) into row dicts.
+
+    Each dict has ``_where`` (``line N`` of a CSV, ``facts[i]`` of a JSON) for messages.
+
+    Raises
+    ------
+    DataError
+        Naming the file and line when a required column is missing or a value is malformed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(str(path), None, "no such review file")
+    rows: list[dict] = []
+    if path.suffix.lower() == ".json":
+        data = read_json(path)
+        items = data.get("facts") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise DataError(str(path), None, 'expected {"facts": [...]} as written by jmgeo ingest')
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise DataError(str(path), f"facts[{i}]", "each row must be an object")
+            rows.append({**item, "accept": str(item.get("accept", "") or ""), "_where": f"facts[{i}]"})
+        return rows
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(str(path), f"byte {exc.start}", "not UTF-8; save the review table as UTF-8 CSV") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in ("accept", "doc", "quote", "number_text", "value", "unit", "feature_ids") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(str(path), "line 1", f"missing column(s) {missing}; expected the header written by jmgeo ingest")
+    for rec in reader:
+        where = f"line {reader.line_num}"
+        row = dict(rec)
+        row["_where"] = where
+        row["feature_ids"] = _split_ids(rec.get("feature_ids") or "")
+        row["value"] = _opt_float(rec.get("value"), path, where, "value")
+        year = rec.get("year") or ""
+        try:
+            row["year"] = int(year) if year.strip() else None
+        except ValueError:
+            raise DataError(str(path), where, f"year {year!r} is not a whole number") from None
+        row["qualifier"] = (rec.get("qualifier") or "").strip() or None
+        row["number_text"] = (rec.get("number_text") or "").strip() or None
+        rows.append(row)
+    return rows
