@@ -136,7 +136,7 @@ def inline_leaflet(html: str) -> str:
 
 
 def page_jmgeo(layers, facts, extra=None):
-    from jmgeo.webmap import make_map, map_html
+    from jmgeo._webmap import make_map, map_html
 
     return map_html(make_map(layers, facts, basemap="none", extra_layers=extra))
 
@@ -360,9 +360,9 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
 
 
 def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) -> list[dict]:
-    from jmgeo import webmap
+    from jmgeo import _webmap as webmap
     from jmgeo._page_data import CANVAS_MIN_FEATURES
-    from jmgeo.webmap import ExtraLayer
+    from jmgeo._webmap import ExtraLayer
 
     city = layers["city"]
     no_facts = facts.iloc[:0]

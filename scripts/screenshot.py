@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 from jmgeo._files import atomic_write
 from jmgeo._geodata import read_geodata
-from jmgeo.pages import parse_pages
+from jmgeo._pages import parse_pages
 
 
 def _check_png(tmp: Path) -> None:

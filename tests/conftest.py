@@ -14,7 +14,7 @@ import pytest
 import jmgeo
 from jmgeo._documents import find_documents_dir, load_document
 from jmgeo._jsonfile import read_json
-from jmgeo.registry import find_geodata_dir
+from jmgeo._registry import find_geodata_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

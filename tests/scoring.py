@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from jmgeo._ingest._records import ReviewRow
-from jmgeo.documents import normalize_text
+from jmgeo._documents import normalize_text
 
 
 def score_rows(rows: list[ReviewRow], facts: list[dict], normalized: dict[str, str]) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from jmgeo.accounting import RecordTally
+from jmgeo._tally import RecordTally
 
 CORPUS = Path(__file__).parent / "corpus"
 TALLY = re.compile(r"^records: (\d+) read \((.*?)\) = (\d+) (written|valid) \+ (\d+) repaired \+ (\d+) rejected", re.M)

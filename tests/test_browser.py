@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, READY, close_popup, open_offline, wait_for_text_twin
-from jmgeo.webmap import write_map
-from jmgeo.layers import layer_kind
-from jmgeo.webmap import make_map
+from jmgeo._webmap import write_map
+from jmgeo._layers import layer_kind
+from jmgeo._webmap import make_map
 from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -279,7 +279,7 @@ def test_page_decodes_the_compact_geometry_exactly(atlas, built):
 
 def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_path, layers, facts):
     from jmgeo._page_data import CANVAS_MIN_FEATURES
-    from jmgeo.webmap import ExtraLayer
+    from jmgeo._webmap import ExtraLayer
     from test_simplify import random_points
 
     n = CANVAS_MIN_FEATURES + 500

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, open_offline, wait_for_text_twin
-from jmgeo import crs
+from jmgeo import _crs as crs
 
 pytestmark = pytest.mark.browser
 

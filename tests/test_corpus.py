@@ -16,7 +16,7 @@ import pytest
 from shapely.geometry import shape
 
 import jmgeo
-from jmgeo.accounting import RecordTally
+from jmgeo._tally import RecordTally
 from jmgeo._errors import JmgeoError
 from jmgeo import check_geodata
 

@@ -8,8 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from jmgeo import crs
-from jmgeo.boundaries import boundary_path
+from jmgeo import _crs as crs
+from jmgeo._boundaries import boundary_path
 
 # A grid over Jiangmen and its neighbours (lon 111.9–114.3, lat 21.4–23.0).
 GRID = [(lon, lat) for lon in np.linspace(111.9, 114.3, 9) for lat in np.linspace(21.4, 23.0, 7)]

@@ -2,7 +2,7 @@
 
 pyproject.toml pins folium, branca and pyogrio to the releases these were checked on. When one of these
 tests fails after an upgrade, the library changed behaviour: re-read ../shared/notes/security-and-reliability.md,
-re-check jmgeo.safe / jmgeo.webmap._number_elements / jmgeo.export, then move the pin.
+re-check jmgeo._escape / jmgeo._webmap._number_elements / jmgeo._export, then move the pin.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ import folium
 import pytest
 from branca.element import Element
 
-from jmgeo.webmap import make_map, map_html
+from jmgeo._webmap import make_map, map_html
 
 RANDOM_ID = re.compile(r"_[0-9a-f]{32}\b")
 
 
 def test_branca_still_runs_map_text_through_jinja_a_second_time():
-    """The hazard jmgeo.safe guards against: folium text containing {{ }} is evaluated at render time."""
+    """The hazard jmgeo._escape guards against: folium text containing {{ }} is evaluated at render time."""
     fmap = folium.Map(tiles=None)
     folium.Marker([22.5, 113.0], tooltip="{{7*7}}", popup=folium.Popup("{{ 6*7 }}")).add_to(fmap)
     html = fmap.get_root().render()
     assert "{{7*7}}" not in html and "49" in html and "42" in html, (
         f"folium {version('folium')} / branca {version('branca')} no longer evaluate text as a template: "
-        "the escaping may now be relaxed, or (worse) another path may now be raw; re-check jmgeo.safe"
+        "the escaping may now be relaxed, or (worse) another path may now be raw; re-check jmgeo._escape"
     )
 
 

@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import shape
 
 from jmgeo._files import atomic_write
-from jmgeo.export import write_geojson, write_geopackage
+from jmgeo._export import write_geojson, write_geopackage
 
 REQUIRED = ("id", "name_zh", "name_en", "layer", "precision")
 

@@ -7,7 +7,7 @@ import pytest
 
 from jmgeo._documents import normalize_text, undouble_line
 from jmgeo._geodata import read_geodata
-from jmgeo.facts import parse_amount, parse_chinese_numeral, to_base_unit
+from jmgeo._facts import parse_amount, parse_chinese_numeral, to_base_unit
 
 from amounts import ISSUE_AMOUNTS
 

@@ -20,8 +20,8 @@ import pytest
 
 import jmgeo
 import jmgeo._files
-import jmgeo.webmap
-from jmgeo.accounting import RecordTally
+import jmgeo._webmap
+from jmgeo._tally import RecordTally
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -64,7 +64,7 @@ def test_an_exception_while_rendering_keeps_everything(setup, monkeypatch):
     def broken(fmap):
         raise RuntimeError("render failed (injected)")
 
-    monkeypatch.setattr(jmgeo.webmap, "map_html", broken)
+    monkeypatch.setattr(jmgeo._webmap, "map_html", broken)
     tally = RecordTally()
     with pytest.raises(RuntimeError, match="injected"):
         build(setup, tally)

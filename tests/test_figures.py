@@ -20,7 +20,7 @@ from pyproj import Transformer
 
 import jmgeo._figures
 from conftest import edit_json
-from jmgeo import crs
+from jmgeo import _crs as crs
 from jmgeo._figures import (
     FIGURE_COLORS,
     FIGURE_TEXTS,
@@ -32,7 +32,7 @@ from jmgeo._figures import (
 )
 from jmgeo._errors import DataError, FontMissingError, JmgeoError, ValidationError
 from jmgeo._jsonfile import read_json
-from jmgeo.registry import find_geodata_dir
+from jmgeo._registry import find_geodata_dir
 
 FIGURES_JSON = find_geodata_dir() / "figures.json"
 FIGURES_DATA = read_json(FIGURES_JSON)
@@ -177,11 +177,11 @@ def test_another_process_writes_identical_images(built, tmp_path):
 
 def test_build_writes_the_images_when_asked(built, monkeypatch, tmp_path):
     assert all((built / f"jiangmen.{fmt}").stat().st_size > 10_000 for fmt in ("png", "svg", "pdf"))
-    import jmgeo.build
+    import jmgeo._build
     from jmgeo import cli
 
     calls = []
-    monkeypatch.setattr(jmgeo.build, "build_atlas", lambda out, **kw: calls.append(kw) or [])
+    monkeypatch.setattr(jmgeo._build, "build_atlas", lambda out, **kw: calls.append(kw) or [])
     assert cli.main(["build", "--out", str(tmp_path), "-q"]) == 0
     assert cli.main(["build", "--out", str(tmp_path), "--static", "-q"]) == 0
     assert [c["static"] for c in calls] == [False, True]

@@ -6,9 +6,9 @@ import pytest
 import shapely
 
 import jmgeo
-from jmgeo import crs
+from jmgeo import _crs as crs
 from jmgeo._geodata import read_geodata
-from jmgeo.layers import PLACE_COLUMNS
+from jmgeo._layers import PLACE_COLUMNS
 
 ADCODES = {"440703": "蓬江区", "440704": "江海区", "440705": "新会区", "440781": "台山市", "440783": "开平市", "440784": "鹤山市", "440785": "恩平市"}
 

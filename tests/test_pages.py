@@ -6,11 +6,11 @@ import sys
 import pytest
 
 from conftest import read_page_data
-from jmgeo import crs
+from jmgeo import _crs as crs
 from jmgeo._geodata import read_geodata
-from jmgeo.pages import parse_pages, parse_story, resolve_basemaps
-from jmgeo.search import normalize_key, search
-from jmgeo.webmap import make_map, make_pages, map_html
+from jmgeo._pages import parse_pages, parse_story, resolve_basemaps
+from jmgeo._search import normalize_key, search
+from jmgeo._webmap import make_map, make_pages, map_html
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_pinyin_prefetch_gives_the_same_keys_as_pypinyin(monkeypatch):
 @pytest.mark.parametrize("executable", ["/nonexistent/python", "/bin/false"])
 def test_pinyin_prefetch_failure_falls_back_to_this_process(monkeypatch, executable):
     from jmgeo import _pinyin as pinyin_module
-    from jmgeo import search as search_module
+    from jmgeo import _search as search_module
 
     monkeypatch.setattr(pinyin_module, "_PREFETCHED", {})
     monkeypatch.setattr(pinyin_module.sys, "executable", executable)

@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
 
-from jmgeo.facts import parse_amount
-from jmgeo.safe import page_json, page_text
+from jmgeo._facts import parse_amount
+from jmgeo._escape import page_json, page_text
 from payloads import ALL
 
 # keep_trailing_newline: Jinja2 would otherwise drop one final newline, which is not an escaping question

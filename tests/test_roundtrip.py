@@ -18,7 +18,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from jmgeo._errors import JmgeoError
-from jmgeo.export import write_geojson, write_geopackage, write_shapefile
+from jmgeo._export import write_geojson, write_geopackage, write_shapefile
 
 
 @pytest.fixture

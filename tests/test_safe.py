@@ -5,7 +5,7 @@ import json
 import pytest
 from jinja2 import Template
 
-from jmgeo.safe import page_json, page_text
+from jmgeo._escape import page_json, page_text
 from payloads import ALL, PAYLOADS
 
 
@@ -51,7 +51,7 @@ def _strings(obj):
 def test_brace_fast_path_never_skips_a_brace_in_a_string():
     import json
 
-    from jmgeo.safe import _BRACE_IN_STRING
+    from jmgeo._escape import _BRACE_IN_STRING
 
     cases = [{"a": {"b": p}} for p in PAYLOADS] + [[1, 2, {"c": "q"}], {"k{": 1}, ["a\\\"}", "b"], ['"', {"x": "}"}],
                                                    {"a": "no brace", "b": {"c": [1, "d", {"e": "\\"}]}}, {"q": '\\"{'}]

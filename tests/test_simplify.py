@@ -16,10 +16,10 @@ import shapely
 from shapely.geometry import shape
 
 from conftest import read_page_data
-from jmgeo import crs
-from jmgeo.simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
+from jmgeo import _crs as crs
+from jmgeo._simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
 from jmgeo._page_data import encode_geometry
-from jmgeo.webmap import ExtraLayer, make_map, map_html
+from jmgeo._webmap import ExtraLayer, make_map, map_html
 
 UTM49 = "EPSG:32649"
 

@@ -13,7 +13,7 @@ from shapely.geometry import Point
 
 import jmgeo
 from jmgeo._ids import id_problem
-from jmgeo.webmap import ExtraLayer, _AtlasInit
+from jmgeo._webmap import ExtraLayer, _AtlasInit
 
 HOSTILE = [
     'k":(window.x=1),"k',

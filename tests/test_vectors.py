@@ -13,8 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from jmgeo.crs import wgs84_to_gcj02
-from jmgeo.search import normalize_key
+from jmgeo._crs import wgs84_to_gcj02
+from jmgeo._search import normalize_key
 from jmgeo._page_data import encode_geometry
 
 VECTORS = Path(__file__).resolve().parent / "vectors"

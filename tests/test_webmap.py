@@ -7,7 +7,7 @@ import pytest
 from conftest import read_page_data
 from jmgeo._geodata import read_geodata
 from jmgeo._page_assets import inline_assets
-from jmgeo.webmap import make_map, map_html
+from jmgeo._webmap import make_map, map_html
 from payloads import PAYLOADS
 
 

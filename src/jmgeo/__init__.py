@@ -16,25 +16,25 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from ._errors import ArgumentError, DataError, JmgeoError, ValidationError
+from ._errors import ArgumentError, DataError, FontMissingError, JmgeoError, ValidationError
 
 # The rest is imported when first used (PEP 562), so that ``jmgeo --help`` and the start
 # of ``jmgeo build`` do not wait for geopandas, folium and pyogrio (~1.2 s).
 _LAZY = {
-    "ExtraLayer": "webmap",
+    "ExtraLayer": "_webmap",
     "GeoData": "_geodata",
-    "build_atlas": "build",
+    "build_atlas": "_build",
     "check_geodata": "_loading",
     "load_facts": "_loading",
     "load_layer": "_loading",
     "load_layers": "_loading",
-    "make_map": "webmap",
+    "make_map": "_webmap",
     "parse_amount": "_numbers",
     "read_geodata": "_geodata",
     "render_static": "_figures",
-    "write_geojson": "export",
-    "write_geopackage": "export",
-    "write_map": "webmap",
+    "write_geojson": "_export",
+    "write_geopackage": "_export",
+    "write_map": "_webmap",
     "write_static": "_figures",
 }
 
@@ -55,6 +55,7 @@ __all__ = [
     "ArgumentError",
     "DataError",
     "ExtraLayer",
+    "FontMissingError",
     "GeoData",
     "JmgeoError",
     "ValidationError",

@@ -45,15 +45,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from . import crs
+from . import _crs as crs
 from ._errors import ArgumentError, DataError, FontMissingError, ValidationError
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
 from ._loading import load_layers
 from ._page_assets import labels
-from .layers import layer_kind
-from .pages import parse_pages
-from .registry import LayerSpec, Registry
+from ._layers import layer_kind
+from ._pages import parse_pages
+from ._registry import LayerSpec, Registry
 
 __all__ = [
     "CONTEXT_RADIUS_M",
@@ -488,7 +488,7 @@ def render_images(
     title : str, optional
         Title above the map (default: the atlas title, Chinese and English).
     geodata_dir : path, optional
-        The geodata folder (default: found as :func:`jmgeo.registry.find_geodata_dir` does).
+        The geodata folder (default: found as :func:`jmgeo._registry.find_geodata_dir` does).
     dpi : int
         Resolution of a PNG, dots per inch (default 200).
     size_in : (float, float)

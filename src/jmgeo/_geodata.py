@@ -18,7 +18,7 @@ from typing import Any
 from ._documents import Document, find_documents_dir, load_document
 from ._errors import DataError
 from ._jsonfile import id_lines, read_json
-from .registry import Registry, find_geodata_dir, parse_registry
+from ._registry import Registry, find_geodata_dir, parse_registry
 
 __all__ = ["GeoData", "read_geodata"]
 

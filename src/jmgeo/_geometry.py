@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import LineString, Point, shape
 from shapely.validation import explain_validity
 
-from . import crs
+from . import _crs as crs
 from ._errors import DataError, RepairWarning
 
 __all__ = ["anchor_point", "build_geometries", "record_where", "repair_geometry"]

@@ -10,9 +10,9 @@ import pandas as pd
 
 from ._errors import ArgumentError, DataError, JmgeoError, ValidationError
 from ._geodata import GeoData, read_geodata
-from .facts import fact_frame
-from .layers import build_layers
-from .validate import CheckReport, check_data
+from ._facts import fact_frame
+from ._layers import build_layers
+from ._validate import CheckReport, check_data
 
 __all__ = ["check_geodata", "load_facts", "load_layer", "load_layers", "raise_for_problems"]
 
@@ -58,7 +58,7 @@ def raise_for_problems(data: GeoData) -> CheckReport:
 def load_facts(geodata_dir: PathLike | GeoData | None = None, validate: bool = True) -> pd.DataFrame:
     """Load the fact table: one row per fact, with its document, verbatim quote, value, unit and year.
 
-    The columns are :data:`jmgeo.facts.FACT_COLUMNS`; ``feature_ids`` and
+    The columns are :data:`jmgeo._facts.FACT_COLUMNS`; ``feature_ids`` and
     ``conflicts_with`` hold lists of ids. With ``validate=True`` (the default) the whole
     geodata folder is checked first and a :class:`~jmgeo.ValidationError` lists every
     problem.

@@ -1,6 +1,6 @@
 """Read amounts as Chinese newspapers write them: the one number vocabulary of jmgeo.
 
-The fact checks (:mod:`jmgeo.validate` through :mod:`jmgeo.facts`) and ``jmgeo ingest``
+The fact checks (:mod:`jmgeo._validate` through :mod:`jmgeo._facts`) and ``jmgeo ingest``
 (:mod:`jmgeo._ingest._amounts`) read numbers with the same words: the Chinese digits and
 small units (``一百二十三``), the magnitudes that prefix a unit (``万``, ``亿``), the words
 that qualify an amount (``超``, ``近``, ``约``, ``多``, ``余``, ``以上``, ``左右``, ``力争`` ...), and

@@ -1,9 +1,9 @@
 """The page's data block: each layer's features encoded compactly, the facts, outlines and choropleth.
 
-Everything here is plain JSON-ready data; :mod:`jmgeo.webmap` puts it into the page as
+Everything here is plain JSON-ready data; :mod:`jmgeo._webmap` puts it into the page as
 one block that the page script draws. Geometry is quantised and delta-encoded
 (:func:`encode_geometry`); the district outlines are simplified as one coverage
-(:mod:`jmgeo.simplify`) at two levels, the coarser one drawn when zoomed out.
+(:mod:`jmgeo._simplify`) at two levels, the coarser one drawn when zoomed out.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import pandas as pd
 import shapely
 
 from ._errors import ArgumentError
-from .layers import layer_kind
+from ._layers import layer_kind
 from ._values import json_value
-from .simplify import simplify_coverage, simplify_each
+from ._simplify import simplify_coverage, simplify_each
 
 __all__ = [
     "CANVAS_MIN_FEATURES",

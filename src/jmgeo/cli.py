@@ -8,7 +8,7 @@ import sys
 
 from . import __version__
 from ._errors import DataError, JmgeoError
-from .accounting import RecordTally
+from ._tally import RecordTally
 
 __all__ = ["main"]
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             # Each command's module is imported when the command runs (deferred): ``jmgeo --help``
             # and a mistyped command answer without loading geopandas, folium and pyogrio (~1.2 s).
-            from .build import build_atlas
+            from ._build import build_atlas
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             try:

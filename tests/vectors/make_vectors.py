@@ -2,9 +2,9 @@
 
 Inputs -> output, one JSON file each (run from the repository: ``.venv/bin/python tests/vectors/make_vectors.py``):
 
-- ``gcj02.json``: WGS84 ``[lon, lat]`` -> ``jmgeo.crs.wgs84_to_gcj02`` ``[lon, lat]`` (in and
+- ``gcj02.json``: WGS84 ``[lon, lat]`` -> ``jmgeo._crs.wgs84_to_gcj02`` ``[lon, lat]`` (in and
   around Jiangmen, China's corners, and points outside China, which are unchanged).
-- ``search_keys.json``: text -> ``jmgeo.search.normalize_key(text)`` (hand-picked cases and
+- ``search_keys.json``: text -> ``jmgeo._search.normalize_key(text)`` (hand-picked cases and
   every Chinese and English name of the built-in layers).
 - ``geometry.json``: a GeoJSON geometry -> ``jmgeo._page_data.encode_geometry`` (5 decimals) and the
   decoded GeoJSON (the encoded integers summed along each line, divided by the scale).
@@ -59,14 +59,14 @@ GEOMETRIES = [
 
 
 def gcj02_vectors() -> list[dict]:
-    from jmgeo.crs import wgs84_to_gcj02
+    from jmgeo._crs import wgs84_to_gcj02
 
     return [{"wgs84": p, "gcj02": [float(v) for v in wgs84_to_gcj02(*p)]} for p in GCJ02_INPUTS]
 
 
 def search_vectors() -> list[dict]:
     import jmgeo
-    from jmgeo.search import normalize_key
+    from jmgeo._search import normalize_key
 
     names = []
     for frame in jmgeo.load_layers().values():

@@ -9,7 +9,7 @@
 - **candidates**: place-like names that the gazetteer does not know.
 
 Spans are character offsets into the document's *normalised* text, exactly as
-:func:`jmgeo.documents.normalize_text` defines it (whitespace removed, scanner-doubled
+:func:`jmgeo._documents.normalize_text` defines it (whitespace removed, scanner-doubled
 lines undone): ``normalize_text(document)[start:end] == quote``. The line number of the
 raw file where the quote starts is given too. :func:`merge_review` adds the rows a
 reviewer accepted to ``geodata/facts/``.

@@ -148,7 +148,7 @@ def ingest(
 
     Returns the :class:`~jmgeo._ingest._review.ReviewResult` (paths written, counts, a summary per
     document). Nothing is written unless every input was read: a bad input raises
-    :class:`~jmgeo.errors.DataError` naming the file (and byte offset) and leaves any
+    :class:`~jmgeo._errors.DataError` naming the file (and byte offset) and leaves any
     earlier review files as they were. ``geodata/`` is only read.
 
     Examples

@@ -4,7 +4,7 @@ An input is a file, every ``*.txt`` below a folder, or standard input (``-``).
 Encodings: UTF-8 (with or without BOM), UTF-16 with a BOM, and GB18030 (a superset of
 GBK and GB2312), detected from the first 64 KiB. A file is then decoded in 1 MiB chunks,
 so memory does not grow with the file. Anything else (a missing, empty or binary file, an
-unknown encoding, a bad byte later on) is a :class:`~jmgeo.errors.DataError` naming the
+unknown encoding, a bad byte later on) is a :class:`~jmgeo._errors.DataError` naming the
 file and the byte offset.
 """
 
@@ -140,7 +140,7 @@ def iter_lines(src: TextSource, progress: Callable[[int], None] | None = None, m
     """Yield ``(line number, line)`` from a source, decoding it chunk by chunk.
 
     Lines are split the way :meth:`str.splitlines` splits them (as
-    :func:`jmgeo.documents.normalize_text` does), so offsets agree with it. A line
+    :func:`jmgeo._documents.normalize_text` does), so offsets agree with it. A line
     longer than ``max_line`` characters is yielded in pieces with the same line number.
     ``progress`` is called with the number of bytes read after each chunk.
 

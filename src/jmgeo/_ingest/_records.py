@@ -3,7 +3,7 @@
 A place mention, an amount paired with its place and year (a review row), and a
 summary of the document. Candidate place names travel as plain tuples
 ``(start, end, name, doc, quote)``. Offsets are character offsets into the document's
-normalised text (:func:`jmgeo.documents.normalize_text`).
+normalised text (:func:`jmgeo._documents.normalize_text`).
 """
 
 from __future__ import annotations

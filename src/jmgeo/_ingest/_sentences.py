@@ -1,6 +1,6 @@
 """Join decoded lines into sentences of normalised text, with their offsets and start lines.
 
-The text is normalised as :func:`jmgeo.documents.normalize_text` does it (whitespace
+The text is normalised as :func:`jmgeo._documents.normalize_text` does it (whitespace
 removed, scanner-doubled lines undone), so a sentence's ``start`` is a character offset
 into ``normalize_text(document)``: the offsets the fact quotes are checked against.
 """
@@ -27,13 +27,13 @@ _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*"
 
 
 def _undouble(line: str) -> str:
-    """:func:`jmgeo.documents.undouble_line`, skipped when the line cannot be doubled.
+    """:func:`jmgeo._documents.undouble_line`, skipped when the line cannot be doubled.
 
     A doubled line starts with a chunk written twice, so its first character recurs
     within the first half; most lines fail this cheap test (undouble_line is quadratic).
     Lines longer than ``MAX_UNDOUBLE`` are never undoubled here (the scanner's doubling
     hits short caption lines); this is the one place where offsets could differ from
-    :func:`~jmgeo.documents.normalize_text`, for a fully doubled line of that length.
+    :func:`~jmgeo._documents.normalize_text`, for a fully doubled line of that length.
     """
     text = line.strip()
     if len(text) < 6 or len(text) > MAX_UNDOUBLE or text[0] not in text[1 : len(text) // 2 + 1]:
@@ -53,7 +53,7 @@ class Sentence:
 def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
     """Join layout lines into sentences of normalised text, with offsets and start lines.
 
-    Each line is normalised like :func:`jmgeo.documents.normalize_text` (scanner doubling
+    Each line is normalised like :func:`jmgeo._documents.normalize_text` (scanner doubling
     undone, whitespace removed) and appended; a sentence ends after 。！？; (and any
     closing quotes), at a Markdown heading line, or after ``max_len`` characters. Line
     breaks and blank lines are *not* sentence ends: the newspapers break lines, and even

@@ -1,5 +1,5 @@
 // ---- datum: the WGS84 -> GCJ-02 shift of Chinese base maps ----------------------------
-// The published formula, the same as jmgeo.crs.wgs84_to_gcj02 (tests/vectors/gcj02.json
+// The published formula, the same as jmgeo._crs.wgs84_to_gcj02 (tests/vectors/gcj02.json
 // holds both sides' results). Written here because no PyPI package ships it for the browser.
 var GCJ_A = 6378245.0, GCJ_EE = 0.00669342162296594323;
 function outOfChina(lng, lat) { return lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271; }

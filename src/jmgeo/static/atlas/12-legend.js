@@ -54,7 +54,7 @@ function legendPrecision(a) {
   return plist;
 }
 
-// How far the drawn outlines may be from the source boundaries (see jmgeo.simplify), or null.
+// How far the drawn outlines may be from the source boundaries (see jmgeo._simplify), or null.
 function boundaryNote(a) {
   var b = a.data.boundary_simplification;
   if (!b || !a.data.layers.some(function (layer) { return layer.id === "districts" || layer.id === "city"; })) return null;

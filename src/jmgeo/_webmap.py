@@ -4,7 +4,7 @@
 carries its own Leaflet and page script (:mod:`jmgeo._page_assets`), so it renders with
 no network at all. Every layer is a folium ``FeatureGroup`` that the page script lists
 in its own layer control; the features, their facts and all document text travel in one
-JSON block (:mod:`jmgeo._page_data`, written by :func:`jmgeo.safe.page_json`) and are
+JSON block (:mod:`jmgeo._page_data`, written by :func:`jmgeo._escape.page_json`) and are
 drawn by the page script with ``textContent`` only.
 """
 
@@ -37,13 +37,13 @@ from ._page_data import (
     point_layer,
 )
 from ._values import json_value
-from .facts import fact_frame
-from .layers import geometry_types, layer_kind
-from .pages import PageSpec, parse_pages, parse_story, resolve_basemaps
-from .safe import page_json, page_text
-from .search import build_search_index
-from .simplify import DEFAULT_MAX_ERROR_M
-from .twin import skip_link_html, text_twin_html
+from ._facts import fact_frame
+from ._layers import geometry_types, layer_kind
+from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
+from ._escape import page_json, page_text
+from ._search import build_search_index
+from ._simplify import DEFAULT_MAX_ERROR_M
+from ._text_version import skip_link_html, text_twin_html
 
 __all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
 
@@ -70,7 +70,7 @@ class ExtraLayer:
     >>> from shapely.geometry import Point
     >>> mine = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["我的点"]}, geometry=[Point(113.08, 22.58)], crs=4326)
     >>> m = jmgeo.make_map(extra_layers=[jmgeo.ExtraLayer("my_points", mine, "我的点", "My points")])
-    >>> "我的点" in jmgeo.webmap.map_html(m)
+    >>> "我的点" in jmgeo._webmap.map_html(m)
     True
     """
 
@@ -328,7 +328,7 @@ def make_map(
     max_error_m : float or None
         The page draws the district boundaries simplified as one coverage (shared borders
         once, no gaps or overlaps) to within this many metres (measured Hausdorff
-        distance, see :func:`jmgeo.simplify.simplify_coverage`), and the city outline as
+        distance, see :func:`jmgeo._simplify.simplify_coverage`), and the city outline as
         the union of the simplified districts. None sends the full resolution. Exports
         always keep the full resolution.
     overview_error_m : float or None

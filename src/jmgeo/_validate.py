@@ -17,16 +17,16 @@ from urllib.parse import urlsplit
 import shapely
 from shapely.geometry import shape
 
-from . import crs
+from . import _crs as crs
 from ._documents import normalize_text
 from ._errors import DataError, JmgeoError, RepairWarning
 from ._geodata import GeoData
 from ._geometry import build_geometries, record_where, repair_geometry
 from ._ids import id_problem
 from ._jsonfile import refuse_yaml
-from .accounting import RecordTally
-from .facts import QUALIFIERS, YEAR_BASES, parse_amount
-from .pages import parse_basemaps, parse_pages, parse_story
+from ._tally import RecordTally
+from ._facts import QUALIFIERS, YEAR_BASES, parse_amount
+from ._pages import parse_basemaps, parse_pages, parse_story
 
 __all__ = ["CheckReport", "check_data"]
 

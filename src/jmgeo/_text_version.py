@@ -4,13 +4,13 @@ The tables (every feature of the page and its facts with their sources) are buil
 the browser by the page script (``static/atlas/16-twin.js``) from the page's JSON data, so the page carries each
 quote once; they are plain HTML tables with row and column headers, for screen readers
 and for print. Without JavaScript the placeholder says so. Every piece of text here goes
-through :func:`jmgeo.safe.page_text`; interface words are written in both languages,
+through :func:`jmgeo._escape.page_text`; interface words are written in both languages,
 each in a ``lang``-tagged span, and the page's language switch shows one of them.
 """
 
 from __future__ import annotations
 
-from .safe import page_text
+from ._escape import page_text
 
 __all__ = ["bilingual", "skip_link_html", "text_twin_html"]
 

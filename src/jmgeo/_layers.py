@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import crs
+from . import _crs as crs
 from ._geodata import GeoData
 from ._geometry import anchor_point, build_geometries
-from .boundaries import boundary_source_version, load_boundary
+from ._boundaries import boundary_source_version, load_boundary
 
 __all__ = ["PLACE_COLUMNS", "build_layers", "geometry_types", "layer_kind"]
 
@@ -184,7 +184,7 @@ def _place_frame(layer_id: str, records: list[dict], geoms: dict, fact_index) ->
 def build_layers(data: GeoData, facts: pd.DataFrame) -> dict[str, gpd.GeoDataFrame]:
     """Build every layer of ``data`` as a GeoDataFrame in WGS84, keyed by layer id, in registry order.
 
-    ``facts`` is the fact table (:func:`jmgeo.facts.fact_frame`): each feature's
+    ``facts`` is the fact table (:func:`jmgeo._facts.fact_frame`): each feature's
     ``fact_ids`` lists the facts about it. The data is not checked here; see
     :func:`jmgeo.load_layers` for the checked way in.
     """

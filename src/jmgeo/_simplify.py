@@ -5,7 +5,7 @@ The map page draws the districts much smaller than their full-resolution boundar
 cut into shared arcs and each arc is simplified once (Douglas-Peucker) by the
 ``topojson`` package, so both sides of a border stay the same line. The error is then
 *measured*, not assumed: the Hausdorff distance between each original and simplified
-polygon, computed in metres in an equal-area projection (:data:`jmgeo.crs.EQUAL_AREA`).
+polygon, computed in metres in an equal-area projection (:data:`jmgeo._crs.EQUAL_AREA`).
 
 The exports keep the full-resolution geometry; only the page uses this.
 """
@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from . import crs
+from . import _crs as crs
 
 __all__ = ["DEFAULT_MAX_ERROR_M", "SimplifiedCoverage", "hausdorff_m", "simplify_coverage", "simplify_each"]
 

@@ -18,7 +18,7 @@ from typing import Any
 from ._errors import DataError
 from ._geodata import GeoData
 from ._ids import id_problem
-from .crs import BASEMAP_DATUMS
+from ._crs import BASEMAP_DATUMS
 
 __all__ = ["PageSpec", "parse_basemaps", "parse_pages", "parse_story", "resolve_basemaps"]
 

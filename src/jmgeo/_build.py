@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ._errors import RepairWarning, ValidationError
 from ._pinyin import PinyinPrefetch
-from .accounting import RecordTally
+from ._tally import RecordTally
 
 __all__ = ["build_atlas"]
 
@@ -77,11 +77,11 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     # deferred so the pinyin child loads meanwhile: see build_atlas
     from ._files import staged_outputs
     from ._geodata import read_geodata
-    from .export import geojson_text, stage_geopackage, verify_geojson
-    from .facts import fact_frame
-    from .layers import build_layers
-    from .search import index_names
-    from .validate import check_data
+    from ._export import geojson_text, stage_geopackage, verify_geojson
+    from ._facts import fact_frame
+    from ._layers import build_layers
+    from ._search import index_names
+    from ._validate import check_data
 
     say("checking geodata ...")
     data = read_geodata(geodata_dir, docs_dir)
@@ -123,7 +123,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
 
 def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
     """Every page of ``pages.json``, rendered to HTML bytes, by file name."""
-    from .webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
+    from ._webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
 
     html = {}
     made = make_pages(data, layers, facts)
@@ -136,7 +136,7 @@ def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
 def _draw_figures(data, layers, say) -> dict[str, bytes]:
     """A static image (PNG, SVG, PDF) of every page but the story, which shows the main atlas's layers."""
     # deferred: matplotlib is imported only with --static
-    from .pages import parse_pages
+    from ._pages import parse_pages
     from ._figures import render_images
 
     images: dict[str, bytes] = {}
