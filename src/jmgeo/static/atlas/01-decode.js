@@ -1,5 +1,5 @@
 // ---- decode: the page's compact geometry back to GeoJSON -----------------------------
-// Geometry in the data block is quantised and delta-encoded by jmgeo._webmap.encode_geometry:
+// Geometry in the data block is quantised and delta-encoded by jmgeo._page_data.encode_geometry:
 // GeoJSON nesting, but each line/ring is one flat list [x0, y0, dx1, dy1, ...] of integers in
 // units of 1/scale degrees. The format is jmgeo's own, so its ~20-line decoder is written here
 // (no PyPI package ships a browser decoder for it, and the page must carry everything it runs).
@@ -25,7 +25,7 @@ function decodeGeometry(g, scale) {
 }
 
 // A large point layer (one position array, properties by column, see
-// jmgeo._webmap.point_layer) as one GeoJSON feature per point.
+// jmgeo._page_data.point_layer) as one GeoJSON feature per point.
 function decodePointColumns(layer, scale) {
   var pos = decodeLine(layer.points, scale), cols = Object.keys(layer.properties), feats = new Array(pos.length);
   for (var i = 0; i < pos.length; i++) {

@@ -1,6 +1,6 @@
 // ---- levels of detail: coarse outlines for the city-wide view --------------------------
 // The city and district outlines come in two simplifications of one coverage
-// (jmgeo._webmap.OVERVIEW_MAX_ERROR_M): up to overview.max_zoom, where the coarse one is within
+// (jmgeo._page_data.OVERVIEW_MAX_ERROR_M): up to overview.max_zoom, where the coarse one is within
 // a screen pixel of the true borders, the page draws it; closer in, the detailed one. The
 // coarse level is drawn as it is, unclipped and unsmoothed (see styleFor): it costs less to
 // draw and neighbours' shared borders stay together (measurements: docs/page-script.md).

@@ -1,5 +1,5 @@
 // ---- point cloud: a large point layer drawn as one bitmap ------------------------------
-// More than jmgeo._webmap.CANVAS_MIN_FEATURES points are drawn as one small square each on a
+// More than jmgeo._page_data.CANVAS_MIN_FEATURES points are drawn as one small square each on a
 // canvas redrawn after each move or zoom: Leaflet's own renderers make one layer object per
 // point, far too slow at 10,000 (docs/page-script.md). A click opens the popup of the
 // nearest point within 8 px.
