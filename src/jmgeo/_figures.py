@@ -389,9 +389,9 @@ def _draw_layer(ax, spec, frame, registry: Registry, style: FigureStyle, *, scal
     for precision, part in frame.groupby("precision", sort=True):
         look = styles.get(precision, styles["surveyed"])
         dashes = _dashes(look)
-        if spec.id == "city":
+        if spec.role == "city":
             part.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.8 * scale, zorder=3)
-        elif spec.id == "districts":
+        elif spec.role == "districts":
             part.plot(ax=ax, facecolor=spec.color, alpha=0.07, edgecolor="none", zorder=1)
             part.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=0.8 * scale, zorder=2)
         elif kind == "area":
@@ -422,9 +422,9 @@ def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool
     part.plot(ax=ax, marker="o", markersize=30 * scale, facecolor=face, edgecolor=spec.color, linewidth=1.6 * scale, zorder=6)
 
 
-def _region(proj: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+def _region(proj: dict[str, gpd.GeoDataFrame], city_layer: str) -> tuple[float, float, float, float]:
     """Bounds (UTM metres) of every feature within CONTEXT_RADIUS_M of the city."""
-    city = proj["city"].geometry.union_all()
+    city = proj[city_layer].geometry.union_all()
     near = city.buffer(CONTEXT_RADIUS_M)
     parts = []
     for frame in proj.values():
@@ -638,14 +638,15 @@ def _draw(inputs: _Inputs, dpi, size_in):
     """Draw the page: the city map, the enlarged centre, the legend, the region inset, the notes."""
 
     style, specs, family = inputs.style, inputs.specs, inputs.family
-    proj = _projected({s.id: inputs.layers[s.id] for s in specs} | {"city": inputs.layers["city"]})
+    city = inputs.registry.city_layer
+    proj = _projected({s.id: inputs.layers[s.id] for s in specs} | {city: inputs.layers[city]})
     fig = Figure(figsize=size_in, dpi=dpi, facecolor=style.color("paper"))
     _QuietCanvas(fig)  # measures text for label placement, whatever the output format
     halo = [patheffects.withStroke(linewidth=2.2, foreground=style.color("halo"))]
     small = FontProperties(family=family, size=6.5)
     tiny = FontProperties(family=family, size=5.5)
-    city_bounds = _pad(proj["city"].total_bounds, 0.03)
-    groups = _label_groups([proj[s.id] for s in specs if s.id not in ("city", "districts")])
+    city_bounds = _pad(proj[city].total_bounds, 0.03)
+    groups = _label_groups([proj[s.id] for s in specs if s.role == "places"])
     core = _core_box(groups)
 
     # Panels, in figure fractions: the city on the left; on the right the enlarged centre
@@ -676,7 +677,7 @@ def _city_panel(ax, inputs: _Inputs, proj, bounds, zoom_bounds, groups, small, t
     style = inputs.style
     _map_panel(ax, inputs, proj, bounds)
     ax.figure.canvas.draw()  # settles the axes boxes so label sizes can be measured
-    occupied = _district_labels(ax, proj, inputs.family, halo, 12, style)
+    occupied = _district_labels(ax, proj.get(inputs.registry.districts_layer), inputs.family, halo, 12, style)
     if zoom_bounds is not None:
         ax.add_patch(_frame_rect(zoom_bounds, style.color("zoom")))
         occupied.append(_box_label(ax, zoom_bounds, tiny, halo, style))
@@ -695,7 +696,7 @@ def _zoom_panel(zoom, inputs: _Inputs, proj, bounds, groups, halo) -> None:
     zoom.set_title(style.text("zoom_title"), fontproperties=FontProperties(family=family, size=9), loc="left",
                    color=style.color("zoom"))
     zoom.figure.canvas.draw()
-    occupied = _district_labels(zoom, proj, family, halo, 11, style)
+    occupied = _district_labels(zoom, proj.get(inputs.registry.districts_layer), family, halo, 11, style)
     _place_labels(zoom, groups, FontProperties(family=family, size=7), halo, occupied, style)
     _add_scalebar(zoom, family)
 
@@ -725,16 +726,16 @@ def _map_panel(ax, inputs: _Inputs, proj, bounds) -> None:
         side.set_color(inputs.style.color("frame"))
 
 
-def _district_labels(ax, proj, family, halo, size: float, style: FigureStyle) -> list:
+def _district_labels(ax, districts: gpd.GeoDataFrame | None, family, halo, size: float, style: FigureStyle) -> list:
     """District names at a point inside each district; returns their boxes (display units)."""
 
-    if "districts" not in proj:
+    if districts is None:
         return []
     renderer = ax.figure.canvas.get_renderer()
     prop = FontProperties(family=family, size=size)
     view = shapely.box(*ax.get_xlim()[:1], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
     boxes = []
-    for geom, name in zip(proj["districts"].geometry, proj["districts"]["name_zh"]):
+    for geom, name in zip(districts.geometry, districts["name_zh"]):
         visible = geom.intersection(view)
         if visible.is_empty or visible.area < 0.02 * view.area:
             continue
@@ -787,7 +788,7 @@ def _layer_handles(specs, proj, style: FigureStyle) -> list:
             handles.append(Line2D([], [], color=spec.color, marker="o", markersize=6,
                                   markerfacecolor=style.color("hollow_marker"), markeredgewidth=1.6, linestyle="none",
                                   label=label))
-        elif spec.id == "city":
+        elif spec.role == "city":
             handles.append(Patch(facecolor="none", edgecolor=spec.color, linewidth=1.8, label=label))
         else:
             # "33": the layer colour at 20 % opacity, a swatch of the area fill
@@ -821,22 +822,23 @@ def _precision_key(legend_ax, inputs: _Inputs) -> None:
 def _region_panel(inset, inputs: _Inputs, proj, city_bounds, fontprops, halo) -> None:
     """The region around Jiangmen: the city in grey, every other layer, the main map's frame."""
     style, registry = inputs.style, inputs.registry
-    rminx, rminy, rmaxx, rmaxy = _pad(_region(proj), 0.06)
-    proj["city"].plot(ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer("city").color,
+    city = registry.city_layer
+    rminx, rminy, rmaxx, rmaxy = _pad(_region(proj, city), 0.06)
+    proj[city].plot(ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer(city).color,
                       linewidth=0.6, zorder=1)
     for spec in inputs.specs:
-        if spec.id not in ("city", "districts"):
+        if spec.role == "places":
             _draw_layer(inset, spec, proj[spec.id], registry, style, scale=0.45, uncertainty=False)
     inset.add_patch(_frame_rect(city_bounds, style.color("inset_frame")))
     _map_panel_frame(inset, (rminx, rminy, rmaxx, rmaxy))
-    outside = _outside_groups(inputs.specs, proj)
+    outside = _outside_groups(inputs.specs, proj, city)
     inset.figure.canvas.draw()
     _place_labels(inset, outside, fontprops, halo, [], style)
 
 
-def _outside_groups(specs, proj) -> list[tuple[float, float, list[str]]]:
+def _outside_groups(specs, proj, city_layer: str) -> list[tuple[float, float, list[str]]]:
     """Places and areas in no district of Jiangmen but within CONTEXT_RADIUS_M of it: (x, y, [name])."""
-    near = proj["city"].geometry.union_all().buffer(CONTEXT_RADIUS_M)
+    near = proj[city_layer].geometry.union_all().buffer(CONTEXT_RADIUS_M)
     outside = []
     for spec in specs:
         frame = proj[spec.id]

@@ -210,9 +210,9 @@ def _page_figure(spec: PageSpec, bounds, height: str) -> tuple[Figure, folium.Ma
 
 
 def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[ExtraLayer]) -> list[tuple]:
-    """``(id, frame, title_zh, title_en, color, shown, extra)`` for the page's layers, in registry order, then the extras."""
+    """``(id, frame, title_zh, title_en, color, shown, role, extra)`` for the page's layers in registry order, then the extras."""
     shown = [layer for layer in parts.data.registry.layers if layer.id in spec.layers and layer.id in parts.layers]
-    entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, False) for s in shown]
+    entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, s.role, False) for s in shown]
     for extra in extra_layers:
         bad_id = id_problem(extra.id, "extra layer id")
         if bad_id:
@@ -221,18 +221,18 @@ def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[Extra
             raise ArgumentError(f"extra layer id {extra.id!r} is already a layer of the map")
         if extra.frame.crs is None:
             raise ArgumentError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
-        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, True))
+        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, "places", True))
     return entries
 
 
 def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> tuple[list, list]:
     """Add a feature group per layer to the map; return the groups and the layers' page data."""
     payload_layers, groups = [], []
-    for layer_id, frame, title_zh, title_en, color, on, is_extra in entries:
+    for layer_id, frame, title_zh, title_en, color, on, role, is_extra in entries:
         group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
         group.add_to(fmap)
         groups.append((layer_id, group))
-        entry = {"id": layer_id, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
+        entry = {"id": layer_id, "role": role, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
         if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, parts.decimals))
         else:

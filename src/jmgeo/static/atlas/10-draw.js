@@ -33,8 +33,8 @@ function toLatLng(a, coords) {
 function styleFor(a, layer, props) {
   var data = a.data, p = data.precision_styles[props.precision] || {};
   var s = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
-  if (layer.id === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
-  if (layer.id === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
+  if (layer.role === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
+  if (layer.role === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
   if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
     s.fillColor = choroplethColor(data.choropleth, data.choropleth.values[props.id]);
     s.fillOpacity = 0.75;

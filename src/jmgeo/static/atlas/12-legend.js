@@ -57,7 +57,7 @@ function legendPrecision(a) {
 // How far the drawn outlines may be from the source boundaries (see jmgeo._simplify), or null.
 function boundaryNote(a) {
   var b = a.data.boundary_simplification;
-  if (!b || !a.data.layers.some(function (layer) { return layer.id === "districts" || layer.id === "city"; })) return null;
+  if (!b || !a.data.layers.some(function (layer) { return layer.role !== "places"; })) return null;
   var metres = function (m) { return String(+m.toFixed(1)); };
   var note = a.t(b.overview ? "boundary_note_two" : "boundary_note")
     .replace("{detail}", metres(b.max_error_m))
