@@ -42,8 +42,13 @@ def main(argv=None) -> int:
         browser.close()
     for row in rows:
         low_high = row["drawn_ms_range"]
-        drawn = "never drawn" if row["drawn_ms"] is None else (
-            f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  ready {row['ready_ms']:6.0f} ms")
+        drawn = (
+            "never drawn"
+            if row["drawn_ms"] is None
+            else (
+                f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  ready {row['ready_ms']:6.0f} ms"
+            )
+        )
         print(f"{row['variant']:60s} {drawn}  ({row['browser_runs']} loads)")
     for v in variants[1:]:  # each file's "drawn" over the first file's, load by load (same round)
         bench.per_load_ratios(v, variants[0])

@@ -50,7 +50,7 @@ def floor_page(jmgeo_html: str) -> str:
     call = re.search(r"jmgeoAtlas\.init\((\w+), (\{.*?\}), JSON\.parse\(.*?\)\);", jmgeo_html, re.S)
     if call is None:
         raise RuntimeError("no jmgeoAtlas.init(...) call in the page")
-    return jmgeo_html[: call.start()] + FLOOR_INIT % (call.group(1), call.group(2)) + jmgeo_html[call.end():]
+    return jmgeo_html[: call.start()] + FLOOR_INIT % (call.group(1), call.group(2)) + jmgeo_html[call.end() :]
 
 
 def main(argv=None) -> int:

@@ -155,12 +155,17 @@ def main(argv=None) -> int:
             corpus = Path(tmp) / f"corpus_{size:g}MB.txt"
             build_corpus(corpus, size)
             for mode in ("ingest", "gazetteer", "naive"):
-                out = subprocess.run([sys.executable, __file__, "--child", mode, str(corpus)], capture_output=True, text=True, check=True)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", mode, str(corpus)], capture_output=True, text=True, check=True
+                )
                 rec = json.loads(out.stdout.strip().splitlines()[-1])
                 rec["target_mb"] = size
                 runs.append(rec)
                 bar.update(1)
-                print(f"{size:>5g} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  peak RSS {rec['peak_rss_mb']:>6.1f} MB (+{rec['added_mb']:.1f})", flush=True)
+                print(
+                    f"{size:>5g} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  peak RSS {rec['peak_rss_mb']:>6.1f} MB (+{rec['added_mb']:.1f})",
+                    flush=True,
+                )
             corpus.unlink()
     bar.close()
     by = {(r["target_mb"], r["mode"]): r for r in runs}

@@ -55,7 +55,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SIZES = [10, 100, 1_000, 10_000, 100_000]
 
 
@@ -128,8 +135,16 @@ def inline_leaflet(html: str) -> str:
     from jmgeo._page_assets import inline_assets
 
     assets = inline_assets()
-    html, n_js = re.subn(r'<script src="[^"]*/leaflet(?:\.min)?\.js"></script>', lambda m: f"<script>{assets['leaflet_js']}</script>", html)
-    html, n_css = re.subn(r'<link rel="stylesheet" href="[^"]*/leaflet(?:\.min)?\.css"\s*/?>', lambda m: f"<style>{assets['leaflet_css']}</style>", html)
+    html, n_js = re.subn(
+        r'<script src="[^"]*/leaflet(?:\.min)?\.js"></script>',
+        lambda m: f"<script>{assets['leaflet_js']}</script>",
+        html,
+    )
+    html, n_css = re.subn(
+        r'<link rel="stylesheet" href="[^"]*/leaflet(?:\.min)?\.css"\s*/?>',
+        lambda m: f"<style>{assets['leaflet_css']}</style>",
+        html,
+    )
     if n_js != 1 or n_css != 1:
         raise RuntimeError(f"expected one Leaflet script and stylesheet link, found {n_js} and {n_css}")
     return html
@@ -212,7 +227,8 @@ PROBE = """
 })(%d, %s);
 """
 FIND_MAP = "Object.keys(window).map(k => window[k]).find(v => window.L && v instanceof L.Map)"
-PAN = """async () => {
+PAN = (
+    """async () => {
     const map = %s;
     const frame = () => new Promise(r => requestAnimationFrame(() => r()));
     await frame();
@@ -220,7 +236,9 @@ PAN = """async () => {
     map.panBy([300, 200], {animate: false});
     await frame(); await frame();
     return performance.now() - t0;
-}""" % FIND_MAP
+}"""
+    % FIND_MAP
+)
 
 
 def measure_page(browser, path: Path, expected: int, atlas: bool, pan: bool, timeout_s: float) -> dict:
@@ -255,7 +273,9 @@ def measure_page(browser, path: Path, expected: int, atlas: bool, pan: bool, tim
 class Variant:
     """One page to compare: its HTML, build time and what counts as "all drawn"."""
 
-    def __init__(self, name: str, html: str, build_s: float, expected: int, atlas: bool, runs: int, pan=False, timeout_s=60.0):
+    def __init__(
+        self, name: str, html: str, build_s: float, expected: int, atlas: bool, runs: int, pan=False, timeout_s=60.0
+    ):
         self.name, self.build_s, self.expected, self.atlas = name, build_s, expected, atlas
         self.runs, self.pan, self.timeout_s = runs, pan, timeout_s
         self.data = html.encode("utf-8")
@@ -283,9 +303,12 @@ class Variant:
         }
         if self.pan:
             row["pan_ms"] = median(x.get("pan_ms") for x in s)
-        say(f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  first frame {fmt(row['first_frame_ms'])}"
-            f"  drawn {fmt(row['drawn_ms'])}  ready {fmt(row['ready_ms'])}" + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
-            + (f"  [{row['error']}]" if row["error"] else ""))
+        say(
+            f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  first frame {fmt(row['first_frame_ms'])}"
+            f"  drawn {fmt(row['drawn_ms'])}  ready {fmt(row['ready_ms'])}"
+            + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
+            + (f"  [{row['error']}]" if row["error"] else "")
+        )
         return row
 
 
@@ -330,12 +353,15 @@ def atlas_scenario(browser, layers, facts, runs: int) -> dict:
     html_f, t_f = timed(lambda: page_folium(layers), runs)
     jm = Variant("jmgeo", html_j, t_j, expected_svg, True, runs)
     inlined = Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs)
-    rows = measure_all(browser, [
-        jm,
-        Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
-        inlined,
-        Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
-    ])
+    rows = measure_all(
+        browser,
+        [
+            jm,
+            Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
+            inlined,
+            Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
+        ],
+    )
     return {"features": expected, "variants": rows, "drawn_per_load": per_load_ratios(jm, inlined)}
 
 
@@ -349,13 +375,20 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
     (``values``, in load order), so loads from several runs can be pooled later.
     """
     pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
-    result = {"median": median(pairs), "range": spread(pairs), "interval95": median_interval(pairs), "loads": len(pairs),
-              "values": [round(r, 4) for r in pairs]}
+    result = {
+        "median": median(pairs),
+        "range": spread(pairs),
+        "interval95": median_interval(pairs),
+        "loads": len(pairs),
+        "values": [round(r, 4) for r in pairs],
+    }
     if pairs:
         interval = result["interval95"]
-        say(f"  drawn, {a.name} over {b.name}, load by load: {result['median']:.2f}x "
+        say(
+            f"  drawn, {a.name} over {b.name}, load by load: {result['median']:.2f}x "
             + (f"(95% interval of the median {interval[0]:.2f}-{interval[1]:.2f}x; " if interval else "(")
-            + f"loads {result['range'][0]:.2f}-{result['range'][1]:.2f}x)")
+            + f"loads {result['range'][0]:.2f}-{result['range'][1]:.2f}x)"
+        )
     return result
 
 
@@ -381,11 +414,17 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
                 html_o, t_o = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
             finally:
                 webmap.CANVAS_MIN_FEATURES = CANVAS_MIN_FEATURES
-            variants.append(Variant(f"jmgeo (forced {other})", html_o, t_o, n if other == "svg" else 0, True, runs, pan=True))
+            variants.append(
+                Variant(f"jmgeo (forced {other})", html_o, t_o, n if other == "svg" else 0, True, runs, pan=True)
+            )
         if n <= explore_max:
             r = runs if n <= 10_000 else 1
             html_e, t_e = timed(lambda: page_explore({"city": city, "points": points}), r)
-            variants.append(Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, n + 1, False, r, pan=True, timeout_s=180))
+            variants.append(
+                Variant(
+                    "explore (Leaflet inlined)", inline_leaflet(html_e), t_e, n + 1, False, r, pan=True, timeout_s=180
+                )
+            )
         rows = measure_all(browser, variants)
         out.append({"features": n, "auto_render": auto, "variants": rows})
     return out
@@ -428,8 +467,10 @@ def cold_start(runs: int) -> dict:
         "ratio_range": spread(pairs),
         "runs": runs,
     }
-    say(f"  import {result['import_geopandas_folium_s']:.2f} s, jmgeo build {result['jmgeo_build_s']:.2f} s: "
-        f"{result['ratio']:.2f}x (pairs {result['ratio_range'][0]:.2f}-{result['ratio_range'][1]:.2f}x)")
+    say(
+        f"  import {result['import_geopandas_folium_s']:.2f} s, jmgeo build {result['jmgeo_build_s']:.2f} s: "
+        f"{result['ratio']:.2f}x (pairs {result['ratio_range'][0]:.2f}-{result['ratio_range'][1]:.2f}x)"
+    )
     return result
 
 
@@ -456,13 +497,26 @@ def ratios(atlas: dict, cold: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement; medians are reported (default 5)")
-    parser.add_argument("--atlas-runs", type=int, default=15,
-                        help="page loads of each atlas page (default 15: their differences are ~50 ms in ±100 ms of noise)")
+    parser.add_argument(
+        "--atlas-runs",
+        type=int,
+        default=15,
+        help="page loads of each atlas page (default 15: their differences are ~50 ms in ±100 ms of noise)",
+    )
     parser.add_argument("--quick", action="store_true", help="1 run each, points up to 10,000 only")
-    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="point-layer sizes (default: 10 ... 100000)")
-    parser.add_argument("--explore-max", type=int, default=100_000, help="largest point layer also built with explore() (default 100000)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=SIZES, help="point-layer sizes (default: 10 ... 100000)"
+    )
+    parser.add_argument(
+        "--explore-max",
+        type=int,
+        default=100_000,
+        help="largest point layer also built with explore() (default 100000)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/<UTC time>.json)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
@@ -472,10 +526,10 @@ def main(argv=None) -> int:
         import matplotlib  # noqa: F401
     except ImportError:
         parser.error("explore() needs mapclassify and matplotlib: run scripts/setup.sh --bench")
-    from playwright.sync_api import sync_playwright
-
     import folium
     import geopandas
+    from playwright.sync_api import sync_playwright
+
     import jmgeo
 
     layers = jmgeo.load_layers()
@@ -489,8 +543,12 @@ def main(argv=None) -> int:
     result = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "versions": {"jmgeo": jmgeo.__version__, "folium": folium.__version__, "geopandas": geopandas.__version__,
-                     "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()},
+        "versions": {
+            "jmgeo": jmgeo.__version__,
+            "folium": folium.__version__,
+            "geopandas": geopandas.__version__,
+            "chromium": subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip(),
+        },
         "runs": runs,
         "ratios": ratios(atlas, cold),
         "cold_start": cold,

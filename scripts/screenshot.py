@@ -49,8 +49,13 @@ def main() -> int:
         for spec in parse_pages(read_geodata()):
             stem = spec.file.removesuffix(".html")
             _shoot(browser, maps / spec.file, docs / f"{stem}.png", "#basemap=none")
-        _shoot(browser, maps / "jiangmen.html", docs / "jiangmen-popup.png", "#basemap=none",
-               "window.jmgeoAtlasState.focusFeature('zhuxi_logistics_centre')")
+        _shoot(
+            browser,
+            maps / "jiangmen.html",
+            docs / "jiangmen-popup.png",
+            "#basemap=none",
+            "window.jmgeoAtlasState.focusFeature('zhuxi_logistics_centre')",
+        )
         _shoot(browser, maps / "jiangmen.html", docs / "jiangmen-en.png", "#basemap=none&lang=en")
         browser.close()
     return 0

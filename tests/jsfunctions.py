@@ -60,9 +60,9 @@ def functions(source: str) -> list[tuple[str, int, int]]:
         elif c.isalpha() or c in "_$":
             word = re.match(r"[\w$]+", source[i:]).group(0)
             if word == "function":
-                name = re.match(r"\s*([\w$]*)", source[i + 8:]).group(1)
+                name = re.match(r"\s*([\w$]*)", source[i + 8 :]).group(1)
                 if not name:  # a function expression: the name it is given, if any
-                    before = re.search(r"([\w$.]+)\s*[:=]\s*$", source[max(0, i - 80):i])
+                    before = re.search(r"([\w$.]+)\s*[:=]\s*$", source[max(0, i - 80) : i])
                     name = before.group(1) if before else "(anonymous)"
                 pending = (line, name)
             i += len(word)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from jmgeo._ingest._records import ReviewRow
 from jmgeo._documents import normalize_text
+from jmgeo._ingest._records import ReviewRow
 
 
 def score_rows(rows: list[ReviewRow], facts: list[dict], normalized: dict[str, str]) -> dict:
@@ -47,11 +47,13 @@ def score_rows(rows: list[ReviewRow], facts: list[dict], normalized: dict[str, s
         "precision": len(matched_rows) / len(rows) if rows else 0.0,
         "recall": len(pairs) / len(facts) if facts else 0.0,
         "features_exact": sum(set(rows[r].feature_ids) == set(facts[f]["feature_ids"]) for f, r in pairs.items()) / n,
-        "features_overlap": sum(bool(set(rows[r].feature_ids) & set(facts[f]["feature_ids"])) for f, r in pairs.items()) / n,
+        "features_overlap": sum(bool(set(rows[r].feature_ids) & set(facts[f]["feature_ids"])) for f, r in pairs.items())
+        / n,
         "year": sum(rows[r].year == facts[f]["year"] for f, r in pairs.items()) / n,
         "qualifier": sum(rows[r].qualifier == facts[f]["qualifier"] for f, r in pairs.items()) / n,
         "value_unit": sum(
-            math.isclose(rows[r].value, facts[f]["value"], abs_tol=1e-4) and rows[r].unit == facts[f]["unit"] for f, r in pairs.items()
-        ) / n,
+            math.isclose(rows[r].value, facts[f]["value"], abs_tol=1e-4) and rows[r].unit == facts[f]["unit"]
+            for f, r in pairs.items()
+        )
+        / n,
     }
-

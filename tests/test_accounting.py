@@ -49,11 +49,15 @@ def test_build_prints_a_tally_that_matches_what_it_wrote(tmp_path, geodata_dir, 
     assert stderr.strip().splitlines()[-1].startswith("records: ")  # printed at the end
     assert (read, repaired, rejected) == (written, 0, 0)
     # count the records actually in the outputs, independently of jmgeo
-    features = {p.stem: len(json.loads(p.read_text(encoding="utf-8"))["features"]) for p in (out / "geojson").glob("*.geojson")}
+    features = {
+        p.stem: len(json.loads(p.read_text(encoding="utf-8"))["features"]) for p in (out / "geojson").glob("*.geojson")
+    }
     facts_rows = pyogrio.read_info(out / "jiangmen.gpkg", layer="facts")["features"]
     assert written == sum(features.values()) + facts_rows
     assert kinds["facts"] == facts_rows and kinds["districts"] == features["districts"] + features["city"]
-    places = sum(len(json.loads(p.read_text(encoding="utf-8"))["records"]) for p in (geodata_dir / "places").glob("*.json"))
+    places = sum(
+        len(json.loads(p.read_text(encoding="utf-8"))["records"]) for p in (geodata_dir / "places").glob("*.json")
+    )
     assert kinds["places"] == places
 
 

@@ -114,7 +114,9 @@ def test_the_graph_reader_sees_a_back_edge(tmp_path, monkeypatch):
     """The checks above can fail: a level-0 module importing a level-6 one is caught."""
     fake = PACKAGE / "_errors.py"
     monkeypatch.setattr(
-        Path, "read_text", lambda self, encoding=None: "from ._loading import load_layers\n" if self == fake else _read(self)
+        Path,
+        "read_text",
+        lambda self, encoding=None: "from ._loading import load_layers\n" if self == fake else _read(self),
     )
     with pytest.raises(AssertionError, match="imports _loading"):
         test_a_module_imports_only_lower_levels(fake)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, READY, close_popup, open_offline, wait_for_text_twin
-from jmgeo._webmap import write_map
 from jmgeo._layers import layer_kind
-from jmgeo._webmap import make_map
+from jmgeo._webmap import make_map, write_map
 from payloads import ALL, CANARY, PAYLOADS
 
 pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def atlas(browser, built):
@@ -28,25 +28,35 @@ def test_page_renders_without_network(atlas):
 
 
 # Per layer, how many of its features are on screen (see browser.ON_SCREEN_JS).
-DRAWN_PER_LAYER = """() => {
+DRAWN_PER_LAYER = (
+    """() => {
     const onScreen = %s;
     const out = {};
     for (const [id, gj] of Object.entries(window.jmgeoAtlas.page.layers())) out[id] = gj.getLayers().filter(onScreen).length;
     return out;
-}""" % ON_SCREEN_JS
+}"""
+    % ON_SCREEN_JS
+)
 
 
 def test_every_layer_draws(atlas, layers):
     page = atlas[0]
     # the legend lists every layer with its number of features
     legend = page.locator(".jmgeo-legend [data-layer-id]")
-    counts = dict(zip(legend.evaluate_all("ls => ls.map(l => l.dataset.layerId)"), legend.locator("span").all_inner_texts()))
-    assert {name: text.rsplit(" (", 1)[1] for name, text in counts.items()} == {name: f"{len(frame)})" for name, frame in layers.items()}
+    counts = dict(
+        zip(legend.evaluate_all("ls => ls.map(l => l.dataset.layerId)"), legend.locator("span").all_inner_texts())
+    )
+    assert {name: text.rsplit(" (", 1)[1] for name, text in counts.items()} == {
+        name: f"{len(frame)})" for name, frame in layers.items()
+    }
     drawn = page.evaluate(DRAWN_PER_LAYER)
     assert drawn == {name: len(frame) for name, frame in layers.items()}
     # points are SVG elements; areas and lines are painted on the one canvas
-    misplaced = page.evaluate("""() => Object.entries((%s)())
-        .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)""" % FEATURES_JS)
+    misplaced = page.evaluate(
+        """() => Object.entries((%s)())
+        .filter(([id, l]) => l.getLatLng ? !l._path : !(l._renderer instanceof L.Canvas)).map(([id]) => id)"""
+        % FEATURES_JS
+    )
     assert misplaced == []
     assert page.locator(".leaflet-pane canvas").count() == 1
 
@@ -77,7 +87,9 @@ def test_layer_control_toggles_a_layer(atlas):
     assert checkbox.is_checked() and page.evaluate(in_dom)
     checkbox.click()
     assert not checkbox.is_checked()
-    assert page.evaluate(f"() => {PAGE}.layers().logistics_hubs.getLayers().every(l => !document.body.contains(l._path))")
+    assert page.evaluate(
+        f"() => {PAGE}.layers().logistics_hubs.getLayers().every(l => !document.body.contains(l._path))"
+    )
     checkbox.click()
     assert page.evaluate(in_dom)
 
@@ -93,6 +105,7 @@ def test_an_area_layer_turned_back_on_stays_under_the_lines(atlas, layers):
         for (let o = r._drawFirst; o; o = o.next) if (kindOf[L.stamp(o.layer)]) out.push(kindOf[L.stamp(o.layer)]);
         return out;
     }"""
+
     def areas_first(order):
         return "line" in order and max(i for i, k in enumerate(order) if k == "area") < order.index("line")
 
@@ -102,7 +115,9 @@ def test_an_area_layer_turned_back_on_stays_under_the_lines(atlas, layers):
     checkbox.click()
     assert checkbox.is_checked()
     order = page.evaluate(paint_order, kinds)
-    assert order.count("area") == len(layers["city"]) + len(layers["districts"]) + int((layers["industrial_parks"].geom_type != "Point").sum())
+    assert order.count("area") == len(layers["city"]) + len(layers["districts"]) + int(
+        (layers["industrial_parks"].geom_type != "Point").sum()
+    )
     assert areas_first(order)
 
 
@@ -128,7 +143,8 @@ def _clear_spot(district, layers):
 
     circles = [
         shapely.buffer(geom, (float(unc or 0) + 1000) / 100_000)  # degrees, generously (1° ≥ 100 km here)
-        for f in layers.values() if layer_kind(f) == "point"
+        for f in layers.values()
+        if layer_kind(f) == "point"
         for geom, unc in zip(f.geometry, f["uncertainty_m"] if "uncertainty_m" in f else [0] * len(f))
     ]
     others = shapely.union_all([*layers["industrial_parks"].geometry, *circles])
@@ -188,7 +204,9 @@ def test_features_sharing_a_position_stay_reachable(atlas):
     other = ({"zhuxi_logistics_centre", "jiangmen_north_station"} - {top}).pop()
     popup.locator(f".jmgeo-also-button[data-feature-id='{other}']").click()
     page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{other}']").wait_for(timeout=5000)
-    page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{top}']").wait_for(state="detached", timeout=5000)
+    page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{top}']").wait_for(
+        state="detached", timeout=5000
+    )
 
 
 def test_city_facts_are_reachable(atlas, layers):
@@ -214,9 +232,15 @@ def test_legend_explains_colours_and_precision(atlas, layers):
 def test_legend_says_how_far_the_outlines_are_simplified(atlas, browser, tmp_path, layers, facts):
     page = atlas[0]
     note = page.locator(".jmgeo-legend .jmgeo-boundary-note")
-    assert note.inner_text() == "区县边界经过简化，与源数据相差不超过 30 米；全市视图下所有轮廓相差不超过 280 米（不到一个像素）。"
+    assert (
+        note.inner_text()
+        == "区县边界经过简化，与源数据相差不超过 30 米；全市视图下所有轮廓相差不超过 280 米（不到一个像素）。"
+    )
     # the note follows the page's settings: one level, or none at full resolution
-    for kwargs, expected in (({"overview_error_m": None, "max_error_m": 20}, "不超过 20 米。"), ({"max_error_m": None}, None)):
+    for kwargs, expected in (
+        ({"overview_error_m": None, "max_error_m": 20}, "不超过 20 米。"),
+        ({"max_error_m": None}, None),
+    ):
         path = tmp_path / "page.html"
         write_map(make_map(layers, facts, basemap="none", **kwargs), path)
         other, _attempts, errors, _dialogs = open_offline(browser, path)
@@ -273,7 +297,10 @@ def test_page_decodes_the_compact_geometry_exactly(atlas, built):
             if not any(level in f for f in features):
                 continue
             in_browser = page.evaluate(decode, [[f.get(level) for f in features], data["coordinate_scale"]])
-            expected = [decode_geometry(f[level], data["coordinate_scale"]).__geo_interface__ if level in f else None for f in features]
+            expected = [
+                decode_geometry(f[level], data["coordinate_scale"]).__geo_interface__ if level in f else None
+                for f in features
+            ]
             assert json.loads(json.dumps(in_browser)) == json.loads(json.dumps(expected)), (layer["id"], level)
 
 
@@ -285,7 +312,12 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     n = CANVAS_MIN_FEATURES + 500
     points = random_points(layers["city"].geometry.iloc[0], n, seed=3)
     path = tmp_path / "points.html"
-    write_map(make_map(layers, facts, basemap="none", extra_layers=[ExtraLayer("synthetic", points, "随机点", "Random points")]), path)
+    write_map(
+        make_map(
+            layers, facts, basemap="none", extra_layers=[ExtraLayer("synthetic", points, "随机点", "Random points")]
+        ),
+        path,
+    )
     page, attempts, errors, dialogs = open_offline(browser, path)
     assert errors == [] and attempts == []
     assert page.locator(".jmgeo-legend [data-layer-id='synthetic'] span").inner_text() == f"随机点 ({n})"
@@ -299,7 +331,9 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     assert "point 7" in popup.inner_text()
     close_popup(page)
     # clicking a drawn point opens the popup of the nearest point
-    xy = page.evaluate(f"(() => {{ const s = {PAGE}; const p = s.map.latLngToContainerPoint(s.feature('synthetic-11').getLatLng()); return [p.x, p.y]; }})()")
+    xy = page.evaluate(
+        f"(() => {{ const s = {PAGE}; const p = s.map.latLngToContainerPoint(s.feature('synthetic-11').getLatLng()); return [p.x, p.y]; }})()"
+    )
     box = page.locator("#" + page.evaluate(f"{PAGE}.map.getContainer().id")).bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     clicked = page.locator(".leaflet-popup-content .jmgeo-popup")
@@ -407,7 +441,11 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
     panel = page.locator(".jmgeo-city-panel")
     assert panel.locator("h3").inner_text() == f"{city['name_zh'].iloc[0]} {city['name_en'].iloc[0]}"
     assert panel.locator(".jmgeo-city-note").inner_text() == "{{7*7}}"
-    values = [v for v in panel.locator(".jmgeo-value").all_inner_texts() if v.startswith(("> ", "≈ ", "≥ ", "→ ")) or v[:1].isdigit()]
+    values = [
+        v
+        for v in panel.locator(".jmgeo-value").all_inner_texts()
+        if v.startswith(("> ", "≈ ", "≥ ", "→ ")) or v[:1].isdigit()
+    ]
     assert values and all("{{7*7}}" in v for v in values)
     assert "{{7*7}}" in page.locator("body").inner_text()
     # search results show the names as text

@@ -65,7 +65,9 @@ def test_search_by_pinyin_with_the_keyboard_opens_the_place(atlas_page):
     assert crs.geodesic_distance_m(center[1], center[0], hub[1], hub[0]) < 2000
 
 
-@pytest.mark.parametrize("query,expected", [("江门国际货柜码头", "gaosha_port"), ("Gaosha", "gaosha_port"), ("zhongweizi", "juno")])
+@pytest.mark.parametrize(
+    "query,expected", [("江门国际货柜码头", "gaosha_port"), ("Gaosha", "gaosha_port"), ("zhongweizi", "juno")]
+)
 def test_search_other_spellings(atlas_page, query, expected):
     box = atlas_page.locator(".jmgeo-search-input")
     box.fill(query)
@@ -122,10 +124,15 @@ def test_a_basemap_link_draws_the_layers_in_its_datum_from_the_start(browser, bu
             window.__drawnAt = [ll.lng, ll.lat];
         }).observe({type: "paint", buffered: true});
     """
-    page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", fragment="#basemap=amap", init_script=watch)
+    page, attempts, errors, dialogs = open_offline(
+        browser, built / "jiangmen.html", fragment="#basemap=amap", init_script=watch
+    )
     juno = page.evaluate(f"{PAGE}.feature('juno').feature.geometry.coordinates")
     glon, glat = (float(v) for v in crs.wgs84_to_gcj02(*juno))
-    for lon, lat in (page.evaluate("window.__drawnAt"), page.evaluate(f"(ll => [ll.lng, ll.lat])({PAGE}.feature('juno').getLatLng())")):
+    for lon, lat in (
+        page.evaluate("window.__drawnAt"),
+        page.evaluate(f"(ll => [ll.lng, ll.lat])({PAGE}.feature('juno').getLatLng())"),
+    ):
         assert crs.geodesic_distance_m(lon, lat, glon, glat) < 1
     assert page.locator(".jmgeo-datum").get_attribute("data-datum") == "GCJ-02"
     assert page.locator(".leaflet-control-layers-base label", has_text="高德").locator("input").is_checked()
@@ -168,12 +175,17 @@ def test_story_walks_by_keyboard_with_deep_links(browser, built):
 
 
 def test_theme_pages_and_choropleth_render(browser, built):
-    for name, layers in (("logistics.html", {"city", "districts", "logistics_hubs", "corridors", "freight_routes"}),
-                         ("industry.html", {"city", "districts", "industrial_parks"}),
-                         ("heritage.html", {"city", "districts", "sites"}),
-                         ("districts.html", {"city", "districts"})):
+    for name, layers in (
+        ("logistics.html", {"city", "districts", "logistics_hubs", "corridors", "freight_routes"}),
+        ("industry.html", {"city", "districts", "industrial_parks"}),
+        ("heritage.html", {"city", "districts", "sites"}),
+        ("districts.html", {"city", "districts"}),
+    ):
         page, attempts, errors, dialogs = open_offline(browser, built / name)
-        assert set(page.locator(".jmgeo-legend [data-layer-id]").evaluate_all("ls => ls.map(l => l.dataset.layerId)")) == layers
+        assert (
+            set(page.locator(".jmgeo-legend [data-layer-id]").evaluate_all("ls => ls.map(l => l.dataset.layerId)"))
+            == layers
+        )
         assert set(page.evaluate(f"Object.keys({PAGE}.layers())")) == layers
         assert errors == []
         if name == "districts.html":
@@ -202,11 +214,16 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
     page = atlas_page
     twin = page.locator("#jmgeo-text")
     rows = twin.locator("tbody tr[data-feature-id]")
-    assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.featureId)")) == sorted(fid for frame in layers.values() for fid in frame["id"])
+    assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.featureId)")) == sorted(
+        fid for frame in layers.values() for fid in frame["id"]
+    )
     cited = set(twin.locator("li[data-fact-id]").evaluate_all("ls => ls.map(l => l.dataset.factId)"))
     assert cited == {f for frame in layers.values() for ids in frame["fact_ids"] for f in ids}
     assert twin.locator("caption").count() == len(layers)
-    assert twin.locator("th[scope=col]").count() == 6 * len(layers) and twin.locator("th[scope=row]").count() == rows.count()
+    assert (
+        twin.locator("th[scope=col]").count() == 6 * len(layers)
+        and twin.locator("th[scope=row]").count() == rows.count()
+    )
     # a fact in the twin carries its quote and its source file
     juno = twin.locator("tr[data-feature-id='juno'] li[data-fact-id]").first
     fact = facts.set_index("id").loc[juno.get_attribute("data-fact-id")]
@@ -219,11 +236,14 @@ def test_text_twin_lists_every_feature_and_fact(atlas_page, layers, facts):
 
 # A JS function: how many of the page's features have a tooltip and a popup bound (Leaflet's
 # getTooltip/getPopup).
-BOUND = """function () {
+BOUND = (
+    """function () {
     var features = (%s)(), n = 0;
     Object.keys(features).forEach(function (id) { if (features[id].getTooltip() && features[id].getPopup()) n++; });
     return n;
-}""" % FEATURES_JS
+}"""
+    % FEATURES_JS
+)
 
 # A JS function: are Leaflet's controls and the skip link displayed, and is the text below the
 # map rendered (checkVisibility is false inside a content-visibility: hidden section, whose
@@ -242,7 +262,8 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
     A paint observer registered before the page's own scripts is told of the first paint
     before the page's observer (which then builds the interface): what it sees is what was painted.
     """
-    watch = """
+    watch = (
+        """
         window.__atFirstPaint = null;
         new PerformanceObserver(function (list, observer) {
             if (!list.getEntriesByName("first-contentful-paint").length) return;
@@ -253,7 +274,11 @@ def test_all_layers_are_painted_before_the_interface_is_built(browser, built, la
                                      tiles: document.querySelectorAll(".leaflet-tile").length, text: TEXT_SHOWN(),
                                      bound: api ? BOUND() : null};
         }).observe({type: "paint", buffered: true});
-    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN).replace("BOUND()", "(%s)()" % BOUND).replace("FEATURES()", "(%s)()" % FEATURES_JS) % ON_SCREEN_JS
+    """.replace("TEXT_SHOWN()", "(%s)()" % TEXT_SHOWN)
+        .replace("BOUND()", "(%s)()" % BOUND)
+        .replace("FEATURES()", "(%s)()" % FEATURES_JS)
+        % ON_SCREEN_JS
+    )
     page, attempts, errors, dialogs = open_offline(browser, built / "jiangmen.html", init_script=watch)
     at_first_paint = page.evaluate("window.__atFirstPaint")
     first_paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
@@ -280,7 +305,10 @@ def test_text_and_controls_come_back_if_the_page_never_starts(browser, built):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     html = (built / "jiangmen.html").read_text(encoding="utf-8")
     assert html.count("jmgeoAtlas.init(") == 1
-    page.route("**/*", lambda r: r.fulfill(content_type="text/html", body=html.replace("jmgeoAtlas.init(", "(function () {})(")))
+    page.route(
+        "**/*",
+        lambda r: r.fulfill(content_type="text/html", body=html.replace("jmgeoAtlas.init(", "(function () {})(")),
+    )
     page.goto("http://jmgeo.test/jiangmen.html")
     assert page.evaluate("(%s)()" % TEXT_SHOWN)["text_laid_out"] is False
     page.wait_for_function("!document.documentElement.classList.contains('jmgeo-starting')", timeout=6000)
@@ -329,7 +357,12 @@ CLIPPING = """(leveledIds) => {
 
 def leveled_ids(data):
     """The ids of the page's features that carry a coarse level (an overview geometry)."""
-    return [f["properties"]["id"] for layer in data["layers"] for f in layer.get("features", {}).get("features", []) if "overview" in f]
+    return [
+        f["properties"]["id"]
+        for layer in data["layers"]
+        for f in layer.get("features", {}).get("features", [])
+        if "overview" in f
+    ]
 
 
 def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built):
@@ -356,7 +389,9 @@ def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built
     assert all(start[i]["points"] == start[i]["vertices"] for i in leveled)
     # the routes that leave the view are cut at its edge
     assert start["china_europe_train"]["points"] > 0 and all(start[i]["outside"] == 0 for i in lines)
-    atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}")  # Jiangmen's centre
+    atlas_page.evaluate(
+        f"() => {{ {state}.setView([22.58, 113.08], {max_zoom + 2}, {{animate: false}}); }}"
+    )  # Jiangmen's centre
     near = atlas_page.evaluate(CLIPPING, leveled_in_data)
     assert not any(f["noClip"] for f in near.values()) and all(f["smooth"] == 1 for f in near.values())
     assert sum(f["points"] for f in near.values()) > 0 and all(f["outside"] == 0 for f in near.values())
@@ -364,7 +399,9 @@ def test_outlines_are_clipped_and_smoothed_only_when_zoomed_in(atlas_page, built
     atlas_page.evaluate(f"() => {{ {state}.setView([22.58, 113.08], {max_zoom}, {{animate: false}}); }}")
     atlas_page.evaluate(f"() => {{ {state}.panBy([700, 0], {{animate: false}}); }}")
     far = atlas_page.evaluate(CLIPPING, leveled_in_data)
-    assert all(far[i]["noClip"] and far[i]["smooth"] == 0 for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
+    assert (
+        all(far[i]["noClip"] and far[i]["smooth"] == 0 for i in leveled) and sum(far[i]["outside"] for i in leveled) > 0
+    )
     assert not any(far[i]["noClip"] for i in lines)
 
 

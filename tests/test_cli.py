@@ -4,7 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import edit_json
 
 
@@ -19,7 +18,9 @@ def test_help_lists_the_commands(cli):
 
 def test_the_jmgeo_script_is_installed():
     # the console script itself, as command 1 of the README runs it: only a process can test that
-    result = subprocess.run([str(Path(sys.executable).parent / "jmgeo"), "--version"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jmgeo"), "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.startswith("jmgeo "), result.stderr
 
 
@@ -81,7 +82,7 @@ def test_fact_naming_an_unknown_feature_is_reported(geodata_copy, cli):
     edit_json(path, lambda d: d["facts"][0]["feature_ids"].append("atlantis"))
     code, out, _ = cli(["check", "--geodata", geodata_copy])
     assert code == 1
-    assert f'{path}' in out and 'unknown feature "atlantis"' in out
+    assert f"{path}" in out and 'unknown feature "atlantis"' in out
 
 
 def test_bad_json_names_file_and_line(geodata_copy, cli):

@@ -16,9 +16,9 @@ import pytest
 from shapely.geometry import shape
 
 import jmgeo
-from jmgeo._tally import RecordTally
-from jmgeo._errors import JmgeoError
 from jmgeo import check_geodata
+from jmgeo._errors import JmgeoError
+from jmgeo._tally import RecordTally
 
 CORPUS = Path(__file__).parent / "corpus"
 TABLE = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))["cases"]
@@ -47,10 +47,31 @@ def test_every_case_folder_has_a_row_and_every_row_a_folder():
 def test_the_corpus_covers_the_security_notes():
     covered = " ".join(ROWS)
     for topic in (
-        "truncated", "trailing_comma", "lowercase_feature", "lowercase_point", "nan", "infinity", "string_coordinates",
-        "unknown_geometry", "unclosed_ring", "self_intersection", "projected_metres", "swapped_lat_lon", "gcj02", "bd09",
-        "empty_geometry", "duplicate_id", "unknown_feature", "gbk", "yaml_tabs", "yaml_duplicate_keys", "yaml_coercions",
-        "yaml_fullwidth_colon", "fullwidth", "chinese_numeral", "minus_sign",
+        "truncated",
+        "trailing_comma",
+        "lowercase_feature",
+        "lowercase_point",
+        "nan",
+        "infinity",
+        "string_coordinates",
+        "unknown_geometry",
+        "unclosed_ring",
+        "self_intersection",
+        "projected_metres",
+        "swapped_lat_lon",
+        "gcj02",
+        "bd09",
+        "empty_geometry",
+        "duplicate_id",
+        "unknown_feature",
+        "gbk",
+        "yaml_tabs",
+        "yaml_duplicate_keys",
+        "yaml_coercions",
+        "yaml_fullwidth_colon",
+        "fullwidth",
+        "chinese_numeral",
+        "minus_sign",
     ):
         assert topic in covered, topic
 
@@ -83,7 +104,9 @@ def test_check_gives_the_expected_outcome(tmp_path, case):
     assert tally.repaired == len(report.repairs)
     # (a problem in layers.json makes the registry unreadable: no place or fact record was read to reject)
     record_problems = {
-        (p.file, p.record) for p in report.problems if p.record and p.record.endswith(")") and p.file not in tally.unreadable
+        (p.file, p.record)
+        for p in report.problems
+        if p.record and p.record.endswith(")") and p.file not in tally.unreadable
     }
     assert tally.rejected == len(record_problems)
     if report.problems and not record_problems:
@@ -117,7 +140,9 @@ def test_a_repaired_polygon_is_written_repaired_and_the_file_keeps_the_original(
     source = (geodata / "places" / "sites.json").read_bytes()
     tally = RecordTally()
     logged: list[str] = []
-    jmgeo.build_atlas(tmp_path / "out", geodata_dir=geodata, docs_dir=geodata / "docs", static=False, log=logged.append, tally=tally)
+    jmgeo.build_atlas(
+        tmp_path / "out", geodata_dir=geodata, docs_dir=geodata / "docs", static=False, log=logged.append, tally=tally
+    )
     assert (geodata / "places" / "sites.json").read_bytes() == source
     assert any("repaired:" in line and "line 38 (test_park)" in line for line in logged)
     written = json.loads((tmp_path / "out" / "geojson" / "sites.geojson").read_text(encoding="utf-8"))
@@ -134,7 +159,9 @@ def test_a_gcj02_position_is_converted_on_load(tmp_path, monkeypatch):
     monkeypatch.setenv("JMGEO_DOCS", str(geodata / "docs"))
     layers = jmgeo.load_layers(geodata)
     tower = layers["sites"].set_index("id").loc["test_tower"].geometry
-    declared = json.loads((geodata / "places" / "sites.json").read_text(encoding="utf-8"))["records"][0]["geometry"]["coordinates"]
+    declared = json.loads((geodata / "places" / "sites.json").read_text(encoding="utf-8"))["records"][0]["geometry"][
+        "coordinates"
+    ]
     # GCJ-02 is offset by a few hundred metres in Jiangmen; the loaded point is the WGS84 one
     offset = ((tower.x - declared[0]) ** 2 + (tower.y - declared[1]) ** 2) ** 0.5
     assert 0.002 < offset < 0.01

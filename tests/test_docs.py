@@ -83,7 +83,9 @@ def test_readme_command_1_exists():
             if program == "scripts/setup.sh":
                 assert (ROOT / program).is_file()
                 for flag in words[1:]:
-                    assert re.search(rf"^\s*{re.escape(flag)}(\|[^)]*)?\)", setup_sh, re.M), f"setup.sh has no {flag} option"
+                    assert re.search(rf"^\s*{re.escape(flag)}(\|[^)]*)?\)", setup_sh, re.M), (
+                        f"setup.sh has no {flag} option"
+                    )
             elif program == ".venv/bin/jmgeo":
                 assert console_scripts.get("jmgeo") == "jmgeo.cli:main"
                 assert words[1] in subcommands(), f"{command}: no such command jmgeo {words[1]}"
@@ -127,7 +129,9 @@ def test_every_command_and_option_is_documented():
         assert f"jmgeo {name}" in readme, f"README.md does not mention jmgeo {name}"
         for action in sub._actions:
             for option in action.option_strings:
-                assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", documented), f"jmgeo {name} {option} is not documented"
+                assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", documented), (
+                    f"jmgeo {name} {option} is not documented"
+                )
             if not action.option_strings and action.metavar:
                 assert action.metavar in documented, f"jmgeo {name} {action.metavar} is not documented"
 
@@ -239,7 +243,9 @@ def section_for(path: Path, sections: dict[str, str]) -> str | None:
 def test_every_geodata_file_and_key_is_in_the_schema(path):
     sections = schema_sections()
     section = section_for(path, sections)
-    assert section is not None, f"geodata/SCHEMA.md has no section for {path.relative_to(ROOT)} (sections: {sorted(sections)})"
+    assert section is not None, (
+        f"geodata/SCHEMA.md has no section for {path.relative_to(ROOT)} (sections: {sorted(sections)})"
+    )
     in_code = {word for span in _INLINE.findall(_FENCE.sub("", section)) for word in re.findall(r"\w+", span)}
     keys = json_keys(json.loads(path.read_text(encoding="utf-8")))
     undocumented = sorted(keys - in_code)
@@ -247,7 +253,10 @@ def test_every_geodata_file_and_key_is_in_the_schema(path):
 
 
 def test_the_schema_check_sees_every_kind_of_file():
-    kinds = {p.relative_to(ROOT / "geodata").parts[0] if len(p.relative_to(ROOT / "geodata").parts) > 1 else p.name for p in geodata_files()}
+    kinds = {
+        p.relative_to(ROOT / "geodata").parts[0] if len(p.relative_to(ROOT / "geodata").parts) > 1 else p.name
+        for p in geodata_files()
+    }
     assert {"places", "facts", "layers.json", "pages.json", "basemaps.json", "story.json", "unplaced.json"} <= kinds
     assert section_for(ROOT / "geodata" / "places" / "new_layer.json", schema_sections()) is not None
     assert section_for(ROOT / "geodata" / "routes.json", schema_sections()) is None  # a new kind of file fails

@@ -8,8 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from jmgeo._files import atomic_write
 from jmgeo._export import write_geojson, write_geopackage
+from jmgeo._files import atomic_write
 
 REQUIRED = ("id", "name_zh", "name_en", "layer", "precision")
 

@@ -5,11 +5,10 @@ import re
 
 import pytest
 
-from jmgeo._documents import normalize_text, undouble_line
-from jmgeo._geodata import read_geodata
-from jmgeo._facts import parse_amount, parse_chinese_numeral, to_base_unit
-
 from amounts import ISSUE_AMOUNTS
+from jmgeo._documents import normalize_text, undouble_line
+from jmgeo._facts import parse_amount, parse_chinese_numeral, to_base_unit
+from jmgeo._geodata import read_geodata
 
 FACTS = read_geodata().fact_records
 FACT_IDS = [f["id"] for f in FACTS]
@@ -43,7 +42,9 @@ def test_fact_features_exist(fact):
     assert fact["feature_ids"] and set(fact["feature_ids"]) <= known
 
 
-@pytest.mark.parametrize("fact", [f for f in FACTS if f["number_text"]], ids=[f["id"] for f in FACTS if f["number_text"]])
+@pytest.mark.parametrize(
+    "fact", [f for f in FACTS if f["number_text"]], ids=[f["id"] for f in FACTS if f["number_text"]]
+)
 def test_parsed_value_matches_quote(fact):
     assert normalize_text(fact["number_text"]) in normalize_text(fact["quote"])
     amount = parse_amount(fact["number_text"])

@@ -27,7 +27,9 @@ CORPUS = Path(__file__).parent / "corpus"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()
+    }
 
 
 @pytest.fixture
@@ -120,7 +122,21 @@ CHILD = textwrap.dedent(
 def test_a_full_disk_keeps_everything(setup, limit, when):
     geodata, docs, out, before = setup
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(limit), when, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "-q"],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(limit),
+            when,
+            "build",
+            "--out",
+            str(out),
+            "--geodata",
+            str(geodata),
+            "--docs",
+            str(docs),
+            "-q",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -156,7 +172,19 @@ def test_a_read_only_folder_keeps_everything(setup):
         folder.chmod(0o555)
     try:
         result = subprocess.run(
-            [sys.executable, "-c", DROP_FILE_CAPS, "build", "--out", str(out), "--geodata", str(geodata), "--docs", str(docs), "-q"],
+            [
+                sys.executable,
+                "-c",
+                DROP_FILE_CAPS,
+                "build",
+                "--out",
+                str(out),
+                "--geodata",
+                str(geodata),
+                "--docs",
+                str(docs),
+                "-q",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
@@ -179,4 +207,9 @@ def test_outputs_keep_the_permissions_of_the_files_they_replace(setup):
     umask = os.umask(0)
     os.umask(umask)
     assert (out / "geojson" / "sites.geojson").stat().st_mode & 0o777 == 0o666 & ~umask
-    assert json.loads((out / "geojson" / "sites.geojson").read_text(encoding="utf-8"))["features"][0]["properties"]["name_en"] == "Test tower"
+    assert (
+        json.loads((out / "geojson" / "sites.geojson").read_text(encoding="utf-8"))["features"][0]["properties"][
+            "name_en"
+        ]
+        == "Test tower"
+    )

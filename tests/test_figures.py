@@ -21,6 +21,7 @@ from pyproj import Transformer
 import jmgeo._figures
 from conftest import edit_json
 from jmgeo import _crs as crs
+from jmgeo._errors import DataError, FontMissingError, JmgeoError, ValidationError
 from jmgeo._figures import (
     FIGURE_COLORS,
     FIGURE_TEXTS,
@@ -30,7 +31,6 @@ from jmgeo._figures import (
     parse_figure_style,
     render_images,
 )
-from jmgeo._errors import DataError, FontMissingError, JmgeoError, ValidationError
 from jmgeo._jsonfile import read_json
 from jmgeo._registry import find_geodata_dir
 

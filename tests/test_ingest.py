@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from amounts import ISSUE_AMOUNTS
 from jmgeo._documents import normalize_text
 from jmgeo._errors import DataError
 from jmgeo._geodata import read_geodata
@@ -15,8 +16,6 @@ from jmgeo._ingest._readers import CHUNK_BYTES, TextSource, open_source
 from jmgeo._ingest._records import DocumentSummary, PlaceMention, ReviewRow
 from jmgeo._ingest._simplified import to_simplified
 from jmgeo._numbers import QUALIFIER_AFTER, QUALIFIER_BEFORE, QUALIFIER_SUFFIX, parse_amount
-
-from amounts import ISSUE_AMOUNTS
 from scoring import score_rows
 
 # Floors for the quality test, set a little below what was measured (docs/ingest.md).
@@ -83,9 +82,15 @@ def test_repeated_paragraphs_are_counted_once(seed_run):
 
 
 def test_layout_traps(tmp_path):
-    text = "江门进出口规模从1428.9\n\n亿元扩大到1732亿元。\n20222022年年44月月2828日日，，\n江门北站开\n行班列120\n列。\n"
+    text = (
+        "江门进出口规模从1428.9\n\n亿元扩大到1732亿元。\n20222022年年44月月2828日日，，\n江门北站开\n行班列120\n列。\n"
+    )
     rows = _run_text(text, tmp_path, date_year=2024)
-    assert [(r.number_text, r.value, r.unit) for r in rows] == [("1428.9亿元", 1428.9, "亿元"), ("1732亿元", 1732, "亿元"), ("120列", 120, "列")]
+    assert [(r.number_text, r.value, r.unit) for r in rows] == [
+        ("1428.9亿元", 1428.9, "亿元"),
+        ("1732亿元", 1732, "亿元"),
+        ("120列", 120, "列"),
+    ]
     assert rows[2].quote == "2022年4月28日，江门北站开行班列120列。"
     assert rows[2].feature_ids == ("jiangmen_north_station",) and rows[2].year == 2022
 
@@ -104,8 +109,17 @@ def test_not_amounts():
 
 
 def test_qualifiers_around_the_number():
-    got = {a.number_text: a.qualifier for a in find_amounts("投资超150亿元，将近13.7亿元，约470亿美元，增产30%左右，准确率92.5%以上")}
-    assert got == {"150亿元": "more_than", "13.7亿元": "nearly", "470亿美元": "about", "30%": "about", "92.5%": "more_than"}
+    got = {
+        a.number_text: a.qualifier
+        for a in find_amounts("投资超150亿元，将近13.7亿元，约470亿美元，增产30%左右，准确率92.5%以上")
+    }
+    assert got == {
+        "150亿元": "more_than",
+        "13.7亿元": "nearly",
+        "470亿美元": "about",
+        "30%": "about",
+        "92.5%": "more_than",
+    }
 
 
 def test_years(tmp_path):
@@ -155,7 +169,9 @@ def test_encodings_give_the_same_rows(encoding, documents, tmp_path):
     doc = documents["000_e40626eb138bbdf2.txt"]
     utf8 = _run_text(doc.text, tmp_path, name=doc.name)
     other = _run_text(doc.text, tmp_path, name="copy_" + doc.name, encoding=encoding, date_year=2024)
-    assert [(r.start, r.number_text, r.feature_ids) for r in other] == [(r.start, r.number_text, r.feature_ids) for r in utf8]
+    assert [(r.start, r.number_text, r.feature_ids) for r in other] == [
+        (r.start, r.number_text, r.feature_ids) for r in utf8
+    ]
 
 
 class _LazyStream(io.RawIOBase):

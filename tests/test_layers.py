@@ -10,7 +10,15 @@ from jmgeo import _crs as crs
 from jmgeo._geodata import read_geodata
 from jmgeo._layers import PLACE_COLUMNS
 
-ADCODES = {"440703": "蓬江区", "440704": "江海区", "440705": "新会区", "440781": "台山市", "440783": "开平市", "440784": "鹤山市", "440785": "恩平市"}
+ADCODES = {
+    "440703": "蓬江区",
+    "440704": "江海区",
+    "440705": "新会区",
+    "440781": "台山市",
+    "440783": "开平市",
+    "440784": "鹤山市",
+    "440785": "恩平市",
+}
 
 
 def test_layers_follow_the_registry(layers):
@@ -137,7 +145,17 @@ def test_id_lines_finds_every_record_line_in_one_pass(tmp_path):
     from jmgeo._jsonfile import id_lines
 
     tricky = 'b"x'  # an id with an escaped quote in the JSON text
-    lines = ["{", '  "records": [', '    {"id": "a"},', f'    {{"id": {json.dumps(tricky)}}},', "", '    {"id" : "a"},', '    {"name": "id"}', "  ]", "}"]
+    lines = [
+        "{",
+        '  "records": [',
+        '    {"id": "a"},',
+        f'    {{"id": {json.dumps(tricky)}}},',
+        "",
+        '    {"id" : "a"},',
+        '    {"name": "id"}',
+        "  ]",
+        "}",
+    ]
     path = tmp_path / "places.json"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert id_lines(path) == {"a": [3, 6], tricky: [4]}

@@ -13,6 +13,9 @@ def test_ruff_is_clean():
     assert ruff, "ruff is installed by scripts/setup.sh --test (the test extra)"
     result = subprocess.run(
         [ruff, "check", "--no-cache", "--output-format", "concise", "src", "tests", "bench", "scripts"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

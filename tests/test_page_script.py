@@ -22,6 +22,7 @@ def load(name: str) -> list[dict]:
 
 # ---- the size rule (no browser) ------------------------------------------------------------
 
+
 def test_the_function_scanner_measures_and_is_not_fooled_by_strings_or_regexes():
     body = "\n".join(f"  x += {i};" for i in range(149))
     source = (
@@ -38,7 +39,9 @@ def test_the_function_scanner_measures_and_is_not_fooled_by_strings_or_regexes()
 def test_no_function_is_longer_than_150_lines():
     files = sorted(ATLAS.glob("*.js"))
     assert len(files) >= 15
-    found = {(p.name, name, start): lines for p in files for name, start, lines in functions(p.read_text(encoding="utf-8"))}
+    found = {
+        (p.name, name, start): lines for p in files for name, start, lines in functions(p.read_text(encoding="utf-8"))
+    }
     assert len(found) > 100  # the scanner sees the script's functions
     too_long = {k: v for k, v in found.items() if v > MAX_LINES}
     assert too_long == {}
@@ -47,13 +50,14 @@ def test_no_function_is_longer_than_150_lines():
 def test_the_joined_script_is_the_files_in_name_order_inside_one_scope():
     script = inline_assets()["atlas_js"]
     files = sorted(ATLAS.glob("*.js"), key=lambda p: p.name)
-    assert script.startswith("(function () {\n\"use strict\";\n") and script.endswith("})();\n")
+    assert script.startswith('(function () {\n"use strict";\n') and script.endswith("})();\n")
     positions = [script.index(f"// -- {p.name}\n{p.read_text(encoding='utf-8')}") for p in files]
     assert positions == sorted(positions)
     functions(script)  # balanced as a whole
 
 
 # ---- the modules in a blank page -----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def blank(browser, tmp_path_factory):
@@ -86,7 +90,9 @@ def test_gcj02_shift_matches_the_shared_vectors(blank):
     rows = load("gcj02")
     got = blank.evaluate("rows => rows.map(r => window.jmgeoAtlas.datum.wgs84ToGcj02(r.wgs84[1], r.wgs84[0]))", rows)
     for row, (lat, lon) in zip(rows, got):
-        assert lon == pytest.approx(row["gcj02"][0], abs=1e-11) and lat == pytest.approx(row["gcj02"][1], abs=1e-11), row
+        assert lon == pytest.approx(row["gcj02"][0], abs=1e-11) and lat == pytest.approx(row["gcj02"][1], abs=1e-11), (
+            row
+        )
 
 
 @pytest.mark.browser

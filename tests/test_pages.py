@@ -42,7 +42,11 @@ def test_theme_maps_carry_only_their_layers(pages_html):
         # the page's layers, drawn and listed in the registry's order
         assert [layer["id"] for layer in data["layers"]] == [lid for lid in order if lid in page.layers]
     assert [layer["id"] for layer in read_page_data(pages_html["logistics"])["layers"]] == [
-        "city", "districts", "logistics_hubs", "corridors", "freight_routes"
+        "city",
+        "districts",
+        "logistics_hubs",
+        "corridors",
+        "freight_routes",
     ]
 
 
@@ -111,13 +115,15 @@ def test_text_twin_placeholder_follows_the_map(pages_html):
     html = pages_html["jiangmen"]
     assert html.index('class="folium-map"') < html.index('id="jmgeo-text"')
     assert html.index('class="jmgeo-skip"') < html.index('class="folium-map"')
-    assert "<noscript>" in html[html.index('id="jmgeo-text"'):]
+    assert "<noscript>" in html[html.index('id="jmgeo-text"') :]
 
 
 def test_builds_are_byte_identical_across_processes(tmp_path):
     outs = [tmp_path / "a", tmp_path / "b"]
     for out in outs:
-        result = subprocess.run([sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q"], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "jmgeo", "build", "--out", str(out), "-q"], capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())

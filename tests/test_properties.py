@@ -10,8 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment
 
-from jmgeo._facts import parse_amount
 from jmgeo._escape import page_json, page_text
+from jmgeo._facts import parse_amount
 from payloads import ALL
 
 # keep_trailing_newline: Jinja2 would otherwise drop one final newline, which is not an escaping question
@@ -19,7 +19,9 @@ JINJA = Environment(keep_trailing_newline=True)
 
 # Any text without lone surrogates (which no UTF-8 page can carry); JSON values of any shape.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)))
-HOSTILE_TEXT = st.one_of(TEXT, st.lists(st.sampled_from(ALL + ["{", "}", "%", "#", "$", "`", "\\", "<", "\u2028"]), max_size=8).map("".join))
+HOSTILE_TEXT = st.one_of(
+    TEXT, st.lists(st.sampled_from(ALL + ["{", "}", "%", "#", "$", "`", "\\", "<", "\u2028"]), max_size=8).map("".join)
+)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | HOSTILE_TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(HOSTILE_TEXT, children, max_size=4),
@@ -58,8 +60,34 @@ def test_page_text_is_inert_and_reversible(text):
 
 # ---- the amount parser: generate an amount the way the documents write it, parse it back
 
-UNITS = ["亿元", "万美元", "平方公里", "%", "家", "个", "宗", "件", "人", "名", "亩", "GWh", "万平方米", "万标箱", "公里", "班", ""]
-PREFIXES = {"": None, "超过": "more_than", "超": "more_than", "逾": "more_than", "近": "nearly", "将近": "nearly", "约": "about"}
+UNITS = [
+    "亿元",
+    "万美元",
+    "平方公里",
+    "%",
+    "家",
+    "个",
+    "宗",
+    "件",
+    "人",
+    "名",
+    "亩",
+    "GWh",
+    "万平方米",
+    "万标箱",
+    "公里",
+    "班",
+    "",
+]
+PREFIXES = {
+    "": None,
+    "超过": "more_than",
+    "超": "more_than",
+    "逾": "more_than",
+    "近": "nearly",
+    "将近": "nearly",
+    "约": "about",
+}
 SUFFIXES = {"": None, "多": "more_than", "余": "more_than"}
 AFTER = {"": None, "左右": "about", "以上": "more_than"}
 MINUS = ["-", "\u2212", "\uff0d"]  # ASCII, U+2212 minus sign, full-width hyphen-minus

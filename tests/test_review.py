@@ -16,8 +16,13 @@ from jmgeo._geodata import read_geodata
 from jmgeo._ingest import ingest, merge_review
 from jmgeo._ingest._review import REVIEW_COLUMNS, read_review
 
+
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +67,11 @@ def test_merge_adds_accepted_rows_once(review, geodata_copy, docs_dir, tmp_path)
     before = len(read_geodata(geodata_copy).fact_records)
     # two rows the curated table has (skipped as duplicates) and three it does not
     new_numbers = {"41个", "201个", "6664个"}
-    reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in new_numbers | {"1732亿元", "4022.25亿元"})
+    reviewed = accept(
+        review.paths["csv"],
+        tmp_path / "reviewed.csv",
+        lambda r: r["number_text"] in new_numbers | {"1732亿元", "4022.25亿元"},
+    )
     result = merge_review(reviewed, geodata_copy, docs_dir)
     assert len(result.added) == 3 and len(result.duplicates) == 2
     assert {fid for _, fid in result.duplicates} == {"d000_trade_2023", "d002_gdp_2023"}
@@ -91,7 +100,9 @@ def test_merge_adds_accepted_rows_once(review, geodata_copy, docs_dir, tmp_path)
 )
 def test_a_bad_accepted_row_changes_nothing(edit, problem, review, geodata_copy, docs_dir, tmp_path):
     digest = tree_digest(geodata_copy)
-    reviewed = accept(review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in ("41个", "201个"), edit)
+    reviewed = accept(
+        review.paths["csv"], tmp_path / "reviewed.csv", lambda r: r["number_text"] in ("41个", "201个"), edit
+    )
     with pytest.raises((DataError, ValidationError), match=problem) as err:
         merge_review(reviewed, geodata_copy, docs_dir)
     assert str(geodata_copy) in str(err.value) or str(reviewed) in str(err.value)
@@ -102,9 +113,13 @@ def test_standard_input(monkeypatch, tmp_path):
     from jmgeo.cli import main
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("江門北站今年開行班列120列。".encode("gb18030"))))
-    assert main(["ingest", "-", "--stdin-name", "new.txt", "--out", str(tmp_path / "s.csv"), "-q", "--date", "2024"]) == 0
+    assert (
+        main(["ingest", "-", "--stdin-name", "new.txt", "--out", str(tmp_path / "s.csv"), "-q", "--date", "2024"]) == 0
+    )
     rows = read_review(tmp_path / "s.csv")
-    assert [(r["doc"], r["number_text"], r["year"], r["feature_ids"]) for r in rows] == [("new.txt", "120列", 2024, ["jiangmen_north_station"])]
+    assert [(r["doc"], r["number_text"], r["year"], r["feature_ids"]) for r in rows] == [
+        ("new.txt", "120列", 2024, ["jiangmen_north_station"])
+    ]
 
 
 def test_merge_of_a_new_document(tmp_path, geodata_copy, docs_dir):
@@ -125,7 +140,10 @@ def test_merge_of_a_new_document(tmp_path, geodata_copy, docs_dir):
     docs_json = json.loads((geodata_copy / "documents.json").read_text(encoding="utf-8"))
     assert docs_json["documents"][-1]["file"] == "005_new_article.txt"
     facts = json.loads((geodata_copy / "facts" / "005_new_article.json").read_text(encoding="utf-8"))
-    assert [(f["feature_ids"], f["value"], f["year"]) for f in facts["facts"]] == [(["xinhui_port"], 12.5, 2025), (["heshan_industrial_city"], 30, 2025)]
+    assert [(f["feature_ids"], f["value"], f["year"]) for f in facts["facts"]] == [
+        (["xinhui_port"], 12.5, 2025),
+        (["heshan_industrial_city"], 30, 2025),
+    ]
     assert check_geodata(geodata_copy, docs).ok
 
 
@@ -136,7 +154,12 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     out = tmp_path / "review.csv"
     code, stdout, stderr = cli(["ingest", docs_dir, "--out", out, "--geodata", geodata_copy])
     assert code == 0, stderr
-    assert [Path(p).name for p in stdout.split()] == ["review.csv", "review.json", "review.mentions.csv", "review.candidates.csv"]
+    assert [Path(p).name for p in stdout.split()] == [
+        "review.csv",
+        "review.json",
+        "review.mentions.csv",
+        "review.candidates.csv",
+    ]
     assert "002_d13920e8d69d572d.txt: utf-8" in stderr and "repeated sentence(s) counted once" in stderr
     outputs = tree_digest(tmp_path)
     geodata = tree_digest(geodata_copy)
@@ -146,7 +169,10 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     code, _, stderr = cli(["ingest", docs_dir, bad, "--out", out, "--geodata", geodata_copy])
     assert code == 2  # an unreadable input: the user's to fix
     assert str(bad) in stderr and "byte 80" in stderr
-    assert tree_digest(tmp_path / "bad") and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
+    assert (
+        tree_digest(tmp_path / "bad")
+        and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
+    )
     assert tree_digest(geodata_copy) == geodata
     reviewed = accept(out, tmp_path / "reviewed.csv", lambda r: r["number_text"] == "41个")
     code, stdout, stderr = cli(["ingest", "--merge", reviewed, "--geodata", geodata_copy])

@@ -70,15 +70,26 @@ def test_geojson_round_trip_keeps_every_value_and_type(tmp_path, frame):
 
 
 def test_geopackage_round_trip_keeps_every_value_and_type(tmp_path, frame):
-    facts = pd.DataFrame({"id": ["f1"], "quote": ["进出口规模从1428.9亿元扩大到1732亿元"], "value": [1732.0], "year": pd.array([None], dtype="Int64")})
+    facts = pd.DataFrame(
+        {
+            "id": ["f1"],
+            "quote": ["进出口规模从1428.9亿元扩大到1732亿元"],
+            "value": [1732.0],
+            "year": pd.array([None], dtype="Int64"),
+        }
+    )
     path = write_geopackage({"t": frame}, facts, tmp_path / "t.gpkg")
     info = pyogrio.read_info(path, layer="t")
     stored = dict(zip(info["fields"], info["dtypes"]))
     # the file stores integers as integers (also the column with a null), floats as floats, dates as dates
     assert stored["count"] == "int64" and stored["count_or_null"] == "int64" and stored["share"] == "float64"
-    assert stored["flag"] == "bool" and stored["day"].startswith("datetime64") and stored["when"].startswith("datetime64")
+    assert (
+        stored["flag"] == "bool" and stored["day"].startswith("datetime64") and stored["when"].startswith("datetime64")
+    )
     back = pyogrio.read_dataframe(path, layer="t")
-    assert list(back["name_zh"][:2]) == ["高沙港（江门国际货柜码头）", "江门中微子实验室"] and pd.isna(back["name_zh"][2])
+    assert list(back["name_zh"][:2]) == ["高沙港（江门国际货柜码头）", "江门中微子实验室"] and pd.isna(
+        back["name_zh"][2]
+    )
     assert list(back["名称"]) == ["江门", "开平", "台山"]
     assert list(back["count"]) == [1, 2**40, -3]
     assert back["count_or_null"][0] == 7 and pd.isna(back["count_or_null"][1]) and back["count_or_null"][2] == 9

@@ -53,8 +53,14 @@ def test_brace_fast_path_never_skips_a_brace_in_a_string():
 
     from jmgeo._escape import _BRACE_IN_STRING
 
-    cases = [{"a": {"b": p}} for p in PAYLOADS] + [[1, 2, {"c": "q"}], {"k{": 1}, ["a\\\"}", "b"], ['"', {"x": "}"}],
-                                                   {"a": "no brace", "b": {"c": [1, "d", {"e": "\\"}]}}, {"q": '\\"{'}]
+    cases = [{"a": {"b": p}} for p in PAYLOADS] + [
+        [1, 2, {"c": "q"}],
+        {"k{": 1},
+        ['a\\"}', "b"],
+        ['"', {"x": "}"}],
+        {"a": "no brace", "b": {"c": [1, "d", {"e": "\\"}]}},
+        {"q": '\\"{'},
+    ]
     for obj in cases:
         text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
         has = any("{" in s or "}" in s for s in _strings(obj))

@@ -17,8 +17,8 @@ from shapely.geometry import shape
 
 from conftest import read_page_data
 from jmgeo import _crs as crs
-from jmgeo._simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
 from jmgeo._page_data import encode_geometry
+from jmgeo._simplify import DEFAULT_MAX_ERROR_M, hausdorff_m, simplify_coverage, simplify_each
 from jmgeo._webmap import ExtraLayer, make_map, map_html
 
 UTM49 = "EPSG:32649"
@@ -216,14 +216,18 @@ def test_no_overview_when_asked_for_none_or_when_not_coarser(layers, facts):
         data = read_page_data(map_html(make_map(layers, facts, **kwargs)))
         assert "overview" not in (data["boundary_simplification"] or {}), kwargs
         for layer in data["layers"]:
-            assert not any("overview" in f for f in layer.get("features", {}).get("features", [])), (kwargs, layer["id"])
+            assert not any("overview" in f for f in layer.get("features", {}).get("features", [])), (
+                kwargs,
+                layer["id"],
+            )
 
 
 def test_exports_keep_full_resolution(built, layers):
     exported = gpd.read_file(built / "geojson" / "districts.geojson")
-    assert shapely.get_num_coordinates(np.asarray(exported.geometry)).sum() == shapely.get_num_coordinates(
-        np.asarray(layers["districts"].geometry)
-    ).sum()
+    assert (
+        shapely.get_num_coordinates(np.asarray(exported.geometry)).sum()
+        == shapely.get_num_coordinates(np.asarray(layers["districts"].geometry)).sum()
+    )
 
 
 @pytest.mark.parametrize("layer_id", ["industrial_parks", "logistics_hubs", "corridors", "freight_routes", "sites"])
@@ -255,13 +259,25 @@ def random_points(polygon, n, seed=0):
 def test_large_point_layers_go_to_the_page_as_one_array(layers, facts):
     points = random_points(layers["city"].geometry.iloc[0], 1500)
     small = points.iloc[:50]
-    html = map_html(make_map(layers, facts, extra_layers=[ExtraLayer("many", points, "很多点", "Many points"), ExtraLayer("few", small, "少量点", "Few points")]))
+    html = map_html(
+        make_map(
+            layers,
+            facts,
+            extra_layers=[
+                ExtraLayer("many", points, "很多点", "Many points"),
+                ExtraLayer("few", small, "少量点", "Few points"),
+            ],
+        )
+    )
     data = read_page_data(html)
     many = next(x for x in data["layers"] if x["id"] == "many")
     few = next(x for x in data["layers"] if x["id"] == "few")
     assert many["render"] == "canvas" and many["count"] == 1500 and "features" not in many
     assert many["properties"]["name_en"][7] == "point 7" and len(many["properties"]["id"]) == 1500
-    assert decode_line(many["points"], data["coordinate_scale"]) == np.round(shapely.get_coordinates(points.geometry), 5).tolist()
+    assert (
+        decode_line(many["points"], data["coordinate_scale"])
+        == np.round(shapely.get_coordinates(points.geometry), 5).tolist()
+    )
     assert "render" not in few and len(few["features"]["features"]) == 50
 
 

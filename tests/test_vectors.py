@@ -14,8 +14,8 @@ import shapely
 from shapely.geometry import shape
 
 from jmgeo._crs import wgs84_to_gcj02
-from jmgeo._search import normalize_key
 from jmgeo._page_data import encode_geometry
+from jmgeo._search import normalize_key
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 
@@ -30,7 +30,9 @@ def test_gcj02_shift_matches_the_vectors():
     shifted = 0
     for row in rows:
         lon, lat = (float(v) for v in wgs84_to_gcj02(*row["wgs84"]))
-        assert lon == pytest.approx(row["gcj02"][0], abs=1e-12) and lat == pytest.approx(row["gcj02"][1], abs=1e-12), row
+        assert lon == pytest.approx(row["gcj02"][0], abs=1e-12) and lat == pytest.approx(row["gcj02"][1], abs=1e-12), (
+            row
+        )
         shifted += row["gcj02"] != row["wgs84"]
     assert 5 <= shifted < len(rows)  # inside China shifted, outside unchanged
 
@@ -43,11 +45,19 @@ def test_search_keys_match_the_vectors():
 
 def test_geometry_encoding_matches_the_vectors():
     rows = load("geometry")
-    assert {r["geometry"]["type"] for r in rows} >= {"Point", "LineString", "Polygon", "MultiPolygon", "GeometryCollection"}
+    assert {r["geometry"]["type"] for r in rows} >= {
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    }
     for row in rows:
         assert encode_geometry(shape(row["geometry"]), 5) == row["encoded"] and row["scale"] == 10**5
         # decoded is the input to within half a step of the quantisation
         got, want = shape(row["decoded"]), shape(row["geometry"])
         assert got.geom_type == want.geom_type, row["geometry"]
         step = np.abs(shapely.get_coordinates(got) - shapely.get_coordinates(want))
-        assert step.shape[0] == len(shapely.get_coordinates(want)) and step.max() <= 0.5 / row["scale"] + 1e-12, row["geometry"]
+        assert step.shape[0] == len(shapely.get_coordinates(want)) and step.max() <= 0.5 / row["scale"] + 1e-12, row[
+            "geometry"
+        ]

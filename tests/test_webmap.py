@@ -42,7 +42,9 @@ def test_popup_data_carries_facts_with_quote_and_source(page, facts):
     assert set(data["facts"]) == set(facts["id"])
     fact = data["facts"]["d003_land_area"]
     assert fact["doc"] == "003_9c497632972d8ca3.txt" and "9535" in fact["quote"]
-    hub = next(f for f in data["layers"][3]["features"]["features"] if f["properties"]["id"] == "zhuxi_logistics_centre")
+    hub = next(
+        f for f in data["layers"][3]["features"]["features"] if f["properties"]["id"] == "zhuxi_logistics_centre"
+    )
     assert hub["properties"]["fact_ids"] and all(fid in data["facts"] for fid in hub["properties"]["fact_ids"])
     assert data["city"]["fact_ids"] and data["city"]["area_km2_documented"] == 9535
 

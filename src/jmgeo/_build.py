@@ -75,10 +75,10 @@ def build_atlas(
 
 def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
     # deferred so the pinyin child loads meanwhile: see build_atlas
-    from ._files import staged_outputs
-    from ._geodata import read_geodata
     from ._export import geojson_text, stage_geopackage, verify_geojson
     from ._facts import fact_frame
+    from ._files import staged_outputs
+    from ._geodata import read_geodata
     from ._layers import build_layers
     from ._search import index_names
     from ._validate import check_data
@@ -136,14 +136,16 @@ def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
 def _draw_figures(data, layers, say) -> dict[str, bytes]:
     """A static image (PNG, SVG, PDF) of every page but the story, which shows the main atlas's layers."""
     # deferred: matplotlib is imported only with --static
-    from ._pages import parse_pages
     from ._figures import render_images
+    from ._pages import parse_pages
 
     images: dict[str, bytes] = {}
     still = [page for page in parse_pages(data) if not page.story]
     for i, page in enumerate(still, 1):
         say(f"drawing static map {i}/{len(still)} (PNG, SVG, PDF): {page.id} ...")
-        drawn = render_images(layers, layer_ids=list(page.layers), title=f"{page.title_zh} {page.title_en}", geodata_dir=data.root)
+        drawn = render_images(
+            layers, layer_ids=list(page.layers), title=f"{page.title_zh} {page.title_en}", geodata_dir=data.root
+        )
         stem = page.file.removesuffix(".html")
         images.update({f"{stem}.{fmt}": content for fmt, content in drawn.items()})
     return images
@@ -160,7 +162,9 @@ def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally
     districts_out = sum(len(layers[name]) for name in boundary_layers if name in layers)
     done = RecordTally()
     # Only place records are ever repaired (their geometry); count() raises if read != written + repaired.
-    done.count("places", read=checked.kinds.get("places", 0), written=places_out - checked.repaired, repaired=checked.repaired)
+    done.count(
+        "places", read=checked.kinds.get("places", 0), written=places_out - checked.repaired, repaired=checked.repaired
+    )
     done.count("facts", read=checked.kinds.get("facts", 0), written=len(facts))
     done.count("districts", read=checked.kinds.get("districts", 0), written=districts_out)
     return done

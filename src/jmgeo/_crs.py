@@ -41,9 +41,7 @@ __all__ = [
 
 WGS84 = CRS.from_epsg(4326)
 #: Albers equal-area with standard parallels bracketing Jiangmen (21.4–22.9°N).
-EQUAL_AREA = CRS.from_proj4(
-    "+proj=aea +lat_1=21 +lat_2=23 +lat_0=22 +lon_0=112.7 +datum=WGS84 +units=m +no_defs"
-)
+EQUAL_AREA = CRS.from_proj4("+proj=aea +lat_1=21 +lat_2=23 +lat_0=22 +lon_0=112.7 +datum=WGS84 +units=m +no_defs")
 #: WGS 84 / UTM zone 49N (central meridian 111°E), the projection of the static maps. It is
 #: conformal and its scale factor stays within 0.99973–1.00028 over Jiangmen (112.0–113.3°E),
 #: so a scale bar drawn in its metres is true to 0.03 % (40 m in 140 km) anywhere on the map.

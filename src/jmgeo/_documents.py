@@ -152,7 +152,5 @@ def load_document(name: str, docs_dir: str | os.PathLike[str] | None = None) -> 
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(
-            str(path), f"byte {exc.start}", "not UTF-8 text; convert it to UTF-8"
-        ) from None
+        raise DataError(str(path), f"byte {exc.start}", "not UTF-8 text; convert it to UTF-8") from None
     return Document(name=name, path=path, text=text)

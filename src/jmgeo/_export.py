@@ -59,7 +59,9 @@ def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
     for row in frame.itertuples(index=False):
         values = row._asdict()
         props = {c: json_value(values[c]) for c in columns}
-        head = json.dumps({"type": "Feature", "id": props.get("id"), "properties": props}, ensure_ascii=False, allow_nan=False)
+        head = json.dumps(
+            {"type": "Feature", "id": props.get("id"), "properties": props}, ensure_ascii=False, allow_nan=False
+        )
         lines.append(head[:-1] + ', "geometry": ' + _rfc7946_geometry(values[frame.geometry.name], decimals) + "}")
     body = ",\n".join(lines)
     return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
@@ -113,13 +115,13 @@ def _gpkg_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if len(present) and present.map(_is_date).all():
             out[col] = pd.to_datetime(out[col])
         elif out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: json.dumps(json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v)
+            out[col] = out[col].map(
+                lambda v: json.dumps(json_value(v), ensure_ascii=False) if isinstance(v, (list, tuple)) else v
+            )
     return out
 
 
-def write_geopackage(
-    layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]
-) -> Path:
+def write_geopackage(layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """Write every layer and the non-spatial ``facts`` table to one GeoPackage, atomically.
 
     List columns (``aliases``, ``fact_ids``, ``feature_ids`` ...) are stored as JSON
@@ -139,7 +141,9 @@ def write_geopackage(
     return Path(path)
 
 
-def stage_geopackage(stage: OutputStage, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def stage_geopackage(
+    stage: OutputStage, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]
+) -> Path:
     """Stage a GeoPackage of every layer and the facts table in ``stage`` (see :func:`write_geopackage`)."""
     path = Path(path)
 
@@ -152,7 +156,9 @@ def stage_geopackage(stage: OutputStage, layers: dict[str, gpd.GeoDataFrame], fa
         try:
             _write_gpkg_layers(layers, facts, tmp, expected)
         except RuntimeError as exc:  # pyogrio's errors; on a full disk GDAL reports a broken SQLite file
-            raise OSError(f"{path}: the GeoPackage could not be written (disk full or folder not writable?): {exc}") from exc
+            raise OSError(
+                f"{path}: the GeoPackage could not be written (disk full or folder not writable?): {exc}"
+            ) from exc
         finally:
             pyogrio.set_gdal_config_options(previous)
         found = {str(name): pyogrio.read_info(tmp, layer=str(name))["features"] for name, _ in pyogrio.list_layers(tmp)}
@@ -204,7 +210,9 @@ def write_shapefile(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
         long = values.map(lambda v: isinstance(v, str) and len(v.encode("utf-8")) > SHAPEFILE_TEXT_BYTES)
         if long.any():
             losses.append(f'"{col}" has {int(long.sum())} text value(s) longer than {SHAPEFILE_TEXT_BYTES} bytes')
-    reason = "; ".join(losses) if losses else "no loss found in this frame, but dBase has no null integers, times or lists"
+    reason = (
+        "; ".join(losses) if losses else "no loss found in this frame, but dBase has no null integers, times or lists"
+    )
     raise JmgeoError(
         f"{path}: Shapefile refused: field names are limited to {SHAPEFILE_FIELD_BYTES} bytes "
         f"(Chinese names are cut mid-character) and text to {SHAPEFILE_TEXT_BYTES} bytes: {reason}. "

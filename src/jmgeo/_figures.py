@@ -49,9 +49,9 @@ from . import _crs as crs
 from ._errors import ArgumentError, DataError, FontMissingError, ValidationError
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
+from ._layers import layer_kind
 from ._loading import load_layers
 from ._page_assets import labels
-from ._layers import layer_kind
 from ._pages import parse_pages
 from ._registry import LayerSpec, Registry
 
@@ -175,13 +175,19 @@ def _entries(path: str, data: dict, section: str, wanted: Sequence[str], field: 
         problems.append(DataError(path, section, f"missing or not an object; it holds {', '.join(wanted)}"))
         return {}
     for key in sorted(set(entries) - set(wanted)):
-        problems.append(DataError(path, f"{section}.{key}", f"not used by the figures; remove it, or use one of {', '.join(wanted)}"))
+        problems.append(
+            DataError(
+                path, f"{section}.{key}", f"not used by the figures; remove it, or use one of {', '.join(wanted)}"
+            )
+        )
     out = {}
     for key in wanted:
         where = f"{section}.{key}"
         entry = entries.get(key)
         if entry is None:
-            problems.append(DataError(path, where, f'missing; add {{"{field}": ..., "note": ...}} (see geodata/SCHEMA.md)'))
+            problems.append(
+                DataError(path, where, f'missing; add {{"{field}": ..., "note": ...}} (see geodata/SCHEMA.md)')
+            )
         elif not isinstance(entry, dict) or set(entry) != {field, "note"}:
             problems.append(DataError(path, where, f'expected exactly the keys "{field}" and "note"'))
         elif not isinstance(entry["note"], str) or not entry["note"].strip():
@@ -267,7 +273,9 @@ def find_cjk_font(text: str = "") -> Path:
             return path
         tried.append(f"{path} (lacks {''.join(missing[:10])})")
         if explicit and path == Path(explicit):
-            raise FontMissingError(f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font")
+            raise FontMissingError(
+                f"$JMGEO_CJK_FONT={explicit}: the font lacks {''.join(missing[:10])}; choose a CJK font"
+            )
     raise FontMissingError(
         "no font with Chinese characters found"
         + (f" (tried: {'; '.join(tried)})" if tried else "")
@@ -349,9 +357,18 @@ def _place_labels(ax, groups, fontprops, halo, occupied: list, style: FigureStyl
         best = None
         for (dx, dy), ha, va in _CANDIDATES:
             artist = ax.annotate(
-                text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                fontproperties=fontprops, color=style.color("label"), path_effects=halo, zorder=8,
-                linespacing=1.05, annotation_clip=True,
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontproperties=fontprops,
+                color=style.color("label"),
+                path_effects=halo,
+                zorder=8,
+                linespacing=1.05,
+                annotation_clip=True,
             )
             box = artist.get_window_extent(renderer).padded(1.5)
             overlap = sum(_overlap_area(box, other) for other in occupied)
@@ -381,8 +398,9 @@ def _projected(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
     return {name: frame.to_crs(crs.UTM_49N) for name, frame in layers.items()}
 
 
-def _draw_layer(ax, spec, frame, registry: Registry, style: FigureStyle, *, scale: float = 1.0,
-                uncertainty: bool = True) -> None:
+def _draw_layer(
+    ax, spec, frame, registry: Registry, style: FigureStyle, *, scale: float = 1.0, uncertainty: bool = True
+) -> None:
     """Draw one layer in its registry colour, each precision in its own line style and fill."""
     styles = registry.precision_styles
     kind = layer_kind(frame)
@@ -397,8 +415,12 @@ def _draw_layer(ax, spec, frame, registry: Registry, style: FigureStyle, *, scal
         elif kind == "area":
             polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
             if len(polys):
-                polys.plot(ax=ax, facecolor=spec.color, alpha=max(look["fill_opacity"], 0.05), edgecolor="none", zorder=2)
-                polys.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.2 * scale, linestyle=dashes, zorder=3)
+                polys.plot(
+                    ax=ax, facecolor=spec.color, alpha=max(look["fill_opacity"], 0.05), edgecolor="none", zorder=2
+                )
+                polys.plot(
+                    ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.2 * scale, linestyle=dashes, zorder=3
+                )
             _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, uncertainty, style)
         elif kind == "line":
             width = (1.6 if precision == "schematic" else 2.4) * scale
@@ -417,9 +439,19 @@ def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool
         if big.any():
             # In UTM metres a buffer is a true circle of that radius (scale factor ~1).
             circles = gpd.GeoSeries(shapely.buffer(part.geometry.to_numpy()[big], radius[big]), crs=part.crs)
-            circles.plot(ax=ax, facecolor="none", edgecolor=spec.color, linewidth=0.5, linestyle=(0, (1.5, 3)), alpha=0.45, zorder=2)
+            circles.plot(
+                ax=ax,
+                facecolor="none",
+                edgecolor=spec.color,
+                linewidth=0.5,
+                linestyle=(0, (1.5, 3)),
+                alpha=0.45,
+                zorder=2,
+            )
     face = spec.color if precision == "surveyed" else style.color("hollow_marker")
-    part.plot(ax=ax, marker="o", markersize=30 * scale, facecolor=face, edgecolor=spec.color, linewidth=1.6 * scale, zorder=6)
+    part.plot(
+        ax=ax, marker="o", markersize=30 * scale, facecolor=face, edgecolor=spec.color, linewidth=1.6 * scale, zorder=6
+    )
 
 
 def _region(proj: dict[str, gpd.GeoDataFrame], city_layer: str) -> tuple[float, float, float, float]:
@@ -601,8 +633,9 @@ def _prepare(layers, layer_ids, title, geodata_dir) -> _Inputs:
     for spec in specs:
         texts += list(layers[spec.id]["name_zh"])
     font_path = find_cjk_font("".join(texts))
-    return _Inputs(layers, specs, registry, style, title, legend_title, precision_title, font_path,
-                   _register_font(str(font_path)))
+    return _Inputs(
+        layers, specs, registry, style, title, legend_title, precision_title, font_path, _register_font(str(font_path))
+    )
 
 
 def _wanted_specs(layers, layer_ids, registry: Registry) -> list[LayerSpec]:
@@ -693,8 +726,12 @@ def _zoom_panel(zoom, inputs: _Inputs, proj, bounds, groups, halo) -> None:
     _map_panel(zoom, inputs, proj, bounds)
     for side in zoom.spines.values():
         side.set_color(style.color("zoom"))
-    zoom.set_title(style.text("zoom_title"), fontproperties=FontProperties(family=family, size=9), loc="left",
-                   color=style.color("zoom"))
+    zoom.set_title(
+        style.text("zoom_title"),
+        fontproperties=FontProperties(family=family, size=9),
+        loc="left",
+        color=style.color("zoom"),
+    )
     zoom.figure.canvas.draw()
     occupied = _district_labels(zoom, proj.get(inputs.registry.districts_layer), family, halo, 11, style)
     _place_labels(zoom, groups, FontProperties(family=family, size=7), halo, occupied, style)
@@ -711,9 +748,18 @@ _METADATA = {
 
 def _box_label(ax, bounds, fontprops, halo, style: FigureStyle):
     """Label the enlarged area's box below its lower left corner; return the label's box (display units)."""
-    artist = ax.annotate(style.text("zoom_box"), (bounds[0], bounds[1]), xytext=(0, -2), textcoords="offset points",
-                         ha="left", va="top", fontproperties=fontprops, color=style.color("zoom"), path_effects=halo,
-                         zorder=9)
+    artist = ax.annotate(
+        style.text("zoom_box"),
+        (bounds[0], bounds[1]),
+        xytext=(0, -2),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontproperties=fontprops,
+        color=style.color("zoom"),
+        path_effects=halo,
+        zorder=9,
+    )
     return artist.get_window_extent(ax.figure.canvas.get_renderer())
 
 
@@ -740,8 +786,17 @@ def _district_labels(ax, districts: gpd.GeoDataFrame | None, family, halo, size:
         if visible.is_empty or visible.area < 0.02 * view.area:
             continue
         p = visible.representative_point()
-        artist = ax.text(p.x, p.y, name, fontproperties=prop, color=style.color("district_label"), ha="center",
-                         va="center", path_effects=halo, zorder=7)
+        artist = ax.text(
+            p.x,
+            p.y,
+            name,
+            fontproperties=prop,
+            color=style.color("district_label"),
+            ha="center",
+            va="center",
+            path_effects=halo,
+            zorder=7,
+        )
         boxes.append(artist.get_window_extent(renderer))
     return boxes
 
@@ -749,15 +804,32 @@ def _district_labels(ax, districts: gpd.GeoDataFrame | None, family, halo, size:
 def _add_scalebar(ax, family) -> None:
 
     # The axes are in UTM metres, so one data unit is one metre (dx=1).
-    ax.add_artist(ScaleBar(1, units="m", location="lower left", length_fraction=0.25, box_alpha=0.8,
-                           font_properties={"family": family, "size": 8}, border_pad=0.8))
+    ax.add_artist(
+        ScaleBar(
+            1,
+            units="m",
+            location="lower left",
+            length_fraction=0.25,
+            box_alpha=0.8,
+            font_properties={"family": family, "size": 8},
+            border_pad=0.8,
+        )
+    )
 
 
 def _add_north_arrow(ax, style: FigureStyle) -> None:
     # The arrow points to UTM grid north, within a degree of true north over Jiangmen (docs/figures.md).
-    ax.annotate(style.text("north"), xy=(0.93, 0.97), xytext=(0.93, 0.89), xycoords="axes fraction",
-                ha="center", va="center", fontsize=9,
-                arrowprops={"arrowstyle": "-|>", "color": style.color("north_arrow"), "lw": 1.4}, zorder=9)
+    ax.annotate(
+        style.text("north"),
+        xy=(0.93, 0.97),
+        xytext=(0.93, 0.89),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        arrowprops={"arrowstyle": "-|>", "color": style.color("north_arrow"), "lw": 1.4},
+        zorder=9,
+    )
 
 
 # --- the legend ---------------------------------------------------------------------------------
@@ -768,9 +840,17 @@ def _legend(legend_ax, inputs: _Inputs, proj) -> None:
 
     legend_ax.set_axis_off()
     handles = _layer_handles(inputs.specs, proj, inputs.style)
-    first = legend_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1.02), title=inputs.legend_title,
-                             frameon=False, alignment="left", fontsize=7, borderaxespad=0,
-                             title_fontproperties=FontProperties(family=inputs.family, size=9))
+    first = legend_ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, 1.02),
+        title=inputs.legend_title,
+        frameon=False,
+        alignment="left",
+        fontsize=7,
+        borderaxespad=0,
+        title_fontproperties=FontProperties(family=inputs.family, size=9),
+    )
     legend_ax.add_artist(first)
     _precision_key(legend_ax, inputs)
 
@@ -785,9 +865,19 @@ def _layer_handles(specs, proj, style: FigureStyle) -> list:
         if kind == "line":
             handles.append(Line2D([], [], color=spec.color, linewidth=2.4, label=label))
         elif kind == "point":
-            handles.append(Line2D([], [], color=spec.color, marker="o", markersize=6,
-                                  markerfacecolor=style.color("hollow_marker"), markeredgewidth=1.6, linestyle="none",
-                                  label=label))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=spec.color,
+                    marker="o",
+                    markersize=6,
+                    markerfacecolor=style.color("hollow_marker"),
+                    markeredgewidth=1.6,
+                    linestyle="none",
+                    label=label,
+                )
+            )
         elif spec.role == "city":
             handles.append(Patch(facecolor="none", edgecolor=spec.color, linewidth=1.8, label=label))
         else:
@@ -804,16 +894,35 @@ def _precision_key(legend_ax, inputs: _Inputs) -> None:
     entries, texts = [], []
     for name in ("surveyed", "approximate", "schematic"):
         look = inputs.registry.precision_styles[name]
-        area = Patch(facecolor=(*fill, max(look["fill_opacity"], 0.05)), edgecolor=key,
-                     linewidth=1.2, linestyle=_dashes(look))
-        point = Line2D([], [], color=key, marker="o", markersize=5, markeredgewidth=1.4, linestyle="none",
-                       markerfacecolor=key if name == "surveyed" else style.color("hollow_marker"))
+        area = Patch(
+            facecolor=(*fill, max(look["fill_opacity"], 0.05)), edgecolor=key, linewidth=1.2, linestyle=_dashes(look)
+        )
+        point = Line2D(
+            [],
+            [],
+            color=key,
+            marker="o",
+            markersize=5,
+            markeredgewidth=1.4,
+            linestyle="none",
+            markerfacecolor=key if name == "surveyed" else style.color("hollow_marker"),
+        )
         entries.append((area, point))
         texts.append(f"{look['label_zh']}\n{look['label_en']}")
-    legend_ax.legend(handles=entries, labels=texts, loc="lower left", bbox_to_anchor=(0, 0), borderaxespad=0,
-                     title=inputs.precision_title, frameon=False, alignment="left", fontsize=6.5,
-                     handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)}, handlelength=3.2,
-                     title_fontproperties=FontProperties(family=inputs.family, size=8))
+    legend_ax.legend(
+        handles=entries,
+        labels=texts,
+        loc="lower left",
+        bbox_to_anchor=(0, 0),
+        borderaxespad=0,
+        title=inputs.precision_title,
+        frameon=False,
+        alignment="left",
+        fontsize=6.5,
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)},
+        handlelength=3.2,
+        title_fontproperties=FontProperties(family=inputs.family, size=8),
+    )
 
 
 # --- the region inset ---------------------------------------------------------------------------
@@ -824,8 +933,9 @@ def _region_panel(inset, inputs: _Inputs, proj, city_bounds, fontprops, halo) ->
     style, registry = inputs.style, inputs.registry
     city = registry.city_layer
     rminx, rminy, rmaxx, rmaxy = _pad(_region(proj, city), 0.06)
-    proj[city].plot(ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer(city).color,
-                      linewidth=0.6, zorder=1)
+    proj[city].plot(
+        ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer(city).color, linewidth=0.6, zorder=1
+    )
     for spec in inputs.specs:
         if spec.role == "places":
             _draw_layer(inset, spec, proj[spec.id], registry, style, scale=0.45, uncertainty=False)
@@ -846,7 +956,9 @@ def _outside_groups(specs, proj, city_layer: str) -> list[tuple[float, float, li
             continue
         sel = frame[frame["district"].isna() & frame.geometry.within(near)]
         sel = sel[sel.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
-        outside.extend((g.representative_point().x, g.representative_point().y, [n]) for g, n in zip(sel.geometry, sel["name_zh"]))
+        outside.extend(
+            (g.representative_point().x, g.representative_point().y, [n]) for g, n in zip(sel.geometry, sel["name_zh"])
+        )
     return outside
 
 
@@ -946,8 +1058,11 @@ def write_static(
 def _verify(fmt: str):
     def verify(tmp: Path) -> None:
         head = tmp.read_bytes()[:64]
-        ok = {"png": head.startswith(b"\x89PNG\r\n\x1a\n"), "pdf": head.startswith(b"%PDF-"),
-              "svg": b"<?xml" in head or b"<svg" in head}[fmt]
+        ok = {
+            "png": head.startswith(b"\x89PNG\r\n\x1a\n"),
+            "pdf": head.startswith(b"%PDF-"),
+            "svg": b"<?xml" in head or b"<svg" in head,
+        }[fmt]
         if not ok:
             raise OSError(f"{tmp}: not a {fmt.upper()} file")
 

@@ -93,7 +93,9 @@ class GeoData:
             if not isinstance(data, dict) or not isinstance(data.get("records"), list):
                 raise DataError(str(path), None, 'expected {"layer": "...", "records": [...]}')
             if data.get("layer") != spec.id:
-                raise DataError(str(path), "layer", f'says layer "{data.get("layer")}" but layers.json maps it to "{spec.id}"')
+                raise DataError(
+                    str(path), "layer", f'says layer "{data.get("layer")}" but layers.json maps it to "{spec.id}"'
+                )
             records = _with_lines(path, data["records"], "record")
             for rec in records:
                 rec["_layer"] = spec.id

@@ -60,7 +60,9 @@ def repair_geometry(geom):
                 f"{fixed.geom_type} of {parts} part(s), area {shapely.area(fixed):.6g} square degrees; "
                 "the file keeps the original: reorder the ring's positions so it does not cross itself"
             )
-        raise ValueError(f"invalid geometry: {why}; make_valid would turn it into a {fixed.geom_type}, so fix it by hand")
+        raise ValueError(
+            f"invalid geometry: {why}; make_valid would turn it into a {fixed.geom_type}, so fix it by hand"
+        )
     raise ValueError(f"invalid geometry: {why}")
 
 
@@ -102,7 +104,9 @@ def build_geometries(records: Iterable[dict]) -> dict[str, Any]:
             return done[rid]
         rec = by_id.get(rid)
         if rec is None:
-            raise DataError(asked_by.get("_file", "geodata"), record_where(asked_by), f'refers to unknown feature "{rid}"')
+            raise DataError(
+                asked_by.get("_file", "geodata"), record_where(asked_by), f'refers to unknown feature "{rid}"'
+            )
         if rid in visiting:
             raise DataError(rec.get("_file", "geodata"), record_where(rec), "geometry references form a cycle")
         visiting.add(rid)

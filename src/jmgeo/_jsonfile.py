@@ -55,9 +55,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     if text.startswith("\ufeff"):
         raise DataError(str(path), "byte 0", "starts with a byte-order mark; save the file as UTF-8 without BOM")
     try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
-        )
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         hint, pos = _json_hint(text, exc)
         line = text.count("\n", 0, pos) + 1
@@ -133,7 +131,9 @@ def yaml_hazards(text: str) -> list[str]:
                 out.append(f"line {n}: {value} loses its leading zero")
         m = _YAML_BOOL.search(line)
         if m and m.group(1).lower() not in ("true", "false"):
-            out.append(f"line {n}: {m.group(1)} reads as the boolean {str(m.group(1).lower() in ('yes', 'on', 'y')).lower()}")
+            out.append(
+                f"line {n}: {m.group(1)} reads as the boolean {str(m.group(1).lower() in ('yes', 'on', 'y')).lower()}"
+            )
         m = _YAML_KEY.match(line)
         if m:
             depth = len(m.group(1).expandtabs(8))

@@ -12,9 +12,9 @@ import pandas as pd
 import shapely
 
 from . import _crs as crs
+from ._boundaries import boundary_source_version, load_boundary
 from ._geodata import GeoData
 from ._geometry import anchor_point, build_geometries
-from ._boundaries import boundary_source_version, load_boundary
 
 __all__ = ["PLACE_COLUMNS", "build_layers", "geometry_types", "layer_kind"]
 
@@ -44,7 +44,16 @@ PLACE_COLUMNS = [
 def geometry_types(frame: gpd.GeoDataFrame) -> set[str | None]:
     """The geometry type names in a frame (None for a missing geometry)."""
     # shapely's type ids are vectorised; GeoSeries.geom_type builds one string per row
-    names = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection")
+    names = (
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    )
     ids = np.unique(shapely.get_type_id(np.asarray(frame.geometry.values)))
     return {names[i] if i >= 0 else None for i in ids.tolist()}
 
@@ -94,7 +103,9 @@ def _districts_frame(layer_id: str, spec: dict, fact_index: dict[str, list[str]]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
-def _city_frame(layer_id: str, spec: dict, districts: gpd.GeoDataFrame, facts: pd.DataFrame, fact_index) -> gpd.GeoDataFrame:
+def _city_frame(
+    layer_id: str, spec: dict, districts: gpd.GeoDataFrame, facts: pd.DataFrame, fact_index
+) -> gpd.GeoDataFrame:
     city = spec["city"]
     source = spec["boundary_source"]
     parts = np.asarray(districts.geometry)
@@ -177,7 +188,12 @@ def _place_frame(layer_id: str, records: list[dict], geoms: dict, fact_index) ->
                 "geometry": geoms[rec["id"]],
             }
         )
-    frame = gpd.GeoDataFrame(rows, columns=[c for c in PLACE_COLUMNS if c not in ("district", "districts")] + ["geometry"], geometry="geometry", crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        rows,
+        columns=[c for c in PLACE_COLUMNS if c not in ("district", "districts")] + ["geometry"],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     return frame
 
 

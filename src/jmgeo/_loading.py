@@ -9,8 +9,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ._errors import ArgumentError, DataError, JmgeoError, ValidationError
-from ._geodata import GeoData, read_geodata
 from ._facts import fact_frame
+from ._geodata import GeoData, read_geodata
 from ._layers import build_layers
 from ._validate import CheckReport, check_data
 

@@ -15,8 +15,8 @@ import shapely
 
 from ._errors import ArgumentError
 from ._layers import layer_kind
-from ._values import json_value
 from ._simplify import simplify_coverage, simplify_each
+from ._values import json_value
 
 __all__ = [
     "CANVAS_MIN_FEATURES",
@@ -61,7 +61,10 @@ def encode_geometry(geom, decimals: int = 5) -> dict | None:
     if kind in ("Point", "LineString", "MultiPoint"):
         return {"type": kind, "delta": _delta_ints(shapely.get_coordinates(geom), decimals)}
     if kind == "Polygon":
-        return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(r), decimals) for r in (geom.exterior, *geom.interiors)]}
+        return {
+            "type": kind,
+            "delta": [_delta_ints(shapely.get_coordinates(r), decimals) for r in (geom.exterior, *geom.interiors)],
+        }
     if kind == "MultiLineString":
         return {"type": kind, "delta": [_delta_ints(shapely.get_coordinates(g), decimals) for g in geom.geoms]}
     if kind == "MultiPolygon":
@@ -91,7 +94,9 @@ _FEATURE_PROPS = (
 )
 
 
-def feature_collection(frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None) -> dict:
+def feature_collection(
+    frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None
+) -> dict:
     features = []
     if geometries is None:
         geometries = frame.geometry
@@ -170,7 +175,12 @@ def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> di
             props[col] = [v if type(v) is str else json_value(v) for v in values]
     if "id" not in props:
         props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
-    return {"render": "canvas", "count": len(frame), "points": _delta_ints(shapely.get_coordinates(geoms), decimals), "properties": props}
+    return {
+        "render": "canvas",
+        "count": len(frame),
+        "points": _delta_ints(shapely.get_coordinates(geoms), decimals),
+        "properties": props,
+    }
 
 
 def city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:
@@ -189,7 +199,16 @@ def fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
         out[rec["id"]] = {
             k: json_value(rec[k])
             for k in (
-                "id", "doc", "quote", "claim_en", "number_text", "value", "unit", "qualifier", "year", "conflicts_with",
+                "id",
+                "doc",
+                "quote",
+                "claim_en",
+                "number_text",
+                "value",
+                "unit",
+                "qualifier",
+                "year",
+                "conflicts_with",
                 "unplaced_subject",
             )
         }
@@ -206,7 +225,9 @@ def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFr
     counts = {d: 0 for d in districts["id"]}
     numeric = facts[facts["value"].notna()]
     for feature_ids in numeric["feature_ids"]:
-        touched = {f for f in feature_ids if f in counts} | {place_district[f] for f in feature_ids if f in place_district}
+        touched = {f for f in feature_ids if f in counts} | {
+            place_district[f] for f in feature_ids if f in place_district
+        }
         for d in touched:
             counts[d] += 1
     colors = spec["colors"]
@@ -217,7 +238,7 @@ def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFr
         "layer": spec["layer"],
         "values": counts,
         "breaks": breaks,
-        "colors": colors[-len(breaks):] if len(breaks) < len(colors) else colors,
+        "colors": colors[-len(breaks) :] if len(breaks) < len(colors) else colors,
         **{k: spec[k] for k in ("title_zh", "title_en", "note_zh", "note_en") if k in spec},
     }
 

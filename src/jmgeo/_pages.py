@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ._crs import BASEMAP_DATUMS
 from ._errors import DataError
 from ._geodata import GeoData
 from ._ids import id_problem
-from ._crs import BASEMAP_DATUMS
 
 __all__ = ["PageSpec", "parse_basemaps", "parse_pages", "parse_story", "resolve_basemaps"]
 
@@ -50,7 +50,15 @@ def parse_pages(data: GeoData) -> list[PageSpec]:
     found = data.optional_json("pages.json")
     if found is None:
         # A geodata folder without page specs gets one map of every layer.
-        return [PageSpec(id="jiangmen", file="jiangmen.html", title_zh="地图", title_en="Map", layers=tuple(s.id for s in reg.layers))]
+        return [
+            PageSpec(
+                id="jiangmen",
+                file="jiangmen.html",
+                title_zh="地图",
+                title_en="Map",
+                layers=tuple(s.id for s in reg.layers),
+            )
+        ]
     layer_ids = {spec.id for spec in reg.layers}
     pages = []
     seen: set[str] = set()
@@ -96,13 +104,20 @@ def parse_basemaps(data: GeoData) -> dict[str, Any]:
     found = data.optional_json("basemaps.json")
     if found is None:
         # Without basemap specs the page has none: vector layers only, no network at all.
-        return {"basemaps": [{"id": "none", "title_zh": "无底图", "title_en": "No basemap", "datum": "WGS84"}], "default": "none"}
+        return {
+            "basemaps": [{"id": "none", "title_zh": "无底图", "title_en": "No basemap", "datum": "WGS84"}],
+            "default": "none",
+        }
     ids = [b.get("id") for b in found.get("basemaps", [])]
     if len(ids) != len(set(ids)) or found.get("default") not in ids:
         raise DataError(str(path), "default", "basemap ids must be unique and the default one of them")
     for i, b in enumerate(found["basemaps"]):
         if b.get("datum") not in BASEMAP_DATUMS:
-            raise DataError(str(path), f"basemaps[{i}] ({b.get('id')})", f"datum must be {', '.join(BASEMAP_DATUMS[:-1])} or {BASEMAP_DATUMS[-1]}")
+            raise DataError(
+                str(path),
+                f"basemaps[{i}] ({b.get('id')})",
+                f"datum must be {', '.join(BASEMAP_DATUMS[:-1])} or {BASEMAP_DATUMS[-1]}",
+            )
     return found
 
 

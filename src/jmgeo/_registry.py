@@ -150,7 +150,9 @@ def parse_registry(root: Path) -> Registry:
         if spec.role not in ROLES:
             raise DataError(str(path), where, f'role "{spec.role}" must be one of {", ".join(ROLES)}')
         if (spec.role == "places") != bool(spec.file):
-            raise DataError(str(path), where, 'a "places" layer reads its records from "file"; a boundary layer has none')
+            raise DataError(
+                str(path), where, 'a "places" layer reads its records from "file"; a boundary layer has none'
+            )
         if spec.id in {s.id for s in specs}:
             raise DataError(str(path), where, f'duplicate layer id "{spec.id}"')
         specs.append(spec)

@@ -95,7 +95,16 @@ def search(query: str, layers: dict[str, gpd.GeoDataFrame] | None = None, limit:
         ranks = [0 if k == q else 1 if k.startswith(q) else 2 for k in entry["keys"] if q in k]
         if ranks:
             row = frames[entry["layer"]].loc[entry["id"]]
-            hits.append({"id": entry["id"], "layer": entry["layer"], "name_zh": row["name_zh"], "name_en": row["name_en"], "rank": min(ranks), "_order": order})
+            hits.append(
+                {
+                    "id": entry["id"],
+                    "layer": entry["layer"],
+                    "name_zh": row["name_zh"],
+                    "name_en": row["name_en"],
+                    "rank": min(ranks),
+                    "_order": order,
+                }
+            )
     result = pd.DataFrame(hits, columns=["id", "layer", "name_zh", "name_en", "rank", "_order"])
     result = result.sort_values(["rank", "_order"], kind="stable").drop(columns="_order")
     return result.head(limit).reset_index(drop=True)

@@ -177,10 +177,14 @@ def _simplify_cached(wkb: tuple[bytes, ...], max_error_m: float, decimals: int |
                 return SimplifiedCoverage(geoms, error, tolerance)
         tolerance *= 0.85
     rounded = _round(np.asarray(original), decimals)
-    return SimplifiedCoverage(rounded, float(_hausdorff_projected(projected, _project(rounded), max_error_m).max()), 0.0)
+    return SimplifiedCoverage(
+        rounded, float(_hausdorff_projected(projected, _project(rounded), max_error_m).max()), 0.0
+    )
 
 
-def simplify_coverage(geometries, max_error_m: float = DEFAULT_MAX_ERROR_M, decimals: int | None = 5) -> SimplifiedCoverage:
+def simplify_coverage(
+    geometries, max_error_m: float = DEFAULT_MAX_ERROR_M, decimals: int | None = 5
+) -> SimplifiedCoverage:
     """Simplify a gap-free polygon coverage so each polygon stays within ``max_error_m`` metres.
 
     Shared borders are simplified once, so the result has no gaps or overlaps and
@@ -256,7 +260,9 @@ def simplify_each(geometries, max_error_m: float, decimals: int | None = 5) -> S
         raise ValueError(f"max_error_m must be positive, got {max_error_m}")
     geoms = np.asarray(list(geometries), dtype=object)
     out = np.full(len(geoms), None, dtype=object)
-    polygonal = np.array([g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty for g in geoms], dtype=bool)
+    polygonal = np.array(
+        [g is not None and g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty for g in geoms], dtype=bool
+    )
     if not polygonal.any():
         return SimplifiedCoverage(out, 0.0, 0.0)
     # As in simplify_coverage: Douglas-Peucker keeps dropped vertices within the tolerance,

@@ -53,7 +53,12 @@ class RecordTally:
     def reject_all(self) -> RecordTally:
         """Return a copy in which nothing is written (a run that stopped: every record counts as rejected)."""
         return RecordTally(
-            read=self.read, written=0, repaired=0, rejected=self.read, kinds=dict(self.kinds), unreadable=list(self.unreadable)
+            read=self.read,
+            written=0,
+            repaired=0,
+            rejected=self.read,
+            kinds=dict(self.kinds),
+            unreadable=list(self.unreadable),
         )
 
     @property

@@ -20,20 +20,32 @@ from shapely.geometry import shape
 from . import _crs as crs
 from ._documents import normalize_text
 from ._errors import DataError, JmgeoError, RepairWarning
+from ._facts import QUALIFIERS, YEAR_BASES, parse_amount
 from ._geodata import GeoData
 from ._geometry import build_geometries, record_where, repair_geometry
 from ._ids import id_problem
 from ._jsonfile import refuse_yaml
-from ._tally import RecordTally
-from ._facts import QUALIFIERS, YEAR_BASES, parse_amount
 from ._pages import parse_basemaps, parse_pages, parse_story
+from ._tally import RecordTally
 
 __all__ = ["CheckReport", "check_data"]
 
 _GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
 _REQUIRED_POSITION = ("datum", "source", "method", "uncertainty_m")
-_REQUIRED_FACT = ("id", "feature_ids", "quote", "number_text", "value", "unit", "qualifier", "year", "year_basis", "claim_en", "conflicts_with")
+_REQUIRED_FACT = (
+    "id",
+    "feature_ids",
+    "quote",
+    "number_text",
+    "value",
+    "unit",
+    "qualifier",
+    "year",
+    "year_basis",
+    "claim_en",
+    "conflicts_with",
+)
 
 
 @dataclass
@@ -66,20 +78,34 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
     """Return the problems of a record's own GeoJSON geometry, and a repair note if it is used repaired."""
     problems = []
     if not isinstance(geometry, dict):
-        return ["geometry must be a GeoJSON geometry object {\"type\": ..., \"coordinates\": [...]}"], None
+        return ['geometry must be a GeoJSON geometry object {"type": ..., "coordinates": [...]}'], None
     gtype = geometry.get("type")
     if gtype not in _GEOMETRY_TYPES:
         if isinstance(gtype, str) and gtype.lower() in ("feature", "featurecollection"):
-            return [f'geometry has type "{gtype}": give the geometry itself (the Feature\'s "geometry" member), not a Feature'], None
+            return [
+                f'geometry has type "{gtype}": give the geometry itself (the Feature\'s "geometry" member), not a Feature'
+            ], None
         proper = {t.lower(): t for t in _GEOMETRY_TYPES}.get(str(gtype).lower())
-        hint = f' (GeoJSON type names are case-sensitive: write "{proper}")' if proper else " (a circle or zone is a Point with area_radius_m)"
+        hint = (
+            f' (GeoJSON type names are case-sensitive: write "{proper}")'
+            if proper
+            else " (a circle or zone is a Point with area_radius_m)"
+        )
         return [f'geometry type "{gtype}" is not one of {sorted(_GEOMETRY_TYPES)}{hint}'], None
     coords = geometry.get("coordinates")
     if not coords:
         return ["geometry is empty (no coordinates); give the coordinates or remove the record"], None
     for pos in _positions(coords):
-        if not isinstance(pos, (list, tuple)) or len(pos) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:2]):
-            hint = " (numbers are written without quotes)" if isinstance(pos, (list, tuple)) and any(isinstance(v, str) for v in pos) else ""
+        if (
+            not isinstance(pos, (list, tuple))
+            or len(pos) < 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:2])
+        ):
+            hint = (
+                " (numbers are written without quotes)"
+                if isinstance(pos, (list, tuple)) and any(isinstance(v, str) for v in pos)
+                else ""
+            )
             problems.append(f"coordinate {pos!r} is not a pair of numbers [lon, lat]{hint}")
             break
         lon, lat = float(pos[0]), float(pos[1])
@@ -87,10 +113,14 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
             problems.append(f"coordinate {pos!r} is not finite")
             break
         if abs(lat) > 90 and abs(lat) <= 180 and abs(lon) <= 90:
-            problems.append(f"coordinate {pos!r} looks like [lat, lon]; GeoJSON order is [lon, lat]: swap the two numbers")
+            problems.append(
+                f"coordinate {pos!r} looks like [lat, lon]; GeoJSON order is [lon, lat]: swap the two numbers"
+            )
             break
         if abs(lon) > 180 or abs(lat) > 90:
-            problems.append(f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat] in the datum named by position.datum")
+            problems.append(
+                f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat] in the datum named by position.datum"
+            )
             break
     if problems:
         return problems, None
@@ -99,7 +129,9 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
         for poly in rings:
             for ring in poly:
                 if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
-                    problems.append("polygon ring is not closed: repeat the first position at the end (a ring needs at least 4 positions)")
+                    problems.append(
+                        "polygon ring is not closed: repeat the first position at the end (a ring needs at least 4 positions)"
+                    )
                     return problems, None
     if gtype in ("LineString",) and len(coords) < 2:
         problems.append("a LineString needs at least 2 positions")
@@ -152,7 +184,7 @@ def _check_datum_source(pos: dict) -> str | None:
     name, datum = found
     return (
         f"position.datum is WGS84, but {via} names {name}, which publishes {datum} coordinates "
-        f"(several hundred metres off in Jiangmen): set \"datum\": \"{datum}\" (jmgeo converts on load), "
+        f'(several hundred metres off in Jiangmen): set "datum": "{datum}" (jmgeo converts on load), '
         "or say in position.method how the point was converted to WGS84"
     )
 
@@ -182,7 +214,11 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
             continue
         recs = records_by_layer.get(spec.id, [])
         if spec.expected_count is not None and len(recs) != spec.expected_count:
-            out.add(str(reg.root / spec.file), None, f"expected {spec.expected_count} records (layers.json), found {len(recs)}")
+            out.add(
+                str(reg.root / spec.file),
+                None,
+                f"expected {spec.expected_count} records (layers.json), found {len(recs)}",
+            )
         for rec in recs:
             where = record_where(rec)
             f = rec["_file"]
@@ -196,7 +232,12 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                 out.add(f, where, bad_id, rec=rec)
                 continue
             if rid in seen or rid in district_ids:
-                out.add(f, where, f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); ids are unique across all layers: rename one', rec=rec)
+                out.add(
+                    f,
+                    where,
+                    f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); ids are unique across all layers: rename one',
+                    rec=rec,
+                )
                 continue
             seen[rid] = f"{f} {where}"
             for key in ("name_zh", "name_en", "kind"):
@@ -208,7 +249,12 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                 out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(reg.precisions)}', rec=rec)
             pos = rec["position"]
             if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
-                out.add(f, where, f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)", rec=rec)
+                out.add(
+                    f,
+                    where,
+                    f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)",
+                    rec=rec,
+                )
                 continue
             if not isinstance(pos["source"], str) or not pos["source"].strip():
                 out.add(f, where, "position.source must say where the coordinate came from", rec=rec)
@@ -217,7 +263,12 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                 out.add(f, where, "position.uncertainty_m must be a number of metres >= 0", rec=rec)
             ways = [k for k in ("geometry", "geometry_from", "geometry_union_of") if rec.get(k)]
             if len(ways) != 1:
-                out.add(f, where, f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})", rec=rec)
+                out.add(
+                    f,
+                    where,
+                    f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})",
+                    rec=rec,
+                )
                 continue
             datum_problem = _check_datum_source(pos)
             if datum_problem:
@@ -236,13 +287,17 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                     out.add(f, where, "area_radius_m only applies to a Point geometry", rec=rec)
             mentions = rec["mentions"]
             if not isinstance(mentions, list) or not mentions:
-                out.add(f, where, "mentions must list at least one {doc, text} where a document names the place", rec=rec)
+                out.add(
+                    f, where, "mentions must list at least one {doc, text} where a document names the place", rec=rec
+                )
             else:
                 for m in mentions:
                     if not isinstance(m, dict) or "doc" not in m or "text" not in m:
                         out.add(f, where, "each mention needs doc and text", rec=rec)
                     elif m["doc"] not in known_docs:
-                        out.add(f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)', rec=rec)
+                        out.add(
+                            f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)', rec=rec
+                        )
                     elif docs is not None and not docs[m["doc"]].contains(m["text"]):
                         out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}', rec=rec)
             all_records.append(rec)
@@ -277,7 +332,12 @@ def _check_built_geometries(reg, all_records, out: _Collector):
         if geom is None or geom.is_empty:
             out.add(rec["_file"], record_where(rec), "geometry is empty", rec=rec)
         elif geom.geom_type not in allowed:
-            out.add(rec["_file"], record_where(rec), f"{geom.geom_type} is not allowed in layer {rec['_layer']} ({', '.join(allowed)})", rec=rec)
+            out.add(
+                rec["_file"],
+                record_where(rec),
+                f"{geom.geom_type} is not allowed in layer {rec['_layer']} ({', '.join(allowed)})",
+                rec=rec,
+            )
 
 
 def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
@@ -307,7 +367,9 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
         else:
             for feat in rec["feature_ids"]:
                 if feat not in feature_ids:
-                    out.add(f, where, f'names unknown feature "{feat}"; add the place to a layer or fix the id', rec=rec)
+                    out.add(
+                        f, where, f'names unknown feature "{feat}"; add the place to a layer or fix the id', rec=rec
+                    )
         quote = rec["quote"]
         if not isinstance(quote, str) or not quote.strip():
             out.add(f, where, "quote must be the verbatim text from the document", rec=rec)
@@ -324,7 +386,12 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
         if year is None and rec["year_basis"] != "unknown":
             out.add(f, where, 'year is null, so year_basis must be "unknown"', rec=rec)
         # a stated year may sit in the sentence around the quote, but it must be in the document
-        if rec["year_basis"] == "stated" and year is not None and docs is not None and str(year) not in docs[doc].normalized:
+        if (
+            rec["year_basis"] == "stated"
+            and year is not None
+            and docs is not None
+            and str(year) not in docs[doc].normalized
+        ):
             out.add(f, where, f"year {year} is said to be stated but does not occur in {doc}", rec=rec)
         nt = rec["number_text"]
         if nt is None:
@@ -343,13 +410,32 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
             continue
         value = rec["value"]
         if isinstance(value, str) or isinstance(value, bool):
-            out.add(f, where, f"value {json.dumps(value, ensure_ascii=False)} must be a JSON number, written without quotes ({amount.value:g})", rec=rec)
-        elif not isinstance(value, (int, float)) or not math.isclose(float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4):
-            out.add(f, where, f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g}): write {amount.value:g} or correct number_text', rec=rec)
+            out.add(
+                f,
+                where,
+                f"value {json.dumps(value, ensure_ascii=False)} must be a JSON number, written without quotes ({amount.value:g})",
+                rec=rec,
+            )
+        elif not isinstance(value, (int, float)) or not math.isclose(
+            float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4
+        ):
+            out.add(
+                f,
+                where,
+                f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g}): write {amount.value:g} or correct number_text',
+                rec=rec,
+            )
         if rec["unit"] != amount.unit:
-            out.add(f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})', rec=rec)
+            out.add(
+                f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})', rec=rec
+            )
         if amount.qualifier in ("more_than", "range") and rec["qualifier"] not in (amount.qualifier, "target"):
-            out.add(f, where, f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}', rec=rec)
+            out.add(
+                f,
+                where,
+                f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}',
+                rec=rec,
+            )
     for fid, rec in by_id.items():
         for other in rec.get("conflicts_with") or []:
             if other not in by_id:
@@ -393,7 +479,12 @@ def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Colle
     for rec in fact_records:
         subject = rec.get("unplaced_subject")
         if subject is not None and subject not in unplaced_names:
-            out.add(rec["_file"], f"({rec.get('id')})", f'unplaced_subject "{subject}" is not a name_zh in unplaced.json', rec=rec)
+            out.add(
+                rec["_file"],
+                f"({rec.get('id')})",
+                f'unplaced_subject "{subject}" is not a name_zh in unplaced.json',
+                rec=rec,
+            )
 
 
 def _check_unplaced(data: GeoData, known_docs, out: _Collector):
@@ -423,14 +514,31 @@ def _stray_files(reg) -> list[DataError]:
     problems = []
     for folder in ("places", "facts"):
         for path in sorted((reg.root / folder).glob("*")):
-            if not path.is_file() or path.name.startswith(".") or path.suffix.lower() == ".md" or path.resolve() in listed:
+            if (
+                not path.is_file()
+                or path.name.startswith(".")
+                or path.suffix.lower() == ".md"
+                or path.resolve() in listed
+            ):
                 continue  # listed files are read (and refused there if they are not JSON)
             if path.suffix.lower() in (".yaml", ".yml"):
                 problems.append(refuse_yaml(path))
             elif path.suffix.lower() != ".json":
-                problems.append(DataError(str(path), None, f"not read: only .json files in {folder}/ are read; convert it to JSON or move it out"))
+                problems.append(
+                    DataError(
+                        str(path),
+                        None,
+                        f"not read: only .json files in {folder}/ are read; convert it to JSON or move it out",
+                    )
+                )
             elif folder == "places" and path.resolve() not in listed:
-                problems.append(DataError(str(path), None, 'not read: no layer in layers.json has this "file"; add a layer for it or move it out'))
+                problems.append(
+                    DataError(
+                        str(path),
+                        None,
+                        'not read: no layer in layers.json has this "file"; add a layer for it or move it out',
+                    )
+                )
     return problems
 
 
@@ -471,12 +579,17 @@ def check_data(data: GeoData) -> CheckReport:
     if docs is None:
         report.notes.append("source documents not found: quotes and mentions were not checked (set JMGEO_DOCS)")
     district_ids = {d["id"] for d in districts_spec["districts"]} | {districts_spec["city"]["id"]}
-    for where, item in [("city", districts_spec["city"]), *((f"districts[{i}]", d) for i, d in enumerate(districts_spec["districts"]))]:
+    for where, item in [
+        ("city", districts_spec["city"]),
+        *((f"districts[{i}]", d) for i, d in enumerate(districts_spec["districts"])),
+    ]:
         bad_id = id_problem(item["id"])
         if bad_id:
             out.add(str(data.path("districts.json")), where, bad_id)
     if districts_spec["boundary_source"].get("precision") not in reg.precisions:
-        out.add(str(data.path("districts.json")), "boundary_source.precision", f"must be one of {', '.join(reg.precisions)}")
+        out.add(
+            str(data.path("districts.json")), "boundary_source.precision", f"must be one of {', '.join(reg.precisions)}"
+        )
     ids, all_records = _check_places(reg, records, known_docs, docs, out, district_ids)
     _check_built_geometries(reg, all_records, out)
     fact_ids = _check_facts(fact_records, ids | district_ids, known_docs, docs, out)

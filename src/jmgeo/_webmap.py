@@ -22,9 +22,12 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from ._errors import ArgumentError
+from ._escape import page_json, page_text
+from ._facts import fact_frame
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
 from ._ids import id_problem
+from ._layers import geometry_types, layer_kind
 from ._loading import load_layers
 from ._page_assets import inline_assets, labels
 from ._page_data import (
@@ -36,14 +39,11 @@ from ._page_data import (
     page_outlines,
     point_layer,
 )
-from ._values import json_value
-from ._facts import fact_frame
-from ._layers import geometry_types, layer_kind
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
-from ._escape import page_json, page_text
 from ._search import build_search_index
 from ._simplify import DEFAULT_MAX_ERROR_M
 from ._text_version import skip_link_html, text_twin_html
+from ._values import json_value
 
 __all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
 
@@ -174,7 +174,9 @@ class _SharedParts:
 
     def _encode(self, layer_id: str, frame: gpd.GeoDataFrame) -> dict:
         detailed, overview, _ = self.outlines
-        return feature_collection(frame, self.district_names, self.decimals, detailed.get(layer_id), overview.get(layer_id))
+        return feature_collection(
+            frame, self.district_names, self.decimals, detailed.get(layer_id), overview.get(layer_id)
+        )
 
     def search(self, layer_id: str) -> list:
         if layer_id not in self._search:
@@ -196,7 +198,9 @@ def _page_figure(spec: PageSpec, bounds, height: str) -> tuple[Figure, folium.Ma
     """The page's figure and map, with Leaflet and the page script inlined instead of folium's CDN links."""
     minx, miny, maxx, maxy = bounds
     figure = Figure(title=page_text(f"{spec.title_zh} {spec.title_en}"))  # branca inserts it as HTML
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, control_scale=True, height=height)
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None, control_scale=True, height=height
+    )
     figure.add_child(fmap)
     fmap.default_js = []
     fmap.default_css = []
@@ -221,7 +225,9 @@ def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[Extra
             raise ArgumentError(f"extra layer id {extra.id!r} is already a layer of the map")
         if extra.frame.crs is None:
             raise ArgumentError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
-        entries.append((extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, "places", True))
+        entries.append(
+            (extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, "places", True)
+        )
     return entries
 
 
@@ -232,7 +238,14 @@ def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> 
         group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
         group.add_to(fmap)
         groups.append((layer_id, group))
-        entry = {"id": layer_id, "role": role, "title_zh": title_zh, "title_en": title_en, "color": color, "kind": layer_kind(frame)}
+        entry = {
+            "id": layer_id,
+            "role": role,
+            "title_zh": title_zh,
+            "title_en": title_en,
+            "color": color,
+            "kind": layer_kind(frame),
+        }
         if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, parts.decimals))
         else:
@@ -277,7 +290,9 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
     return payload
 
 
-def _make_page(parts: _SharedParts, spec: PageSpec, basemap: str | None, height: str, extra_layers: list[ExtraLayer]) -> folium.Map:
+def _make_page(
+    parts: _SharedParts, spec: PageSpec, basemap: str | None, height: str, extra_layers: list[ExtraLayer]
+) -> folium.Map:
     figure, fmap = _page_figure(spec, parts.layers[parts.roles[0]].total_bounds, height)
     groups, payload_layers = _add_layers(fmap, parts, _layer_entries(parts, spec, extra_layers))
     payload = _payload(parts, spec, payload_layers, basemap)
@@ -372,7 +387,9 @@ def make_map(
     return _make_page(parts, spec, basemap, height, extra_layers or [])
 
 
-def make_pages(data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> list[tuple[PageSpec, folium.Map]]:
+def make_pages(
+    data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame
+) -> list[tuple[PageSpec, folium.Map]]:
     """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common."""
     parts = _SharedParts(data, layers, facts, 5, DEFAULT_MAX_ERROR_M, OVERVIEW_MAX_ERROR_M)
     return [(spec, _make_page(parts, spec, None, "100%", [])) for spec in parts.pages]

@@ -23,13 +23,21 @@ wrong option), said in one message."""
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jmgeo", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="jmgeo", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"jmgeo {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--geodata", metavar="DIR", help="geodata folder (default: the project's geodata/, or $JMGEO_GEODATA)")
-    common.add_argument("--docs", metavar="DIR", help="source documents folder, for checking quotes (default: $JMGEO_DOCS or ../shared/seeds)")
+    common.add_argument(
+        "--geodata", metavar="DIR", help="geodata folder (default: the project's geodata/, or $JMGEO_GEODATA)"
+    )
+    common.add_argument(
+        "--docs",
+        metavar="DIR",
+        help="source documents folder, for checking quotes (default: $JMGEO_DOCS or ../shared/seeds)",
+    )
 
     build = sub.add_parser(
         "build",
@@ -44,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
     build.add_argument(
-        "--static", action="store_true", help="also draw each map as PNG, SVG and PDF for reports (slow: 5-10 s per map)"
+        "--static",
+        action="store_true",
+        help="also draw each map as PNG, SVG and PDF for reports (slow: 5-10 s per map)",
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
@@ -92,11 +102,31 @@ def _add_ingest_parser(sub, common) -> None:
         description=_INGEST_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ingest.add_argument("paths", nargs="*", metavar="PATH", help="files, folders (every *.txt below) or - for standard input")
-    ingest.add_argument("--out", metavar="FILE", default="review.csv", help="review table to write; .json/.mentions.csv/.candidates.csv go beside it (default: review.csv)")
-    ingest.add_argument("--date", metavar="YYYY[-MM]", help="publication date of the inputs, for 今年/去年 and present-tense figures (default: geodata/documents.json for known files, else unknown and flagged)")
-    ingest.add_argument("--stdin-name", metavar="NAME", default="stdin.txt", help="document name to cite for standard input (default: stdin.txt)")
-    ingest.add_argument("--merge", metavar="REVIEW", help="instead of reading documents, add the accepted rows of this review table (CSV or JSON) to geodata/facts/")
+    ingest.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files, folders (every *.txt below) or - for standard input"
+    )
+    ingest.add_argument(
+        "--out",
+        metavar="FILE",
+        default="review.csv",
+        help="review table to write; .json/.mentions.csv/.candidates.csv go beside it (default: review.csv)",
+    )
+    ingest.add_argument(
+        "--date",
+        metavar="YYYY[-MM]",
+        help="publication date of the inputs, for 今年/去年 and present-tense figures (default: geodata/documents.json for known files, else unknown and flagged)",
+    )
+    ingest.add_argument(
+        "--stdin-name",
+        metavar="NAME",
+        default="stdin.txt",
+        help="document name to cite for standard input (default: stdin.txt)",
+    )
+    ingest.add_argument(
+        "--merge",
+        metavar="REVIEW",
+        help="instead of reading documents, add the accepted rows of this review table (CSV or JSON) to geodata/facts/",
+    )
     ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
 
@@ -113,14 +143,24 @@ def _run_ingest(args) -> int:
         for path in result.written:
             print(path)
         verb = "would add" if args.dry_run else "added"
-        print(f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), {len(result.duplicates)} duplicate(s) skipped", file=sys.stderr)
+        print(
+            f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), {len(result.duplicates)} duplicate(s) skipped",
+            file=sys.stderr,
+        )
         # every run accounts for its records: an accepted row is added or skipped as a duplicate
         tally = RecordTally()
-        tally.count("accepted rows", read=result.accepted, written=len(result.added), rejected=result.accepted - len(result.added))
+        tally.count(
+            "accepted rows",
+            read=result.accepted,
+            written=len(result.added),
+            rejected=result.accepted - len(result.added),
+        )
         print(tally.summary(written_label="added"), file=sys.stderr)
         return 0
     if not args.paths:
-        raise DataError("ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)")
+        raise DataError(
+            "ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)"
+        )
     year = None
     if args.date:
         m = re.fullmatch(r"(\d{4})(?:-\d{1,2}(?:-\d{1,2})?)?", args.date.strip())
@@ -129,19 +169,34 @@ def _run_ingest(args) -> int:
         year = int(m.group(1))
     from ._ingest import ingest  # deferred: see main()
 
-    result = ingest(args.paths, args.out, date_year=year, geodata_dir=args.geodata, stdin_name=args.stdin_name, progress=not args.quiet)
+    result = ingest(
+        args.paths,
+        args.out,
+        date_year=year,
+        geodata_dir=args.geodata,
+        stdin_name=args.stdin_name,
+        progress=not args.quiet,
+    )
     for path in result.paths.values():
         print(path)
     if not args.quiet:
         for d in result.documents:
             note = f", {d.repeated_sentences} repeated sentence(s) counted once" if d.repeated_sentences else ""
             year_note = f"year {d.year} ({d.year_from})" if d.year else "year unknown (give --date)"
-            print(f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), {d.mentions} place mention(s), {year_note}", file=sys.stderr)
-        print(f"{result.rows} row(s) to review, {result.mentions} place mention(s), {result.candidates} candidate place name(s)", file=sys.stderr)
+            print(
+                f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), {d.mentions} place mention(s), {year_note}",
+                file=sys.stderr,
+            )
+        print(
+            f"{result.rows} row(s) to review, {result.mentions} place mention(s), {result.candidates} candidate place name(s)",
+            file=sys.stderr,
+        )
     # every run accounts for its records: a sentence is read once, a repeated one is set aside
     tally = RecordTally()
     for d in result.documents:
-        tally.count("sentences", read=d.sentences, written=d.sentences - d.repeated_sentences, rejected=d.repeated_sentences)
+        tally.count(
+            "sentences", read=d.sentences, written=d.sentences - d.repeated_sentences, rejected=d.repeated_sentences
+        )
     print(tally.summary(written_label="used") + " (rejected: repeated sentences, counted once)", file=sys.stderr)
     return 0
 
@@ -162,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             try:
-                paths = build_atlas(args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=args.static, tally=tally)
+                paths = build_atlas(
+                    args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=args.static, tally=tally
+                )
             except (JmgeoError, OSError) as exc:
                 # every run accounts for its records, also when it stops
                 what = "cannot write the outputs" if isinstance(exc, OSError) else "stopped"

@@ -25,16 +25,49 @@ HERE = Path(__file__).resolve().parent
 DECIMALS = 5
 
 GCJ02_INPUTS = [
-    [113.08, 22.58], [112.75, 21.70], [112.52, 22.12], [114.27, 22.57], [112.3, 21.9],
-    [112.79, 22.25], [113.2644, 23.1291], [116.391, 39.907], [121.4737, 31.2304],
-    [72.005, 0.83], [137.83, 55.82], [105.0, 35.0], [100.5, 13.75],
-    [72.0, 30.0], [138.0, 30.0], [110.0, 0.5], [110.0, 56.0], [-0.1276, 51.5072], [0.0, 0.0],
+    [113.08, 22.58],
+    [112.75, 21.70],
+    [112.52, 22.12],
+    [114.27, 22.57],
+    [112.3, 21.9],
+    [112.79, 22.25],
+    [113.2644, 23.1291],
+    [116.391, 39.907],
+    [121.4737, 31.2304],
+    [72.005, 0.83],
+    [137.83, 55.82],
+    [105.0, 35.0],
+    [100.5, 13.75],
+    [72.0, 30.0],
+    [138.0, 30.0],
+    [110.0, 0.5],
+    [110.0, 56.0],
+    [-0.1276, 51.5072],
+    [0.0, 0.0],
 ]
 
 SEARCH_CASES = [
-    "Gāoshā Gǎng", "高沙港（江门）", "江门国际货柜码头", "  Jiang-men, Port!  ", "gaosha_gang", "ＡＢＣ１２３",
-    "ﬁeld", "Ⅻ", "Café Müller", "Nǚ Lǜ", "Zhōngwēizǐ", "台山·广海", "《江门日报》", "A&B/C\\D", "1.5 km²",
-    "tab\there", "new\nline", "emoji 🚢 port", "江門", "Xinhui (新会区)", "",
+    "Gāoshā Gǎng",
+    "高沙港（江门）",
+    "江门国际货柜码头",
+    "  Jiang-men, Port!  ",
+    "gaosha_gang",
+    "ＡＢＣ１２３",
+    "ﬁeld",
+    "Ⅻ",
+    "Café Müller",
+    "Nǚ Lǜ",
+    "Zhōngwēizǐ",
+    "台山·广海",
+    "《江门日报》",
+    "A&B/C\\D",
+    "1.5 km²",
+    "tab\there",
+    "new\nline",
+    "emoji 🚢 port",
+    "江門",
+    "Xinhui (新会区)",
+    "",
 ]
 
 GEOMETRIES = [
@@ -42,19 +75,31 @@ GEOMETRIES = [
     {"type": "Point", "coordinates": [-0.127654, 51.507222]},
     {"type": "LineString", "coordinates": [[113.08, 22.58], [113.0801, 22.5799], [112.999996, 22.600004]]},
     {"type": "MultiPoint", "coordinates": [[112.5, 22.0], [112.500004, 22.000006], [-70.0, -33.4]]},
-    {"type": "Polygon", "coordinates": [
-        [[112.0, 22.0], [113.0, 22.0], [113.0, 23.0], [112.0, 23.0], [112.0, 22.0]],
-        [[112.2, 22.2], [112.2, 22.4], [112.4, 22.4], [112.2, 22.2]],
-    ]},
-    {"type": "MultiLineString", "coordinates": [[[113.0, 22.0], [113.123456, 22.654321]], [[8.68, 50.11], [113.1, 22.6]]]},
-    {"type": "MultiPolygon", "coordinates": [
-        [[[112.0, 22.0], [112.1, 22.0], [112.1, 22.1], [112.0, 22.0]]],
-        [[[113.0, 21.5], [113.333333, 21.5], [113.333333, 21.666667], [113.0, 21.5]]],
-    ]},
-    {"type": "GeometryCollection", "geometries": [
-        {"type": "Point", "coordinates": [112.9, 22.3]},
-        {"type": "LineString", "coordinates": [[112.9, 22.3], [112.95, 22.35]]},
-    ]},
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [[112.0, 22.0], [113.0, 22.0], [113.0, 23.0], [112.0, 23.0], [112.0, 22.0]],
+            [[112.2, 22.2], [112.2, 22.4], [112.4, 22.4], [112.2, 22.2]],
+        ],
+    },
+    {
+        "type": "MultiLineString",
+        "coordinates": [[[113.0, 22.0], [113.123456, 22.654321]], [[8.68, 50.11], [113.1, 22.6]]],
+    },
+    {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[112.0, 22.0], [112.1, 22.0], [112.1, 22.1], [112.0, 22.0]]],
+            [[[113.0, 21.5], [113.333333, 21.5], [113.333333, 21.666667], [113.0, 21.5]]],
+        ],
+    },
+    {
+        "type": "GeometryCollection",
+        "geometries": [
+            {"type": "Point", "coordinates": [112.9, 22.3]},
+            {"type": "LineString", "coordinates": [[112.9, 22.3], [112.95, 22.35]]},
+        ],
+    },
 ]
 
 
@@ -77,6 +122,7 @@ def search_vectors() -> list[dict]:
 
 def _decode(g: dict, scale: int) -> dict:
     """The encoded geometry back to GeoJSON: each flat integer list summed pairwise, over scale."""
+
     def line(ints):
         return (np.cumsum(np.asarray(ints, dtype=np.int64).reshape(-1, 2), axis=0) / scale).tolist()
 
@@ -101,8 +147,14 @@ def geometry_vectors() -> list[dict]:
     out = []
     for g in GEOMETRIES:
         encoded = encode_geometry(shape(g), DECIMALS)
-        out.append({"geometry": json.loads(json.dumps(mapping(shape(g)))), "scale": scale,
-                    "encoded": encoded, "decoded": _decode(encoded, scale)})
+        out.append(
+            {
+                "geometry": json.loads(json.dumps(mapping(shape(g)))),
+                "scale": scale,
+                "encoded": encoded,
+                "decoded": _decode(encoded, scale),
+            }
+        )
     return out
 
 

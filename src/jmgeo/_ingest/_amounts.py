@@ -23,7 +23,9 @@ _BASE_UNITS = (
     "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁"
 ).split()
 # Units a Chinese numeral may carry: with others (一带一路, 三大, 十四届五次) it is a word, not an amount.
-_CN_UNITS = set("个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿 亿元 万元 万亿 平方公里 公里".split())  # not bare 万: 千万网友
+_CN_UNITS = set(
+    "个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿 亿元 万元 万亿 平方公里 公里".split()
+)  # not bare 万: 千万网友
 _UNIT = "(?:(?:{m})(?:{b})?|(?:{b}))".format(
     m="|".join(re.escape(word) for word, _ in MAGNITUDES),  # longest first, as MAGNITUDES lists them
     b="|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True)),

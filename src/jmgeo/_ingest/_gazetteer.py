@@ -119,8 +119,25 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
 
 #: Endings of place-like words (port, station, park, zone, town, bay, bridge, passage ...).
 CANDIDATE_SUFFIXES = (
-    "通道", "大桥", "码头", "机场", "铁路", "高铁", "港区", "园区", "新区", "基地",
-    "港", "站", "园", "区", "镇", "湾", "桥", "岛", "村",
+    "通道",
+    "大桥",
+    "码头",
+    "机场",
+    "铁路",
+    "高铁",
+    "港区",
+    "园区",
+    "新区",
+    "基地",
+    "港",
+    "站",
+    "园",
+    "区",
+    "镇",
+    "湾",
+    "桥",
+    "岛",
+    "村",
 )
 # Characters that do not occur inside a place name: they end the name on its left.
 # Written by hand: a proper word segmenter (jieba, HanLP) would be a heavy dependency
@@ -131,19 +148,81 @@ _NAME_STOP = set(
 )
 # An ending followed by one of these is part of a longer word, not a name's end:
 # 港澳, 港人, 港资 (Hong Kong ...), 区域, 站在 ...
-_NOT_AN_END = {"港": set("澳台人资商籍企股元币口城珠"), "区": set("域别位块"), "站": set("在立台点位"), "园": set("林艺丁"), "桥": set("梁头")}
+_NOT_AN_END = {
+    "港": set("澳台人资商籍企股元币口城珠"),
+    "区": set("域别位块"),
+    "站": set("在立台点位"),
+    "园": set("林艺丁"),
+    "桥": set("梁头"),
+}
 # Generic words that end like a place but name none.
 _GENERIC = {
-    "地区", "园区", "社区", "城区", "景区", "片区", "产区", "辖区", "市区", "全区", "该区", "本区", "湾区",
-    "新区", "港区", "开发区", "示范区", "合作区", "功能区", "先行区", "试验区", "集聚区", "产业园",
-    "工业园", "科技园", "乡镇", "城镇", "村镇", "农村", "乡村", "海湾", "港口", "车站", "站点",
-    "口岸港", "全镇", "各镇", "双通道", "大通道", "通道", "大桥", "基地", "桥", "港", "站", "园", "区", "镇",
-    "湾", "岛", "村", "铁路", "高铁", "码头", "机场", "出口基地", "生产基地", "示范基地", "产业基地",
+    "地区",
+    "园区",
+    "社区",
+    "城区",
+    "景区",
+    "片区",
+    "产区",
+    "辖区",
+    "市区",
+    "全区",
+    "该区",
+    "本区",
+    "湾区",
+    "新区",
+    "港区",
+    "开发区",
+    "示范区",
+    "合作区",
+    "功能区",
+    "先行区",
+    "试验区",
+    "集聚区",
+    "产业园",
+    "工业园",
+    "科技园",
+    "乡镇",
+    "城镇",
+    "村镇",
+    "农村",
+    "乡村",
+    "海湾",
+    "港口",
+    "车站",
+    "站点",
+    "口岸港",
+    "全镇",
+    "各镇",
+    "双通道",
+    "大通道",
+    "通道",
+    "大桥",
+    "基地",
+    "桥",
+    "港",
+    "站",
+    "园",
+    "区",
+    "镇",
+    "湾",
+    "岛",
+    "村",
+    "铁路",
+    "高铁",
+    "码头",
+    "机场",
+    "出口基地",
+    "生产基地",
+    "示范基地",
+    "产业基地",
 }
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True)))
 
 
-def find_candidates(text: str, mentions: list[Mention], min_len: int = 3, max_len: int = 12) -> list[tuple[int, int, str]]:
+def find_candidates(
+    text: str, mentions: list[Mention], min_len: int = 3, max_len: int = 12
+) -> list[tuple[int, int, str]]:
     """List place-like names in ``text`` that the gazetteer did not match.
 
     A candidate ends in one of :data:`CANDIDATE_SUFFIXES` and extends to the left over
@@ -176,7 +255,12 @@ def find_candidates(text: str, mentions: list[Mention], min_len: int = 3, max_le
             continue
         start = sm.start()
         floor = max(last_end, end - max_len)
-        while start > floor and not covered[start - 1] and text[start - 1] not in _NAME_STOP and _CJK.match(text[start - 1]):
+        while (
+            start > floor
+            and not covered[start - 1]
+            and text[start - 1] not in _NAME_STOP
+            and _CJK.match(text[start - 1])
+        ):
             start -= 1
         name = text[start:end]
         if len(name) < min_len or name in _GENERIC or name[: -len(sm.group())] in ("", "大", "该", "全", "新"):

@@ -17,13 +17,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._numbers import QUALIFIERS, YEAR_BASES
 from .._documents import find_documents_dir, normalize_text
 from .._errors import DataError, ValidationError
 from .._files import atomic_write
 from .._geodata import read_geodata
 from .._jsonfile import read_json
 from .._loading import check_geodata
+from .._numbers import QUALIFIERS, YEAR_BASES
 from ._review import plain_number, read_review
 
 __all__ = ["ACCEPT_WORDS", "MergeResult", "merge_review"]
@@ -60,7 +60,9 @@ def _fact_from_row(row: dict, path: Path) -> dict:
         raise DataError(str(path), where, "an accepted row needs feature_ids (jiangmen for the city)")
     qualifier = row.get("qualifier")
     if qualifier not in QUALIFIERS:
-        raise DataError(str(path), where, f"qualifier {qualifier!r} must be one of {', '.join(q for q in QUALIFIERS if q)} or empty")
+        raise DataError(
+            str(path), where, f"qualifier {qualifier!r} must be one of {', '.join(q for q in QUALIFIERS if q)} or empty"
+        )
     year = row.get("year")
     basis = (row.get("year_basis") or "").strip() or ("unknown" if year is None else "stated")
     if basis not in YEAR_BASES:
@@ -133,7 +135,11 @@ def merge_review(
     data = read_geodata(geodata_dir)
     root = data.root
     if find_documents_dir(docs_dir) is None:
-        raise DataError("documents", None, "source documents not found, so quotes cannot be checked: pass --docs DIR or set JMGEO_DOCS")
+        raise DataError(
+            "documents",
+            None,
+            "source documents not found, so quotes cannot be checked: pass --docs DIR or set JMGEO_DOCS",
+        )
     rows = [r for r in read_review(review) if _accepted(r)]
     result = MergeResult(accepted=len(rows))
     if not rows:
@@ -158,7 +164,10 @@ def merge_review(
     if added_docs:
         for doc in added_docs:
             documents["documents"].append(
-                {"file": doc, "date_basis": f"added by jmgeo ingest --merge from {review.name}; check the date and add published_year"}
+                {
+                    "file": doc,
+                    "date_basis": f"added by jmgeo ingest --merge from {review.name}; check the date and add published_year",
+                }
             )
         changes[docs_path] = _dump(documents)
     for doc, facts in new_by_doc.items():

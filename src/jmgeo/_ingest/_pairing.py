@@ -71,7 +71,9 @@ class _SentenceIndex:
         return left, right
 
 
-def _resolve_year(idx: _SentenceIndex, pos: int, doc_year: int | None, last_year: int | None) -> tuple[int | None, str, tuple[str, ...]]:
+def _resolve_year(
+    idx: _SentenceIndex, pos: int, doc_year: int | None, last_year: int | None
+) -> tuple[int | None, str, tuple[str, ...]]:
     """Return (year, year basis, flags) for the amount at ``pos``.
 
     ``doc_year`` is the document's publication year; ``last_year`` the last year stated
@@ -111,7 +113,9 @@ def _pair_places(
     """
 
     def within(left: int, right: int) -> list[Mention]:
-        return [m for m in mentions[bisect.bisect_left(starts, left) : bisect.bisect_left(starts, right)] if m.end <= right]
+        return [
+            m for m in mentions[bisect.bisect_left(starts, left) : bisect.bisect_left(starts, right)] if m.end <= right
+        ]
 
     left, right = idx.clause(pos)
     scope = "clause"
@@ -155,7 +159,13 @@ def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: boo
 
 
 def amount_rows(
-    sent: Sentence, simp: str, mentions: list[Mention], doc: str, doc_year: int | None, last_year: int | None, city_id: str
+    sent: Sentence,
+    simp: str,
+    mentions: list[Mention],
+    doc: str,
+    doc_year: int | None,
+    last_year: int | None,
+    city_id: str,
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 

@@ -122,12 +122,16 @@ def iter_ingest(
             src.close()
 
 
-def _sentence_records(sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str):
+def _sentence_records(
+    sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str
+):
     """Yield the place mentions, candidates and review rows of one sentence, in that order."""
     mentions = gazetteer.find(simp)
     for m in mentions:
         summary.mentions += 1
-        yield PlaceMention(state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids)
+        yield PlaceMention(
+            state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids
+        )
     for start, end, _name in find_candidates(simp, mentions):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
     for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id):
@@ -166,8 +170,14 @@ def ingest(
     if progress:
         known = [s for s in sizes if s is not None]
         bar = tqdm(
-            total=sum(known) if len(known) == len(sizes) else None, unit="B", unit_scale=True, unit_divisor=1024,
-            desc="ingest", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+            total=sum(known) if len(known) == len(sizes) else None,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            desc="ingest",
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            leave=False,
         )
 
     def sources():
@@ -175,7 +185,9 @@ def ingest(
             yield open_source(p, stdin_name if p is None else None)
 
     try:
-        records = iter_ingest(sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None)
+        records = iter_ingest(
+            sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None
+        )
         return write_review(records, out)
     finally:
         if bar is not None:

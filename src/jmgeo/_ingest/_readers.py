@@ -136,7 +136,9 @@ def open_source(path: str | os.PathLike[str] | None, name: str | None = None) ->
     return src
 
 
-def iter_lines(src: TextSource, progress: Callable[[int], None] | None = None, max_line: int = 1 << 16) -> Iterator[tuple[int, str]]:
+def iter_lines(
+    src: TextSource, progress: Callable[[int], None] | None = None, max_line: int = 1 << 16
+) -> Iterator[tuple[int, str]]:
     """Yield ``(line number, line)`` from a source, decoding it chunk by chunk.
 
     Lines are split the way :meth:`str.splitlines` splits them (as
@@ -169,7 +171,9 @@ def iter_lines(src: TextSource, progress: Callable[[int], None] | None = None, m
         except UnicodeDecodeError as exc:
             where = offset - buffered + exc.start
             raise DataError(
-                label, f"byte {where}", f"not valid {src.encoding} text at byte {where} (encoding detected from the start of the file); re-save it in one encoding"
+                label,
+                f"byte {where}",
+                f"not valid {src.encoding} text at byte {where} (encoding detected from the start of the file); re-save it in one encoding",
             ) from None
         offset += len(chunk)
         if progress is not None and chunk:
@@ -225,7 +229,10 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path | None]
     for p in out:
         name = p.name if p is not None else "stdin"
         if name in seen:
-            raise DataError(str(p), None, f'another input is also named "{name}" ({seen[name]}); facts cite documents by file name, rename one')
+            raise DataError(
+                str(p),
+                None,
+                f'another input is also named "{name}" ({seen[name]}); facts cite documents by file name, rename one',
+            )
         seen[name] = p
     return out
-

@@ -123,7 +123,9 @@ class _Scratch:
         self.fh.close()
 
 
-def _json_chunks(documents: list[DocumentSummary], facts: _Scratch, mentions: _Scratch, candidates: list[list]) -> Iterable[bytes]:
+def _json_chunks(
+    documents: list[DocumentSummary], facts: _Scratch, mentions: _Scratch, candidates: list[list]
+) -> Iterable[bytes]:
     """Yield the review JSON: ``documents``, ``facts`` and ``mentions`` (one object per line), ``candidates``."""
     yield b'{\n"generator": "jmgeo ingest",\n"documents": '
     yield json.dumps([asdict(d) for d in documents], ensure_ascii=False).encode("utf-8")
@@ -250,9 +252,15 @@ def read_review(path: str | os.PathLike[str]) -> list[dict]:
     except UnicodeDecodeError as exc:
         raise DataError(str(path), f"byte {exc.start}", "not UTF-8; save the review table as UTF-8 CSV") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in ("accept", "doc", "quote", "number_text", "value", "unit", "feature_ids") if c not in (reader.fieldnames or [])]
+    missing = [
+        c
+        for c in ("accept", "doc", "quote", "number_text", "value", "unit", "feature_ids")
+        if c not in (reader.fieldnames or [])
+    ]
     if missing:
-        raise DataError(str(path), "line 1", f"missing column(s) {missing}; expected the header written by jmgeo ingest")
+        raise DataError(
+            str(path), "line 1", f"missing column(s) {missing}; expected the header written by jmgeo ingest"
+        )
     for rec in reader:
         where = f"line {reader.line_num}"
         row = dict(rec)

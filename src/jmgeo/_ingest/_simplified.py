@@ -17,7 +17,10 @@ __all__ = ["fold_width", "to_simplified"]
 
 # Full-width digits, letters and number signs (１２３％．／－) to ASCII, one character for one so
 # spans stay valid. Full-width punctuation (，：；（）) stays: it separates clauses, unlike ASCII ",".
-_FOLD = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF05, 0xFF0E, 0xFF0F, 0xFF0D]}
+_FOLD = {
+    cp: cp - 0xFEE0
+    for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF05, 0xFF0E, 0xFF0F, 0xFF0D]
+}
 _FOLD.update({0x2212: ord("-")})
 _FOLDABLE = re.compile("[" + "".join(map(chr, _FOLD)) + "]")
 
