@@ -46,7 +46,8 @@ def main(argv=None) -> int:
             "never drawn"
             if row["drawn_ms"] is None
             else (
-                f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  ready {row['ready_ms']:6.0f} ms"
+                f"drawn {row['drawn_ms']:6.0f} ms  range {low_high[0]:.0f}-{low_high[1]:.0f}  "
+                f"ready {row['ready_ms']:6.0f} ms"
             )
         )
         print(f"{row['variant']:60s} {drawn}  ({row['browser_runs']} loads)")

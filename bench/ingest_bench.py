@@ -163,7 +163,8 @@ def main(argv=None) -> int:
                 runs.append(rec)
                 bar.update(1)
                 print(
-                    f"{size:>5g} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  peak RSS {rec['peak_rss_mb']:>6.1f} MB (+{rec['added_mb']:.1f})",
+                    f"{size:>5g} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  "
+                    f"peak RSS {rec['peak_rss_mb']:>6.1f} MB (+{rec['added_mb']:.1f})",
                     flush=True,
                 )
             corpus.unlink()

@@ -304,7 +304,8 @@ class Variant:
         if self.pan:
             row["pan_ms"] = median(x.get("pan_ms") for x in s)
         say(
-            f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  first frame {fmt(row['first_frame_ms'])}"
+            f"  {self.name:28s} {row['bytes'] / 1e3:9.0f} KB  build {self.build_s:6.2f} s  "
+            f"first frame {fmt(row['first_frame_ms'])}"
             f"  drawn {fmt(row['drawn_ms'])}  ready {fmt(row['ready_ms'])}"
             + (f"  pan {fmt(row.get('pan_ms'))}" if self.pan else "")
             + (f"  [{row['error']}]" if row["error"] else "")
@@ -374,7 +375,8 @@ def per_load_ratios(a: Variant, b: Variant) -> dict:
     ratio of the two medians, not instead of it. The ratios themselves are kept too
     (``values``, in load order), so loads from several runs can be pooled later.
     """
-    pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in zip(a.samples, b.samples) if x["drawn_ms"] and y["drawn_ms"]]
+    both = zip(a.samples, b.samples, strict=True)
+    pairs = [x["drawn_ms"] / y["drawn_ms"] for x, y in both if x["drawn_ms"] and y["drawn_ms"]]
     result = {
         "median": median(pairs),
         "range": spread(pairs),
@@ -404,14 +406,14 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
         say(f"points: {n:,} random points in Jiangmen")
         points = random_points(city.geometry.iloc[0], n)
         extra = [ExtraLayer("points", points, "随机点", "Random points")]
-        html_j, t_j = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
+        html_j, t_j = timed(lambda extra=extra: page_jmgeo({"city": city}, no_facts, extra), runs)
         auto = "svg" if n <= CANVAS_MIN_FEATURES else "canvas"
         variants = [Variant(f"jmgeo (auto: {auto})", html_j, t_j, n if auto == "svg" else 0, True, runs, pan=True)]
         if n <= 10_000:  # the other mode too, to check the threshold
             other = "canvas" if auto == "svg" else "svg"
             webmap.CANVAS_MIN_FEATURES = 0 if other == "canvas" else 10**9
             try:
-                html_o, t_o = timed(lambda: page_jmgeo({"city": city}, no_facts, extra), runs)
+                html_o, t_o = timed(lambda extra=extra: page_jmgeo({"city": city}, no_facts, extra), runs)
             finally:
                 webmap.CANVAS_MIN_FEATURES = CANVAS_MIN_FEATURES
             variants.append(
@@ -419,7 +421,7 @@ def points_scenario(browser, layers, facts, sizes, runs: int, explore_max: int) 
             )
         if n <= explore_max:
             r = runs if n <= 10_000 else 1
-            html_e, t_e = timed(lambda: page_explore({"city": city, "points": points}), r)
+            html_e, t_e = timed(lambda points=points: page_explore({"city": city, "points": points}), r)
             variants.append(
                 Variant(
                     "explore (Leaflet inlined)", inline_leaflet(html_e), t_e, n + 1, False, r, pan=True, timeout_s=180
@@ -457,7 +459,7 @@ def cold_start(runs: int) -> dict:
         for _ in range(runs):  # interleaved, so both see the same machine load
             imports.append(run([py, "-c", "import geopandas, folium"]))
             builds.append(run(jmgeo_cli + ["--out", tmp]))
-    pairs = [b[0] / i[0] for i, b in zip(imports, builds)]
+    pairs = [b[0] / i[0] for i, b in zip(imports, builds, strict=True)]
     result = {
         "import_geopandas_folium_s": median(i[0] for i in imports),
         "jmgeo_build_s": median(b[0] for b in builds),

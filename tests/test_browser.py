@@ -44,7 +44,11 @@ def test_every_layer_draws(atlas, layers):
     # the legend lists every layer with its number of features
     legend = page.locator(".jmgeo-legend [data-layer-id]")
     counts = dict(
-        zip(legend.evaluate_all("ls => ls.map(l => l.dataset.layerId)"), legend.locator("span").all_inner_texts())
+        zip(
+            legend.evaluate_all("ls => ls.map(l => l.dataset.layerId)"),
+            legend.locator("span").all_inner_texts(),
+            strict=True,
+        )
     )
     assert {name: text.rsplit(" (", 1)[1] for name, text in counts.items()} == {
         name: f"{len(frame)})" for name, frame in layers.items()
@@ -145,7 +149,7 @@ def _clear_spot(district, layers):
         shapely.buffer(geom, (float(unc or 0) + 1000) / 100_000)  # degrees, generously (1° ≥ 100 km here)
         for f in layers.values()
         if layer_kind(f) == "point"
-        for geom, unc in zip(f.geometry, f["uncertainty_m"] if "uncertainty_m" in f else [0] * len(f))
+        for geom, unc in zip(f.geometry, f["uncertainty_m"] if "uncertainty_m" in f else [0] * len(f), strict=True)
     ]
     others = shapely.union_all([*layers["industrial_parks"].geometry, *circles])
     inner = district.buffer(-0.02)
@@ -427,7 +431,7 @@ def test_every_text_path_is_inert_in_the_browser(browser, tmp_path, geodata_dir,
         assert legend.locator(f"[data-precision='{name}'] span").inner_text() == style["label_zh"]
     # tooltips and popups of every point feature
     hubs = layers["logistics_hubs"]
-    for fid, zh, en in zip(hubs["id"], hubs["name_zh"], hubs["name_en"]):
+    for fid, zh, en in zip(hubs["id"], hubs["name_zh"], hubs["name_en"], strict=True):
         page.evaluate(f"void {PAGE}.feature('{fid}').openTooltip()")
         tooltip = page.evaluate(f"{PAGE}.feature('{fid}').getTooltip().getElement().innerText")
         assert tooltip == f"{zh} · {en}"
@@ -497,7 +501,7 @@ def test_story_page_titles_and_texts_are_inert(browser, tmp_path, geodata_dir, l
     page.wait_for_function(READY, timeout=20000)
     story_box = page.locator(".jmgeo-story")
     assert story_box.locator(".jmgeo-story-title").inner_text() == CANARY[0]
-    for i, chapter in enumerate(story["chapters"]):
+    for chapter in story["chapters"]:
         body = page.locator(".jmgeo-story-body")
         assert body.locator(".jmgeo-chapter-title").inner_text() == chapter["title_zh"]
         assert body.locator(".jmgeo-chapter-text").inner_text() == chapter["text_zh"]

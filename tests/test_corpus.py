@@ -88,12 +88,12 @@ def test_check_gives_the_expected_outcome(tmp_path, case):
 
     got = [(rel(p), p.record) for p in report.problems]
     assert got == [(e["file"], e["where"]) for e in row["problems"]], "\n".join(str(p) for p in report.problems)
-    for problem, expected in zip(report.problems, row["problems"]):
+    for problem, expected in zip(report.problems, row["problems"], strict=True):
         for fragment in expected["says"]:
             assert fragment in problem.message, (fragment, str(problem))
         assert str(geodata) in str(problem)  # the message names the file with its full path
     assert [(rel(p), p.record) for p in report.repairs] == [(e["file"], e["where"]) for e in row["repairs"]]
-    for repair, expected in zip(report.repairs, row["repairs"]):
+    for repair, expected in zip(report.repairs, row["repairs"], strict=True):
         for fragment in expected["says"]:
             assert fragment in repair.message, (fragment, str(repair))
     assert (row["outcome"] == "error") == bool(report.problems)

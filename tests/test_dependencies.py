@@ -31,7 +31,7 @@ def test_branca_still_runs_map_text_through_jinja_a_second_time():
 
 
 def test_branca_ids_are_still_random_hex():
-    """jmgeo replaces these ids (webmap._number_elements); if branca changes how it names elements, that must be redone."""
+    """jmgeo replaces these ids (_webmap._number_elements); if branca changes how it names elements, redo that."""
     a, b = Element(), Element()
     assert re.fullmatch(r"[0-9a-f]{32}", a._id) and a._id != b._id, f"branca {version('branca')} changed element ids"
     assert a.get_name() == f"element_{a._id}", f"branca {version('branca')} no longer builds names from _id"

@@ -106,5 +106,5 @@ def test_geopackage_is_byte_reproducible(tmp_path, layers, facts):
 
 def test_exports_keep_full_precision(built, layers):
     data = json.loads((built / "geojson" / "sites.geojson").read_text(encoding="utf-8"))
-    for feature, geom in zip(data["features"], layers["sites"].geometry):
+    for feature, geom in zip(data["features"], layers["sites"].geometry, strict=True):
         assert shapely.equals_exact(shape(feature["geometry"]), geom, tolerance=1e-7)

@@ -123,7 +123,10 @@ def test_qualifiers_around_the_number():
 
 
 def test_years(tmp_path):
-    text = "2023年，江门GDP达4022.25亿元。今年1—8月，进出口1255.2亿元，比去年同期增长11.6%。去年引进项目50个。当年新增企业12家。"
+    text = (
+        "2023年，江门GDP达4022.25亿元。今年1—8月，进出口1255.2亿元，比去年同期增长11.6%。"
+        "去年引进项目50个。当年新增企业12家。"
+    )
     rows = {r.number_text: r for r in _run_text(text, tmp_path, date_year=2024)}
     assert (rows["4022.25亿元"].year, rows["4022.25亿元"].year_basis) == (2023, "stated")
     assert (rows["1255.2亿元"].year, rows["1255.2亿元"].year_basis) == (2024, "document_date")

@@ -35,7 +35,7 @@ def test_layers_follow_the_registry(layers):
 
 def test_seven_districts_with_their_adcodes(layers):
     d = layers["districts"]
-    assert dict(zip(d["adcode"], d["name_zh"])) == ADCODES
+    assert dict(zip(d["adcode"], d["name_zh"], strict=True)) == ADCODES
     assert d.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
 
 

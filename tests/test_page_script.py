@@ -89,7 +89,7 @@ def test_blank_page_has_the_namespace_and_no_started_page(blank):
 def test_gcj02_shift_matches_the_shared_vectors(blank):
     rows = load("gcj02")
     got = blank.evaluate("rows => rows.map(r => window.jmgeoAtlas.datum.wgs84ToGcj02(r.wgs84[1], r.wgs84[0]))", rows)
-    for row, (lat, lon) in zip(rows, got):
+    for row, (lat, lon) in zip(rows, got, strict=True):
         assert lon == pytest.approx(row["gcj02"][0], abs=1e-11) and lat == pytest.approx(row["gcj02"][1], abs=1e-11), (
             row
         )
@@ -99,7 +99,7 @@ def test_gcj02_shift_matches_the_shared_vectors(blank):
 def test_search_keys_match_the_shared_vectors(blank):
     rows = load("search_keys")
     got = blank.evaluate("rows => rows.map(r => window.jmgeoAtlas.search.searchKey(r.text))", rows)
-    assert [(r["text"], k) for r, k in zip(rows, got) if k != r["key"]] == []
+    assert [(r["text"], k) for r, k in zip(rows, got, strict=True) if k != r["key"]] == []
 
 
 @pytest.mark.browser

@@ -80,7 +80,7 @@ def test_geopackage_round_trip_keeps_every_value_and_type(tmp_path, frame):
     )
     path = write_geopackage({"t": frame}, facts, tmp_path / "t.gpkg")
     info = pyogrio.read_info(path, layer="t")
-    stored = dict(zip(info["fields"], info["dtypes"]))
+    stored = dict(zip(info["fields"], info["dtypes"], strict=True))
     # the file stores integers as integers (also the column with a null), floats as floats, dates as dates
     assert stored["count"] == "int64" and stored["count_or_null"] == "int64" and stored["share"] == "float64"
     assert (

@@ -234,8 +234,8 @@ def test_exports_keep_full_resolution(built, layers):
 def test_encoded_geometry_decodes_to_the_rounded_geometry(page_data, layers, layer_id):
     decoded = page_geometries(page_data, layer_id)
     expected = shapely.transform(np.asarray(layers[layer_id].geometry), lambda c: np.round(c, 5))
-    assert all(a.geom_type == b.geom_type for a, b in zip(decoded, expected))
-    assert all(shapely.equals_exact(a, b, tolerance=1e-9) for a, b in zip(decoded, expected))
+    assert all(a.geom_type == b.geom_type for a, b in zip(decoded, expected, strict=True))
+    assert all(shapely.equals_exact(a, b, tolerance=1e-9) for a, b in zip(decoded, expected, strict=True))
 
 
 def test_encode_geometry_rejects_nothing_it_can_draw():

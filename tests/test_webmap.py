@@ -64,7 +64,7 @@ def test_same_map_renders_to_the_same_bytes(layers, facts):
 def hostile(layers, facts):
     """Every text column of every layer, and every fact text, replaced by payloads."""
     layers = {name: frame.copy() for name, frame in layers.items()}
-    for name, frame in layers.items():
+    for frame in layers.values():
         for i, col in enumerate(("name_zh", "name_en", "note", "position_source", "position_method", "kind")):
             if col in frame.columns:
                 frame[col] = PAYLOADS[i % len(PAYLOADS)] + " " + PAYLOADS[(i + 3) % len(PAYLOADS)]

@@ -216,5 +216,6 @@ def write_shapefile(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Pa
     raise JmgeoError(
         f"{path}: Shapefile refused: field names are limited to {SHAPEFILE_FIELD_BYTES} bytes "
         f"(Chinese names are cut mid-character) and text to {SHAPEFILE_TEXT_BYTES} bytes: {reason}. "
-        "Write a GeoPackage (jmgeo._export.write_geopackage) or GeoJSON (write_geojson) instead; QGIS and ArcGIS read both."
+        "Write a GeoPackage (jmgeo.write_geopackage) or GeoJSON (jmgeo.write_geojson) instead; "
+        "QGIS and ArcGIS read both."
     )

@@ -308,7 +308,7 @@ def _label_groups(frames: Iterable[gpd.GeoDataFrame]) -> list[tuple[float, float
     groups: dict[tuple[float, float], list[str]] = {}
     for frame in frames:
         pts = frame[frame.geom_type == "Point"]
-        for geom, name in zip(pts.geometry, pts["name_zh"]):
+        for geom, name in zip(pts.geometry, pts["name_zh"], strict=True):
             key = (round(geom.x, -1), round(geom.y, -1))
             if name not in groups.setdefault(key, []):
                 groups[key].append(name)
@@ -781,7 +781,7 @@ def _district_labels(ax, districts: gpd.GeoDataFrame | None, family, halo, size:
     prop = FontProperties(family=family, size=size)
     view = shapely.box(*ax.get_xlim()[:1], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1])
     boxes = []
-    for geom, name in zip(districts.geometry, districts["name_zh"]):
+    for geom, name in zip(districts.geometry, districts["name_zh"], strict=True):
         visible = geom.intersection(view)
         if visible.is_empty or visible.area < 0.02 * view.area:
             continue
@@ -957,7 +957,7 @@ def _outside_groups(specs, proj, city_layer: str) -> list[tuple[float, float, li
         sel = frame[frame["district"].isna() & frame.geometry.within(near)]
         sel = sel[sel.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]
         outside.extend(
-            (g.representative_point().x, g.representative_point().y, [n]) for g, n in zip(sel.geometry, sel["name_zh"])
+            (p.x, p.y, [n]) for p, n in zip(sel.geometry.representative_point(), sel["name_zh"], strict=True)
         )
     return outside
 

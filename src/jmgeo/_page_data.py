@@ -100,7 +100,7 @@ def feature_collection(
     features = []
     if geometries is None:
         geometries = frame.geometry
-    for i, ((_, row), geometry) in enumerate(zip(frame.iterrows(), geometries)):
+    for i, ((_, row), geometry) in enumerate(zip(frame.iterrows(), geometries, strict=True)):
         props = {k: json_value(row[k]) for k in _FEATURE_PROPS if k in frame.columns}
         district = row.get("district") if "district" in frame.columns else None
         touched = row.get("districts") if "districts" in frame.columns else None
@@ -219,9 +219,10 @@ def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFr
     """Count, per district (the features of ``spec["layer"]``), the numeric facts about it or about places in it."""
     districts = layers[spec["layer"]]
     place_district = {}
-    for name, frame in layers.items():
+    for frame in layers.values():
         if "district" in frame.columns:
-            place_district.update({fid: d for fid, d in zip(frame["id"], frame["district"]) if isinstance(d, str)})
+            pairs = zip(frame["id"], frame["district"], strict=True)
+            place_district.update({fid: d for fid, d in pairs if isinstance(d, str)})
     counts = {d: 0 for d in districts["id"]}
     numeric = facts[facts["value"].notna()]
     for feature_ids in numeric["feature_ids"]:

@@ -60,7 +60,10 @@ def _row_names(row) -> list:
 
 
 def index_names(layers: dict[str, gpd.GeoDataFrame]) -> list:
-    """Every name and alias that :func:`build_search_index` turns into keys (for :class:`jmgeo._pinyin.PinyinPrefetch`)."""
+    """Every name and alias that :func:`build_search_index` turns into keys.
+
+    A build computes the pinyin of these names ahead of time (:class:`~jmgeo._pinyin.PinyinPrefetch`).
+    """
     return [n for frame in layers.values() for row in frame.itertuples() for n in _row_names(row)]
 
 

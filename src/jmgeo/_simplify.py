@@ -108,7 +108,8 @@ def _project(geoms, projection=crs.EQUAL_AREA) -> np.ndarray:
 
 
 def _hausdorff_projected(pa: np.ndarray, pb: np.ndarray, radius_m: float) -> np.ndarray:
-    return np.array([max(_directed_m(x, y, radius_m), _directed_m(y, x, radius_m)) for x, y in zip(pa, pb)])
+    pairs = zip(pa, pb, strict=True)
+    return np.array([max(_directed_m(x, y, radius_m), _directed_m(y, x, radius_m)) for x, y in pairs])
 
 
 def _round(geoms: np.ndarray, decimals: int | None) -> np.ndarray:

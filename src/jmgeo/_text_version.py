@@ -17,12 +17,19 @@ __all__ = ["bilingual", "skip_link_html", "text_twin_html"]
 
 def bilingual(zh: str, en: str) -> str:
     """Return interface text in both languages as two ``lang`` spans (escaped)."""
-    return f'<span lang="zh-Hans" class="jmgeo-zh">{page_text(zh)}</span><span lang="en" class="jmgeo-en">{page_text(en)}</span>'
+    return (
+        f'<span lang="zh-Hans" class="jmgeo-zh">{page_text(zh)}</span>'
+        f'<span lang="en" class="jmgeo-en">{page_text(en)}</span>'
+    )
 
 
 def skip_link_html() -> str:
     """Return the link, first in the page, that lets keyboard users jump to the text twin."""
     return f'<a class="jmgeo-skip" href="#jmgeo-text">{bilingual("跳至文字版", "Skip to the text version")}</a>'
+
+
+_NOSCRIPT_ZH = "文字版需要浏览器运行 JavaScript；全部地点与事实也在 geojson/ 和 jiangmen.gpkg 中。"
+_NOSCRIPT_EN = "The text version needs JavaScript; every place and fact is also in geojson/ and jiangmen.gpkg."
 
 
 def text_twin_html(page_title: tuple[str, str]) -> str:
@@ -31,6 +38,6 @@ def text_twin_html(page_title: tuple[str, str]) -> str:
     return (
         '<section id="jmgeo-text" class="jmgeo-text" aria-live="polite">'
         f"<h1>{bilingual(zh, en)}</h1>"
-        f"<noscript><p>{bilingual('文字版需要浏览器运行 JavaScript；全部地点与事实也在 geojson/ 和 jiangmen.gpkg 中。', 'The text version needs JavaScript; every place and fact is also in geojson/ and jiangmen.gpkg.')}</p></noscript>"
+        f"<noscript><p>{bilingual(_NOSCRIPT_ZH, _NOSCRIPT_EN)}</p></noscript>"
         "</section>"
     )

@@ -83,7 +83,8 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
     if gtype not in _GEOMETRY_TYPES:
         if isinstance(gtype, str) and gtype.lower() in ("feature", "featurecollection"):
             return [
-                f'geometry has type "{gtype}": give the geometry itself (the Feature\'s "geometry" member), not a Feature'
+                f'geometry has type "{gtype}": give the geometry itself '
+                '(the Feature\'s "geometry" member), not a Feature'
             ], None
         proper = {t.lower(): t for t in _GEOMETRY_TYPES}.get(str(gtype).lower())
         hint = (
@@ -119,7 +120,8 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
             break
         if abs(lon) > 180 or abs(lat) > 90:
             problems.append(
-                f"coordinate {pos!r} is outside lon/lat range: projected metres? Give degrees [lon, lat] in the datum named by position.datum"
+                f"coordinate {pos!r} is outside lon/lat range: projected metres? "
+                "Give degrees [lon, lat] in the datum named by position.datum"
             )
             break
     if problems:
@@ -130,7 +132,8 @@ def _check_coordinates(geometry: dict, datum: str) -> tuple[list[str], str | Non
             for ring in poly:
                 if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
                     problems.append(
-                        "polygon ring is not closed: repeat the first position at the end (a ring needs at least 4 positions)"
+                        "polygon ring is not closed: repeat the first position at the end "
+                        "(a ring needs at least 4 positions)"
                     )
                     return problems, None
     if gtype in ("LineString",) and len(coords) < 2:
@@ -206,6 +209,68 @@ class _Collector:
         self.repaired.add(id(rec))
 
 
+def _check_place_fields(rec: dict, reg, known_docs, docs, out: _Collector) -> bool:
+    """Check a place record's names, precision, position, geometry and mentions; False if it cannot be used."""
+    f, where = rec["_file"], record_where(rec)
+    for key in ("name_zh", "name_en", "kind"):
+        if not isinstance(rec[key], str) or not rec[key].strip():
+            out.add(f, where, f'"{key}" must be a non-empty string', rec=rec)
+    if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
+        out.add(f, where, '"aliases" must be a list of strings', rec=rec)
+    if rec["precision"] not in reg.precisions:
+        out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(reg.precisions)}', rec=rec)
+    pos = rec["position"]
+    if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
+        out.add(
+            f,
+            where,
+            f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)",
+            rec=rec,
+        )
+        return False
+    if not isinstance(pos["source"], str) or not pos["source"].strip():
+        out.add(f, where, "position.source must say where the coordinate came from", rec=rec)
+    u = pos["uncertainty_m"]
+    if not isinstance(u, (int, float)) or isinstance(u, bool) or u < 0:
+        out.add(f, where, "position.uncertainty_m must be a number of metres >= 0", rec=rec)
+    ways = [k for k in ("geometry", "geometry_from", "geometry_union_of") if rec.get(k)]
+    if len(ways) != 1:
+        out.add(
+            f,
+            where,
+            f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})",
+            rec=rec,
+        )
+        return False
+    datum_problem = _check_datum_source(pos)
+    if datum_problem:
+        out.add(f, where, datum_problem, rec=rec)
+    if ways == ["geometry"]:
+        geometry_problems, repair_note = _check_coordinates(rec["geometry"], pos["datum"])
+        for msg in geometry_problems:
+            out.add(f, where, msg, rec=rec)
+        if repair_note:
+            out.repair(rec, repair_note)
+    radius = rec.get("area_radius_m")
+    if radius is not None:
+        if not isinstance(radius, (int, float)) or isinstance(radius, bool) or radius <= 0:
+            out.add(f, where, "area_radius_m must be a positive number of metres", rec=rec)
+        elif (rec.get("geometry") or {}).get("type") != "Point":
+            out.add(f, where, "area_radius_m only applies to a Point geometry", rec=rec)
+    mentions = rec["mentions"]
+    if not isinstance(mentions, list) or not mentions:
+        out.add(f, where, "mentions must list at least one {doc, text} where a document names the place", rec=rec)
+    else:
+        for m in mentions:
+            if not isinstance(m, dict) or "doc" not in m or "text" not in m:
+                out.add(f, where, "each mention needs doc and text", rec=rec)
+            elif m["doc"] not in known_docs:
+                out.add(f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)', rec=rec)
+            elif docs is not None and not docs[m["doc"]].contains(m["text"]):
+                out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}', rec=rec)
+    return True
+
+
 def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, district_ids):
     seen: dict[str, str] = {}
     all_records = []
@@ -235,72 +300,14 @@ def _check_places(reg, records_by_layer, known_docs, docs, out: _Collector, dist
                 out.add(
                     f,
                     where,
-                    f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); ids are unique across all layers: rename one',
+                    f'duplicate id "{rid}" (also at {seen.get(rid, "districts.json")}); '
+                    "ids are unique across all layers: rename one",
                     rec=rec,
                 )
                 continue
             seen[rid] = f"{f} {where}"
-            for key in ("name_zh", "name_en", "kind"):
-                if not isinstance(rec[key], str) or not rec[key].strip():
-                    out.add(f, where, f'"{key}" must be a non-empty string', rec=rec)
-            if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
-                out.add(f, where, '"aliases" must be a list of strings', rec=rec)
-            if rec["precision"] not in reg.precisions:
-                out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(reg.precisions)}', rec=rec)
-            pos = rec["position"]
-            if not isinstance(pos, dict) or any(k not in pos for k in _REQUIRED_POSITION):
-                out.add(
-                    f,
-                    where,
-                    f"position must be an object with {', '.join(_REQUIRED_POSITION)} (and optional url)",
-                    rec=rec,
-                )
-                continue
-            if not isinstance(pos["source"], str) or not pos["source"].strip():
-                out.add(f, where, "position.source must say where the coordinate came from", rec=rec)
-            u = pos["uncertainty_m"]
-            if not isinstance(u, (int, float)) or isinstance(u, bool) or u < 0:
-                out.add(f, where, "position.uncertainty_m must be a number of metres >= 0", rec=rec)
-            ways = [k for k in ("geometry", "geometry_from", "geometry_union_of") if rec.get(k)]
-            if len(ways) != 1:
-                out.add(
-                    f,
-                    where,
-                    f"give exactly one of geometry, geometry_from, geometry_union_of (found {ways or 'none'})",
-                    rec=rec,
-                )
-                continue
-            datum_problem = _check_datum_source(pos)
-            if datum_problem:
-                out.add(f, where, datum_problem, rec=rec)
-            if ways == ["geometry"]:
-                geometry_problems, repair_note = _check_coordinates(rec["geometry"], pos["datum"])
-                for msg in geometry_problems:
-                    out.add(f, where, msg, rec=rec)
-                if repair_note:
-                    out.repair(rec, repair_note)
-            radius = rec.get("area_radius_m")
-            if radius is not None:
-                if not isinstance(radius, (int, float)) or isinstance(radius, bool) or radius <= 0:
-                    out.add(f, where, "area_radius_m must be a positive number of metres", rec=rec)
-                elif (rec.get("geometry") or {}).get("type") != "Point":
-                    out.add(f, where, "area_radius_m only applies to a Point geometry", rec=rec)
-            mentions = rec["mentions"]
-            if not isinstance(mentions, list) or not mentions:
-                out.add(
-                    f, where, "mentions must list at least one {doc, text} where a document names the place", rec=rec
-                )
-            else:
-                for m in mentions:
-                    if not isinstance(m, dict) or "doc" not in m or "text" not in m:
-                        out.add(f, where, "each mention needs doc and text", rec=rec)
-                    elif m["doc"] not in known_docs:
-                        out.add(
-                            f, where, f'mention cites unknown document "{m["doc"]}" (not in documents.json)', rec=rec
-                        )
-                    elif docs is not None and not docs[m["doc"]].contains(m["text"]):
-                        out.add(f, where, f'mention "{m["text"]}" does not occur in {m["doc"]}', rec=rec)
-            all_records.append(rec)
+            if _check_place_fields(rec, reg, known_docs, docs, out):
+                all_records.append(rec)
     ids = set(seen)
     for rec in all_records:
         for key in ("geometry_from", "geometry_union_of"):
@@ -340,12 +347,49 @@ def _check_built_geometries(reg, all_records, out: _Collector):
             )
 
 
+def _fact_where(rec: dict) -> str:
+    """A fact's place in its file for messages: ``line 12 (d003_land_area)``."""
+    return f"line {rec['_line']} ({rec.get('id')})" if rec.get("_line") else f"({rec.get('id')})"
+
+
+def _check_amount(rec: dict, amount, out: _Collector) -> None:
+    """Check a fact's value, unit and qualifier against its parsed ``number_text``."""
+    f, where, nt = rec["_file"], _fact_where(rec), rec["number_text"]
+    value = rec["value"]
+    if isinstance(value, str) or isinstance(value, bool):
+        out.add(
+            f,
+            where,
+            f"value {json.dumps(value, ensure_ascii=False)} must be a JSON number, "
+            f"written without quotes ({amount.value:g})",
+            rec=rec,
+        )
+    elif not isinstance(value, (int, float)) or not math.isclose(
+        float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4
+    ):
+        out.add(
+            f,
+            where,
+            f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g}): '
+            f"write {amount.value:g} or correct number_text",
+            rec=rec,
+        )
+    if rec["unit"] != amount.unit:
+        out.add(f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})', rec=rec)
+    if amount.qualifier in ("more_than", "range") and rec["qualifier"] not in (amount.qualifier, "target"):
+        out.add(
+            f,
+            where,
+            f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}',
+            rec=rec,
+        )
+
+
 def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
     seen: set[str] = set()
     by_id = {}
     for rec in fact_records:
-        f = rec["_file"]
-        where = f"line {rec['_line']} ({rec.get('id')})" if rec.get("_line") else f"({rec.get('id')})"
+        f, where = rec["_file"], _fact_where(rec)
         missing = [k for k in _REQUIRED_FACT if k not in rec]
         if missing:
             out.add(f, where, f"missing key(s) {missing}", rec=rec)
@@ -408,34 +452,7 @@ def _check_facts(fact_records, feature_ids, known_docs, docs, out: _Collector):
         except ValueError:
             out.add(f, where, f'number_text "{nt}" does not start with a number', rec=rec)
             continue
-        value = rec["value"]
-        if isinstance(value, str) or isinstance(value, bool):
-            out.add(
-                f,
-                where,
-                f"value {json.dumps(value, ensure_ascii=False)} must be a JSON number, written without quotes ({amount.value:g})",
-                rec=rec,
-            )
-        elif not isinstance(value, (int, float)) or not math.isclose(
-            float(value), amount.value, rel_tol=1e-9, abs_tol=1e-4
-        ):
-            out.add(
-                f,
-                where,
-                f'value {value!r} does not match number_text "{nt}" (parsed {amount.value:g}): write {amount.value:g} or correct number_text',
-                rec=rec,
-            )
-        if rec["unit"] != amount.unit:
-            out.add(
-                f, where, f'unit {rec["unit"]!r} does not match number_text "{nt}" (parsed {amount.unit!r})', rec=rec
-            )
-        if amount.qualifier in ("more_than", "range") and rec["qualifier"] not in (amount.qualifier, "target"):
-            out.add(
-                f,
-                where,
-                f'number_text "{nt}" reads as {amount.qualifier}, but qualifier is {rec["qualifier"]!r}',
-                rec=rec,
-            )
+        _check_amount(rec, amount, out)
     for fid, rec in by_id.items():
         for other in rec.get("conflicts_with") or []:
             if other not in by_id:
@@ -544,7 +561,8 @@ def _stray_files(reg) -> list[DataError]:
 
 def _tally(records_by_layer, districts_spec, fact_records, out: _Collector) -> RecordTally:
     tally = RecordTally()
-    for kind, recs in (("places", [r for recs in records_by_layer.values() for r in recs]), ("facts", fact_records)):
+    places = [r for layer_records in records_by_layer.values() for r in layer_records]
+    for kind, recs in (("places", places), ("facts", fact_records)):
         rejected = sum(1 for r in recs if id(r) in out.rejected)
         repaired = sum(1 for r in recs if id(r) in out.repaired and id(r) not in out.rejected)
         tally.count(kind, read=len(recs), written=len(recs) - rejected - repaired, repaired=repaired, rejected=rejected)

@@ -214,7 +214,7 @@ def _page_figure(spec: PageSpec, bounds, height: str) -> tuple[Figure, folium.Ma
 
 
 def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[ExtraLayer]) -> list[tuple]:
-    """``(id, frame, title_zh, title_en, color, shown, role, extra)`` for the page's layers in registry order, then the extras."""
+    """``(id, frame, title_zh, title_en, color, shown, role, extra)`` per layer: the page's, then the extras."""
     shown = [layer for layer in parts.data.registry.layers if layer.id in spec.layers and layer.id in parts.layers]
     entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, s.role, False) for s in shown]
     for extra in extra_layers:

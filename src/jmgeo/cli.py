@@ -114,7 +114,8 @@ def _add_ingest_parser(sub, common) -> None:
     ingest.add_argument(
         "--date",
         metavar="YYYY[-MM]",
-        help="publication date of the inputs, for 今年/去年 and present-tense figures (default: geodata/documents.json for known files, else unknown and flagged)",
+        help="publication date of the inputs, for 今年/去年 and present-tense figures "
+        "(default: geodata/documents.json for known files, else unknown and flagged)",
     )
     ingest.add_argument(
         "--stdin-name",
@@ -144,7 +145,8 @@ def _run_ingest(args) -> int:
             print(path)
         verb = "would add" if args.dry_run else "added"
         print(
-            f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), {len(result.duplicates)} duplicate(s) skipped",
+            f"{result.accepted} accepted row(s): {verb} {len(result.added)} fact(s), "
+            f"{len(result.duplicates)} duplicate(s) skipped",
             file=sys.stderr,
         )
         # every run accounts for its records: an accepted row is added or skipped as a duplicate
@@ -184,11 +186,13 @@ def _run_ingest(args) -> int:
             note = f", {d.repeated_sentences} repeated sentence(s) counted once" if d.repeated_sentences else ""
             year_note = f"year {d.year} ({d.year_from})" if d.year else "year unknown (give --date)"
             print(
-                f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), {d.mentions} place mention(s), {year_note}",
+                f"{d.doc}: {d.encoding}, {d.sentences} sentence(s){note}, {d.rows} amount(s), "
+                f"{d.mentions} place mention(s), {year_note}",
                 file=sys.stderr,
             )
         print(
-            f"{result.rows} row(s) to review, {result.mentions} place mention(s), {result.candidates} candidate place name(s)",
+            f"{result.rows} row(s) to review, {result.mentions} place mention(s), "
+            f"{result.candidates} candidate place name(s)",
             file=sys.stderr,
         )
     # every run accounts for its records: a sentence is read once, a repeated one is set aside

@@ -82,7 +82,8 @@ def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
 
     Examples
     --------
-    >>> [(a.number_text, a.value, a.unit, a.qualifier) for a in find_amounts("2023年投资超150亿元，160多家企业，增长11.6%")]
+    >>> found = find_amounts("2023年投资超150亿元，160多家企业，增长11.6%")
+    >>> [(a.number_text, a.value, a.unit, a.qualifier) for a in found]
     [('150亿元', 150.0, '亿元', 'more_than'), ('160多家', 160.0, '家', 'more_than'), ('11.6%', 11.6, '%', None)]
     >>> [(a.value, a.unit) for a in find_amounts("共一百二十三个项目，11.7万平米，5-7班")]
     [(123.0, '个'), (11.7, '万平米'), (5.0, '班')]

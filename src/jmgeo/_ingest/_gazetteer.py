@@ -72,8 +72,11 @@ class Gazetteer:
         Examples
         --------
         >>> gaz = load_gazetteer()
-        >>> [(m.name, m.feature_ids) for m in gaz.find("货物从江门北站运往新会港，鹤山工业城")]
-        [('江门北站', ('jiangmen_north_station',)), ('新会港', ('xinhui_port',)), ('鹤山工业城', ('heshan_industrial_city',))]
+        >>> for m in gaz.find("货物从江门北站运往新会港，鹤山工业城"):
+        ...     print(m.name, m.feature_ids)
+        江门北站 ('jiangmen_north_station',)
+        新会港 ('xinhui_port',)
+        鹤山工业城 ('heshan_industrial_city',)
         """
         out = []
         for end, (name, ids) in self._automaton.iter_long(text):

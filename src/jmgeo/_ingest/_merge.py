@@ -166,7 +166,9 @@ def merge_review(
             documents["documents"].append(
                 {
                     "file": doc,
-                    "date_basis": f"added by jmgeo ingest --merge from {review.name}; check the date and add published_year",
+                    "date_basis": (
+                        f"added by jmgeo ingest --merge from {review.name}; check the date and add published_year"
+                    ),
                 }
             )
         changes[docs_path] = _dump(documents)

@@ -173,7 +173,8 @@ def iter_lines(
             raise DataError(
                 label,
                 f"byte {where}",
-                f"not valid {src.encoding} text at byte {where} (encoding detected from the start of the file); re-save it in one encoding",
+                f"not valid {src.encoding} text at byte {where} (encoding detected from the start of the file); "
+                "re-save it in one encoding",
             ) from None
         offset += len(chunk)
         if progress is not None and chunk:

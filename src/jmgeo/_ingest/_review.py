@@ -137,7 +137,8 @@ def _json_chunks(
             first = False
         yield b"\n]"
     yield b',\n"candidates": '
-    yield json.dumps([dict(zip(CANDIDATE_COLUMNS, c)) for c in candidates], ensure_ascii=False).encode("utf-8")
+    ranked = [dict(zip(CANDIDATE_COLUMNS, c, strict=True)) for c in candidates]
+    yield json.dumps(ranked, ensure_ascii=False).encode("utf-8")
     yield b"\n}\n"
 
 
