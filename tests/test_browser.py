@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import Point
 
 from browser import FEATURES_JS, ON_SCREEN_JS, PAGE, READY, close_popup, open_offline, wait_for_text_twin
 from jmgeo._layers import layer_kind
 from jmgeo._webmap import make_map, write_map
-from payloads import ALL, CANARY, PAYLOADS
+from payloads import ALL, CANARY, JINJA, PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -514,3 +516,41 @@ def test_story_page_titles_and_texts_are_inert(browser, tmp_path, geodata_dir, l
     assert page.evaluate("window.__canary") == "untouched"
     assert dialogs == [] and errors == []
     page.close()
+
+
+def test_your_own_layer_with_hostile_names_and_values_is_inert(browser, tmp_path, layers, facts):
+    """Issue 17: an extra layer's titles and attribute values (a user's own file) show literally; nothing runs."""
+    from jmgeo._webmap import ExtraLayer
+
+    values = CANARY + JINJA
+    frame = gpd.GeoDataFrame(
+        {
+            "id": [f"mine_{i}" for i in range(len(values))],
+            "name_zh": values,
+            "name_en": list(reversed(values)),
+            "note": values,
+            "kind": values,
+        },
+        geometry=[Point(112.9 + 0.01 * i, 22.4) for i in range(len(values))],
+        crs=4326,
+    )
+    extra = ExtraLayer("mine", frame, CANARY[1], JINJA[0])
+    path = tmp_path / "mine.html"
+    write_map(make_map(layers, facts, basemap="none", extra_layers=[extra]), path)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script("window.__canary = 'untouched'")
+    dialogs, page_errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(path.as_uri())
+    page.wait_for_function(READY, timeout=20000)
+    labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label span span").all_inner_texts()]
+    assert labels[-1] == CANARY[1]  # the layer's own title, as text
+    for i, (zh, en) in enumerate(zip(frame["name_zh"], frame["name_en"], strict=True)):
+        assert page.evaluate(f"{PAGE}.openPopup('mine_{i}')")
+        popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='mine_{i}']")
+        assert popup.locator(".jmgeo-name-primary").inner_text() == zh
+        assert popup.locator(".jmgeo-name-secondary").inner_text() == en
+    assert page.evaluate("window.__canary") == "untouched"
+    assert dialogs == [] and page_errors == []

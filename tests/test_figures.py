@@ -18,6 +18,7 @@ from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image
 from pyproj import Transformer
 
+import jmgeo
 import jmgeo._figures
 from conftest import edit_json
 from jmgeo import _crs as crs
@@ -286,3 +287,21 @@ def test_the_figure_draws_the_text_and_colours_of_the_data_file(layers, geodata_
     svg = render_images(layers, formats=("svg",), dpi=30, geodata_dir=geodata_copy)["svg"].decode("utf-8")
     assert "周边区域 Around Jiangmen" in svg and "区域 Region" not in svg
     assert "#00ff7f" in svg and "#d32f2f" not in svg
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u202e", "\ufeff", "\x07"])
+def test_an_invisible_character_is_named_not_blamed_on_the_font(layers, invisible):
+    """Issue 17: a zero-width space, a right-to-left override, a BOM or a control character is reported as itself."""
+    changed = {name: frame.copy() for name, frame in layers.items()}
+    changed["sites"].loc[changed["sites"].index[0], "name_zh"] = f"实验{invisible}室"
+    with pytest.raises(jmgeo.ArgumentError, match=f"U\\+{ord(invisible):04X}") as refused:
+        render_images(changed, formats=("png",), dpi=30)
+    assert "cannot be drawn" in str(refused.value) and "font" not in str(refused.value).lower()
+
+
+def test_dollar_signs_in_a_name_are_drawn_as_written_not_as_math(layers):
+    """An unbalanced math expression would make matplotlib's mathtext raise; drawn literally, it is just text."""
+    changed = {name: frame.copy() for name, frame in layers.items()}
+    changed["sites"].loc[changed["sites"].index[0], "name_zh"] = r"实验室 $\frac{1}{$ 100$"
+    png = render_images(changed, formats=("png",), dpi=30, title=r"标题 $x^2$ \$ Title")["png"]
+    assert png.startswith(b"\x89PNG")

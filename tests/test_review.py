@@ -178,3 +178,30 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     code, stdout, stderr = cli(["ingest", "--merge", reviewed, "--geodata", geodata_copy])
     assert code == 0, stderr
     assert "added 1 fact(s)" in stderr and stdout.strip().endswith("002_d13920e8d69d572d.json")
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_review_csv_cells_never_open_as_formulas_and_merge_back_unchanged(tmp_path, formula):
+    """Issue 17: text and file names a spreadsheet would run are written as text, and read back as they were."""
+    doc = tmp_path / f"{formula[:12].replace('/', '_')}.txt"
+    doc.write_text(f"{formula}江门北站货运量达1200万吨。\n{formula}珠西国际物流中心引进项目50个。\n", encoding="utf-8")
+    out = tmp_path / "review.csv"
+    ingest([doc], out, date_year=2024, progress=False)
+    for name in ("review.csv", "review.mentions.csv", "review.candidates.csv"):
+        with open(tmp_path / name, encoding="utf-8-sig", newline="") as fh:
+            cells = [cell for row in csv.reader(fh) for cell in row]
+        risky = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert all(c.lstrip("+-").replace(".", "", 1).isdigit() for c in risky), (name, risky)
+    rows = read_review(out)
+    assert rows and {row["doc"] for row in rows} == {doc.name}
+    # the CSV reads back exactly as the JSON (which holds the text as it is) says
+    as_json = read_review(out.with_suffix(".json"))
+    assert [(r["doc"], r["quote"], r["number_text"]) for r in rows] == [
+        (r["doc"], r["quote"], r["number_text"]) for r in as_json
+    ]
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        written = list(csv.DictReader(fh))
+    assert doc.name[0] in "=+-@" and all(w["doc"] == "'" + doc.name for w in written)  # written as text

@@ -54,6 +54,7 @@ from ._loading import load_layers
 from ._page_assets import labels
 from ._pages import parse_pages
 from ._registry import LayerSpec, Registry
+from ._unicode import invisible_characters
 
 __all__ = [
     "CONTEXT_RADIUS_M",
@@ -584,6 +585,7 @@ def _drawing(font_path: Path, family: str):
         "svg.fonttype": "path",  # glyphs as outlines: the SVG shows Chinese without the font installed
         "pdf.fonttype": 42,  # embed the font (subset) so PDF text stays selectable
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # text is drawn as written: "$...$" in a name is not math
     }
     with matplotlib.rc_context(rc), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -632,10 +634,20 @@ def _prepare(layers, layer_ids, title, geodata_dir) -> _Inputs:
     texts += [f"{v['label_zh']} {v['label_en']}" for v in registry.precision_styles.values()]
     for spec in specs:
         texts += list(layers[spec.id]["name_zh"])
+    _refuse_invisible(texts)
     font_path = find_cjk_font("".join(texts))
     return _Inputs(
         layers, specs, registry, style, title, legend_title, precision_title, font_path, _register_font(str(font_path))
     )
+
+
+def _refuse_invisible(texts: list[str]) -> None:
+    """Refuse text with invisible or control characters, naming them (a font has no glyph for them either)."""
+    for text in texts:
+        found = invisible_characters(str(text), allowed="\n")  # a line break is drawn as one
+        if found:
+            shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in str(text))
+            raise ArgumentError(f'"{shown}" has {", ".join(found)}, which cannot be drawn: remove it from the text')
 
 
 def _wanted_specs(layers, layer_ids, registry: Registry) -> list[LayerSpec]:

@@ -8,6 +8,7 @@ the registry for the layer of a role instead of naming layer ids.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ _LAYER_KEYS = {
 
 
 _STYLE_KEYS = ("dash", "fill_opacity", "label_zh", "label_en")
+_DASH = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?)*")
 
 
 def parse_registry(root: Path) -> Registry:
@@ -168,4 +170,11 @@ def parse_registry(root: Path) -> Registry:
         missing = [k for k in _STYLE_KEYS if not isinstance(style, dict) or k not in style]
         if missing:
             raise DataError(str(path), f"precision_styles.{name}", f"missing key(s) {missing}")
+        dash = style["dash"]
+        if dash is not None and not (isinstance(dash, str) and _DASH.fullmatch(dash)):
+            raise DataError(
+                str(path),
+                f"precision_styles.{name}.dash",
+                f'dash {dash!r} must be null (a solid line) or lengths in pixels, dash then gap, e.g. "6 4"',
+            )
     return Registry(root=root, layers=tuple(specs), precision_styles=styles)

@@ -27,6 +27,7 @@ from ._ids import id_problem
 from ._jsonfile import refuse_yaml
 from ._pages import parse_basemaps, parse_pages, parse_story
 from ._tally import RecordTally
+from ._unicode import invisible_characters
 
 __all__ = ["CheckReport", "check_data"]
 
@@ -217,6 +218,14 @@ def _check_place_fields(rec: dict, reg, known_docs, docs, out: _Collector) -> bo
             out.add(f, where, f'"{key}" must be a non-empty string', rec=rec)
     if not isinstance(rec["aliases"], list) or not all(isinstance(a, str) for a in rec["aliases"]):
         out.add(f, where, '"aliases" must be a list of strings', rec=rec)
+    for key, text in [
+        ("name_zh", rec["name_zh"]),
+        ("name_en", rec["name_en"]),
+        *(("aliases", a) for a in (rec["aliases"] if isinstance(rec["aliases"], list) else [])),
+    ]:
+        found = invisible_characters(text) if isinstance(text, str) else []
+        if found:
+            out.add(f, where, f"{key} has {', '.join(found)}, which a reader cannot see: remove it", rec=rec)
     if rec["precision"] not in reg.precisions:
         out.add(f, where, f'precision "{rec["precision"]}" must be one of {", ".join(reg.precisions)}', rec=rec)
     pos = rec["position"]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from .._cells import SpreadsheetWriter, from_spreadsheet
 from .._errors import DataError
 from .._files import staged_outputs
 from .._jsonfile import read_json
@@ -148,7 +149,8 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
     The CSV files are UTF-8 with a byte-order mark so spreadsheet programs show the
     Chinese text; the JSON file holds ``documents``, ``facts`` (the review rows),
     ``mentions`` and ``candidates``. Candidates are counted by name (at most
-    ``max_candidates`` distinct names are kept).
+    ``max_candidates`` distinct names are kept). A cell a spreadsheet would read as a
+    formula is written as text (:mod:`jmgeo._cells`); :func:`read_review` undoes that.
 
     The rows go to scratch files as they come and are streamed from there into the four
     files, written together by :func:`jmgeo._files.staged_outputs`, so memory does not
@@ -158,9 +160,9 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
     result = ReviewResult(paths)
     facts_csv, mentions_csv, facts_lines, mention_lines = scratches = [_Scratch() for _ in range(4)]
     try:
-        fw = csv.writer(facts_csv.fh)
+        fw = SpreadsheetWriter(facts_csv.fh)
         fw.writerow(REVIEW_COLUMNS)
-        mw = csv.writer(mentions_csv.fh)
+        mw = SpreadsheetWriter(mentions_csv.fh)
         mw.writerow(MENTION_COLUMNS)
         candidates: dict[str, list] = {}
         for rec in records:
@@ -191,7 +193,7 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
         ranked = sorted(candidates.values(), key=lambda c: (-c[1], c[0]))
         result.candidates = len(ranked)
         cand_text = io.StringIO(newline="")
-        cw = csv.writer(cand_text)
+        cw = SpreadsheetWriter(cand_text)
         cw.writerow(CANDIDATE_COLUMNS)
         cw.writerows(ranked)
         bom = codecs.BOM_UTF8  # the CSV files start with a BOM, so spreadsheets read them as UTF-8
@@ -262,8 +264,9 @@ def read_review(path: str | os.PathLike[str]) -> list[dict]:
         raise DataError(
             str(path), "line 1", f"missing column(s) {missing}; expected the header written by jmgeo ingest"
         )
-    for rec in reader:
+    for cells in reader:
         where = f"line {reader.line_num}"
+        rec = {key: from_spreadsheet(value) if isinstance(value, str) else value for key, value in cells.items()}
         row = dict(rec)
         row["_where"] = where
         row["feature_ids"] = _split_ids(rec.get("feature_ids") or "")
