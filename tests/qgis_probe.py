@@ -73,7 +73,9 @@ def open_project(path, image):
         feature = next(sites_rel.referencedLayer().getFeatures())
         for link in sites_rel.getRelatedFeatures(feature):
             fact = facts_rel.getReferencedFeature(link)
-            sample.setdefault(feature["id"], []).append([fact["id"], fact["quote"], fact["doc"]])
+            sample.setdefault(feature["id"], []).append(
+                [fact["id"], fact["quote"], fact["doc"], [link["fact_quote"], link["fact_doc"]]]
+            )
     extent = project.viewSettings().defaultViewExtent()
     settings = QgsMapSettings()
     settings.setLayers([lyr for lyr in root.checkedLayers() if lyr.isSpatial()])
@@ -93,6 +95,7 @@ def open_project(path, image):
         "layers": layers,
         "relations": relations,
         "related_facts": sample,
+        "links_display": sites_rel.referencingLayer().displayExpression() if sites_rel.isValid() else None,
         "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()],
     }
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from jmgeo._layer_styles import LABEL_EXPRESSION, looks
-from jmgeo._qgis_project import qgis_id
+from jmgeo._qgis_project import LINKS_DISPLAY, qgis_id
 from jmgeo._registry import parse_registry
 
 PROBE = Path(__file__).with_name("qgis_probe.py")
@@ -106,9 +106,12 @@ def test_the_project_relates_each_feature_to_its_facts(project, registry, facts)
     assert relations["facts_links"]["valid"] and relations["facts_links"]["fields"] == [["fact_id", "id"]]
     ((feature, related),) = report["related_facts"].items()
     expected = facts[facts["feature_ids"].map(lambda ids: feature in ids)]
-    assert sorted(fact_id for fact_id, _, _ in related) == sorted(expected["id"])
+    assert sorted(fact_id for fact_id, *_ in related) == sorted(expected["id"])
     quotes = dict(zip(facts["id"], zip(facts["quote"], facts["doc"], strict=True), strict=True))
-    assert all(quotes[fact_id] == (quote, doc) for fact_id, quote, doc in related)
+    assert all(quotes[fact_id] == (quote, doc) for fact_id, quote, doc, _ in related)
+    # the form lists each link by its fact's quote and source (facts joined to feature_facts)
+    assert all(joined == [quote, doc] for _, quote, doc, joined in related)
+    assert report["links_display"] == LINKS_DISPLAY
 
 
 def test_the_project_renders_in_the_web_maps_colours(project, registry):
