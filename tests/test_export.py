@@ -43,8 +43,8 @@ def test_geojson_reads_back_in_gdal(built, layers):
 def test_geopackage_has_every_layer_and_the_facts_table(built, layers, facts):
     path = built / "jiangmen.gpkg"
     found = {str(name): geom for name, geom in pyogrio.list_layers(path)}
-    assert set(found) == set(layers) | {"facts"}
-    assert found["facts"] is None  # a non-spatial table
+    assert set(found) == set(layers) | {"facts", "feature_facts", "layer_styles"}
+    assert found["facts"] is None and found["feature_facts"] is None and found["layer_styles"] is None  # tables
     table = pyogrio.read_dataframe(path, layer="facts")
     for col in ("id", "feature_ids", "doc", "quote", "value", "unit", "year"):
         assert col in table.columns
@@ -57,6 +57,26 @@ def test_geopackage_has_every_layer_and_the_facts_table(built, layers, facts):
         assert list(back["name_zh"]) == list(frame["name_zh"])
         for key in REQUIRED:
             assert back[key].notna().all(), (name, key)
+
+
+def test_geopackage_links_facts_to_features_and_stores_the_qgis_project(built, layers, facts):
+    import sqlite3
+    import zipfile
+    from io import BytesIO
+
+    path = built / "jiangmen.gpkg"
+    links = pyogrio.read_dataframe(path, layer="feature_facts")
+    assert links[["feature_id", "fact_id"]].values.tolist() == [
+        [fid, fact] for fact, ids in zip(facts["id"], facts["feature_ids"], strict=True) for fid in ids
+    ]
+    feature_ids = {fid for frame in layers.values() for fid in frame["id"]}
+    assert set(links["feature_id"]) <= feature_ids and set(links["fact_id"]) <= set(facts["id"])
+    with sqlite3.connect(path) as db:
+        ((name, metadata, content),) = db.execute("SELECT name, metadata, content FROM qgis_projects").fetchall()
+    assert name == "jiangmen" and json.loads(metadata)["last_modified_user"] == "jmgeo"
+    with zipfile.ZipFile(BytesIO(bytes.fromhex(content))) as qgz:  # QGIS stores the .qgz as hexadecimal text
+        qgs = qgz.read("jiangmen.qgs").decode("utf-8")
+    assert "./jiangmen.gpkg|layername=feature_facts" in qgs and ".tmp" not in qgs
 
 
 def test_atomic_write_keeps_the_old_file_when_verification_fails(tmp_path):
@@ -97,10 +117,13 @@ def test_geopackage_failure_keeps_the_old_file(tmp_path, layers, facts, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["atlas.gpkg"]
 
 
-def test_geopackage_is_byte_reproducible(tmp_path, layers, facts):
-    a, b = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
-    write_geopackage(layers, facts, a)
-    write_geopackage(layers, facts, b)
+def test_geopackage_is_byte_reproducible(tmp_path, layers, facts, geodata_dir):
+    from jmgeo._registry import parse_registry
+
+    registry = parse_registry(geodata_dir)  # with the styles and the QGIS project
+    a, b = tmp_path / "a" / "atlas.gpkg", tmp_path / "b" / "atlas.gpkg"
+    write_geopackage(layers, facts, a, registry)
+    write_geopackage(layers, facts, b, registry)
     assert a.read_bytes() == b.read_bytes()
 
 

@@ -111,7 +111,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
                 stage.write(out / name, content)
             for name, content in geojson.items():
                 stage.write(out / "geojson" / f"{name}.geojson", content, verify_geojson(list(layers[name]["id"])))
-            stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg")
+            stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg", data.registry)
             for name, content in images.items():
                 stage.write(out / name, content)
     except BaseException:

@@ -19,7 +19,11 @@ import pyogrio
 import shapely
 
 from ._errors import ArgumentError, JmgeoError
+from ._facts import feature_fact_links
 from ._files import OutputStage, atomic_write, staged_outputs
+from ._layer_styles import layer_style
+from ._qgis_project import PROJECT_NAME, project_metadata, project_qgs, project_qgz
+from ._registry import Registry
 from ._values import json_value
 
 __all__ = [
@@ -31,8 +35,14 @@ __all__ = [
     "write_shapefile",
 ]
 
-#: GeoPackage files store a timestamp; a fixed one keeps builds byte-reproducible.
-GPKG_TIMESTAMP = "2000-01-01T00:00:00Z"
+#: GeoPackage files store a timestamp; a fixed one keeps builds byte-reproducible. The standard's
+#: ``last_change`` needs fractions of a second (Requirement 15: ``%Y-%m-%dT%H:%M:%fZ``).
+GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+
+#: The GeoPackage version declared: GDAL 3.6 and QGIS 3.22 LTR read 1.3 without a warning (1.4,
+#: GDAL's default since 3.7, is read "only partially" and warned about on every open), and GDAL then
+#: writes the 1.3 R-tree triggers (``update1``..``update4``) its validator checks.
+GPKG_VERSION = "1.3"
 
 
 def _rfc7946_geometry(geom, decimals: int) -> str:
@@ -121,28 +131,41 @@ def _gpkg_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_geopackage(layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def write_geopackage(
+    layers: dict[str, gpd.GeoDataFrame],
+    facts: pd.DataFrame,
+    path: str | os.PathLike[str],
+    registry: Registry | None = None,
+) -> Path:
     """Write every layer and the non-spatial ``facts`` table to one GeoPackage, atomically.
 
     List columns (``aliases``, ``fact_ids``, ``feature_ids`` ...) are stored as JSON
-    text. The file is built in a temp file, read back (layer names and row counts
-    checked) and renamed into place.
+    text; the facts' ``feature_ids`` also as the link table ``feature_facts``
+    (``feature_id``, ``fact_id``: one row a pair). With the ``registry``, each of its
+    layers also gets its default style in the ``layer_styles`` table (QML for QGIS, SLD
+    for other clients; see :mod:`jmgeo._layer_styles`) and the file holds the atlas as a
+    QGIS project (:mod:`jmgeo._qgis_project`). The file is built in a temp file, read back
+    (layer names and row counts checked) and renamed into place.
 
     Examples
     --------
     >>> import tempfile, pathlib, pyogrio, jmgeo
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "atlas.gpkg"
     >>> _ = jmgeo.write_geopackage(jmgeo.load_layers(), jmgeo.load_facts(), path)
-    >>> [name for name, _ in pyogrio.list_layers(path)][-2:]
-    ['sites', 'facts']
+    >>> [name for name, _ in pyogrio.list_layers(path)][-3:]
+    ['sites', 'facts', 'feature_facts']
     """
     with staged_outputs() as stage:
-        stage_geopackage(stage, layers, facts, path)
+        stage_geopackage(stage, layers, facts, path, registry)
     return Path(path)
 
 
 def stage_geopackage(
-    stage: OutputStage, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, path: str | os.PathLike[str]
+    stage: OutputStage,
+    layers: dict[str, gpd.GeoDataFrame],
+    facts: pd.DataFrame,
+    path: str | os.PathLike[str],
+    registry: Registry | None = None,
 ) -> Path:
     """Stage a GeoPackage of every layer and the facts table in ``stage`` (see :func:`write_geopackage`)."""
     path = Path(path)
@@ -154,7 +177,7 @@ def stage_geopackage(
         previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
         pyogrio.set_gdal_config_options(options)
         try:
-            _write_gpkg_layers(layers, facts, tmp, expected)
+            _write_gpkg_layers(layers, facts, tmp, expected, registry, path.name)
         except RuntimeError as exc:  # pyogrio's errors; on a full disk GDAL reports a broken SQLite file
             raise OSError(
                 f"{path}: the GeoPackage could not be written (disk full or folder not writable?): {exc}"
@@ -168,12 +191,73 @@ def stage_geopackage(
     return stage.write_with(path, write, suffix=".tmp.gpkg")
 
 
-def _write_gpkg_layers(layers, facts, tmp: Path, expected: dict[str, int]) -> None:
-    for name, frame in layers.items():
-        pyogrio.write_dataframe(_gpkg_frame(frame), tmp, layer=name, driver="GPKG")
+def _write_gpkg_layers(
+    layers, facts, tmp: Path, expected: dict[str, int], registry: Registry | None, name_as_read: str
+) -> None:
+    tables = [*layers.items(), ("facts", facts)]
+    if "feature_ids" in facts.columns:  # a facts table of the caller's own may have no links
+        tables.append(("feature_facts", feature_fact_links(facts)))
+    styles = style_table(registry, list(layers)) if registry is not None else None
+    if styles is not None and len(styles):
+        tables.append(("layer_styles", styles))
+    for name, frame in tables:
+        # the first write creates the file: its dataset options (the version) apply to the whole file
+        options = {"dataset_options": {"VERSION": GPKG_VERSION}} if not expected else {}
+        if name == "layer_styles":
+            options["layer_options"] = {"FID": "id"}  # QGIS's own layout of the table
+        pyogrio.write_dataframe(_gpkg_frame(frame), tmp, layer=name, driver="GPKG", **options)
         expected[name] = len(frame)
-    pyogrio.write_dataframe(_gpkg_frame(facts), tmp, layer="facts", driver="GPKG")
-    expected["facts"] = len(facts)
+    if registry is not None and registry.city_layer in layers and "feature_facts" in expected:
+        _store_project(tmp, registry, layers, name_as_read)
+
+
+def _store_project(tmp: Path, registry: Registry, layers, name_as_read: str) -> None:
+    """Store the QGIS project in the file's ``qgis_projects`` table, as QGIS's "Save to GeoPackage" does.
+
+    Its layers name the file as ``name_as_read`` (the final name, not the temp file's), beside the project.
+    """
+    import sqlite3  # deferred: only here
+
+    types = {name: pyogrio.read_info(tmp, layer=name)["geometry_type"] for name in layers}
+    extent = tuple(float(v) for v in layers[registry.city_layer].total_bounds)
+    qgs = project_qgs(registry, types, extent, name_as_read)
+    with sqlite3.connect(tmp) as db:
+        db.execute("CREATE TABLE qgis_projects (name TEXT PRIMARY KEY, metadata BLOB, content BLOB)")
+        db.execute(
+            "INSERT INTO qgis_projects VALUES (?, ?, ?)",
+            # as QGIS writes them: the metadata as JSON text, the .qgz as hexadecimal text
+            (PROJECT_NAME, project_metadata(GPKG_TIMESTAMP), project_qgz(qgs).hex()),
+        )
+    db.close()
+
+
+def style_table(registry: Registry, layer_ids: list[str]) -> pd.DataFrame:
+    """The ``layer_styles`` rows (QGIS's layout): each registry layer's default QML and SLD style."""
+    rows = []
+    for layer_id in layer_ids:
+        try:
+            spec = registry.layer(layer_id)
+        except KeyError:  # a layer the registry does not know (the caller's own) has no style of ours
+            continue
+        style = layer_style(spec, registry)
+        rows.append(
+            {
+                "f_table_catalog": "",
+                "f_table_schema": "",
+                "f_table_name": layer_id,
+                "f_geometry_column": "geom",
+                "styleName": layer_id,
+                "styleQML": style.qml,
+                "styleSLD": style.sld,
+                "useAsDefault": True,
+                "description": style.description,
+                "owner": "",
+                "ui": None,
+                # fixed, like every timestamp in the file, so that builds are byte-reproducible
+                "update_time": pd.Timestamp(GPKG_TIMESTAMP),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 #: dBase limits that make Shapefile lose data silently.

@@ -18,6 +18,7 @@ __all__ = [
     "YEAR_BASES",
     "Amount",
     "fact_frame",
+    "feature_fact_links",
     "parse_amount",
     "parse_chinese_numeral",
     "to_base_unit",
@@ -51,3 +52,17 @@ def fact_frame(records: list[dict]) -> pd.DataFrame:
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     frame["year"] = frame["year"].astype("Int64")
     return frame
+
+
+def feature_fact_links(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts' link table: one ``(feature_id, fact_id)`` row for each feature a fact is about.
+
+    Examples
+    --------
+    >>> import jmgeo
+    >>> links = feature_fact_links(jmgeo.load_facts())
+    >>> list(links.columns), bool(((links.feature_id == "jiangmen") & (links.fact_id == "d003_land_area")).any())
+    (['feature_id', 'fact_id'], True)
+    """
+    rows = [(fid, fact) for fact, ids in zip(facts["id"], facts["feature_ids"], strict=True) for fid in ids or ()]
+    return pd.DataFrame(rows, columns=["feature_id", "fact_id"])

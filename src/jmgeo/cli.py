@@ -1,4 +1,4 @@
-"""Command line: ``jmgeo build``, ``jmgeo check`` and ``jmgeo ingest``, thin wrappers over library functions."""
+"""Command line: ``jmgeo build``, ``check``, ``ingest`` and ``export``, thin wrappers over library functions."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate geodata, then write the map pages listed in geodata/pages.json (OUT/jiangmen.html, "
         "the logistics, industry and heritage theme maps, the districts choropleth and the story; each "
         "self-contained and working offline), OUT/geojson/<layer>.geojson (RFC 7946) and OUT/jiangmen.gpkg "
-        "(every layer + a facts table); with --static also a static image of each map for reports "
+        "(every layer + a facts table, each layer styled as on the web map, and the atlas as a QGIS project); "
+        "with --static also a "
+        "static image of each map for reports "
         "(OUT/<page>.png/.svg/.pdf: Chinese labels, scale bar). "
         "Nothing is written if the data has problems; each file is replaced atomically.",
     )
@@ -66,7 +68,54 @@ def _parser() -> argparse.ArgumentParser:
         "quotes against the documents. Prints every problem; exits 1 if there is any.",
     )
     _add_ingest_parser(sub, common)
+    _add_export_parser(sub, common)
     return parser
+
+
+#: jmgeo._formats.FORMATS, written out so that --help does not import geopandas (a test keeps them equal).
+EXPORT_FORMATS = ("shapefile", "flatgeobuf", "geoparquet", "csv")
+
+_EXPORT_HELP = """\
+Validate geodata, then export every layer and the facts to other GIS formats, each in
+its own folder under OUT. Nothing is cut or dropped silently: what a format cannot hold
+as it is goes somewhere it can be found, and a note on standard error says where.
+
+  shapefile   OUT/shapefile/<layer>.shp, one file per geometry type where a layer mixes
+              them (industrial_parks_points.shp, industrial_parks_polygons.shp);
+              UTF-8 with a .cpg; field names cut to 10 bytes, mapped back in fields.csv;
+              text longer than 254 bytes whole in long_text.csv; the facts as facts.dbf
+  flatgeobuf  OUT/flatgeobuf/<layer>.fgb, with a spatial index (features in its order);
+              no facts (FlatGeobuf needs a geometry)
+  geoparquet  OUT/geoparquet/<layer>.parquet and facts.parquet; lists stay lists
+              (needs pyarrow: pip install 'jmgeo[parquet]')
+  csv         OUT/csv/facts.csv and feature_facts.csv (feature_id, fact_id), UTF-8
+
+Lists (aliases, fact_ids ...) become JSON text where a format has no list type. All
+files are replaced together, or none.
+
+examples:
+  jmgeo export
+  jmgeo export --format shapefile --format csv --out gis/"""
+
+
+def _add_export_parser(sub, common) -> None:
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        help="export the layers and facts to Shapefile, FlatGeobuf, GeoParquet and CSV",
+        description=_EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("--out", metavar="DIR", default="exports", help="output folder (default: exports)")
+    export.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=EXPORT_FORMATS,
+        metavar="FORMAT",
+        help=f"a format to write; repeat for several (default: all: {', '.join(EXPORT_FORMATS)})",
+    )
+    export.add_argument("-q", "--quiet", action="store_true", help="print only the paths written, no notes")
 
 
 _INGEST_HELP = """\
@@ -253,6 +302,22 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "ingest":
             return _run_ingest(args)
+        if args.command == "export":
+            from ._formats import export_atlas  # deferred: see above
+
+            try:
+                result = export_atlas(
+                    args.out, args.formats or EXPORT_FORMATS, geodata_dir=args.geodata, docs_dir=args.docs
+                )
+            except OSError as exc:
+                print(f"jmgeo export: cannot write the outputs: {exc}; earlier outputs are unchanged", file=sys.stderr)
+                return 1
+            for path in result.paths:
+                print(path)
+            if not args.quiet:
+                for note in result.notes:
+                    print(f"note: {note}", file=sys.stderr)
+            return 0
     except JmgeoError as exc:
         # A user's mistake (bad data, a wrong argument): one clear message, never a traceback.
         print(f"jmgeo {args.command}: {exc}", file=sys.stderr)

@@ -1,0 +1,265 @@
+"""Each layer's style as QGIS (QML) and OGC SLD text, made from the registry: the GeoPackage's ``layer_styles``.
+
+Inputs -> output: ``geodata/layers.json`` (each layer's ``color`` and ``role``, the
+``precision_styles`` with their dash and fill opacity) -> one QML and one SLD 1.0 document a
+layer, drawn as the web map draws it (``static/atlas/10-draw.js``, ``styleFor`` and
+``pointMarker``): outlines in the layer's colour at 95 % opacity, fills at the precision's
+opacity, approximate and schematic features dashed, points as 7 px circles left white
+unless surveyed, and every feature labelled with its Chinese name over its English one.
+
+No colour is written here: every colour comes from the registry. The widths below are the
+page script's, in pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from ._registry import LayerSpec, Registry
+
+__all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
+
+#: Leaflet's defaults in the page script (10-draw.js), in pixels.
+STROKE_OPACITY = 0.95
+AREA_WIDTH = 2.0
+LINE_WIDTH = 4.0
+SCHEMATIC_LINE_WIDTH = 2.5
+POINT_RADIUS = 7.0
+POINT_WIDTH = 2.5
+#: The page's role overrides: the city is an unfilled, solid outline; districts a faint fill.
+ROLE_OVERRIDES = {"city": {"width": 3.0, "fill_opacity": 0.0}, "districts": {"width": 1.5, "fill_opacity": 0.06}}
+#: The page leaves a point's circle white unless its position is surveyed; labels get a halo of the same.
+WHITE = "#ffffff"
+LABEL_FONT = "Noto Sans CJK SC"
+LABEL_EXPRESSION = '"name_zh" || \'\\n\' || "name_en"'
+KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one precision class of one geometry kind is drawn."""
+
+    precision: str
+    label: str
+    kind: str  # "point", "line" or "area"
+    stroke: str
+    width: float
+    fill: str
+    fill_opacity: float
+    dash: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """One ``layer_styles`` row's text: the layer's id, its QML and SLD documents and a description."""
+
+    layer: str
+    qml: str
+    sld: str
+    description: str
+
+
+def _kinds(spec: LayerSpec) -> list[str]:
+    kinds = []
+    for geometry_type in spec.geometry_types:
+        kind = KINDS.get(geometry_type, "area")
+        if kind not in kinds:
+            kinds.append(kind)
+    return kinds
+
+
+def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
+    """Every (precision, geometry kind) of a layer, as the page script styles it."""
+    out = []
+    for precision, p in registry.precision_styles.items():
+        dash = tuple(float(n) for n in str(p["dash"]).split()) if p.get("dash") else ()
+        fill_opacity = float(p["fill_opacity"])
+        override = ROLE_OVERRIDES.get(spec.role)
+        for kind in _kinds(spec):
+            width = {"area": AREA_WIDTH, "point": POINT_WIDTH}.get(kind, LINE_WIDTH)
+            if kind == "line" and precision == "schematic":
+                width = SCHEMATIC_LINE_WIDTH
+            fill, look_dash, look_fill = spec.color, dash, fill_opacity
+            if override and kind == "area":
+                width, look_fill, look_dash = override["width"], override["fill_opacity"], ()
+            if kind == "point" and precision != "surveyed":
+                fill = WHITE
+            label = f"{p['label_zh'].split('：')[0]} {precision}"
+            out.append(Look(precision, label, kind, spec.color, width, fill, look_fill, look_dash))
+    return out
+
+
+def layer_style(spec: LayerSpec, registry: Registry) -> LayerStyle:
+    """Return the QML and SLD of one registry layer."""
+    description = f"{spec.title_zh} {spec.title_en}: jmgeo's web-map style (colour, precision dashes, zh/en labels)"
+    return LayerStyle(spec.id, qml_text(spec, registry), sld_text(spec, registry), description)
+
+
+def _rgba(color: str, opacity: float = 1.0) -> str:
+    """``#rrggbb`` -> QGIS's ``r,g,b,a``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"{r},{g},{b},{round(opacity * 255)}"
+
+
+def _option(name: str, value) -> str:
+    return f'<Option name="{name}" type="QString" value={quoteattr(str(value))}/>'
+
+
+def _symbol_layer(cls: str, options: list[str]) -> str:
+    return (
+        f'<layer class="{cls}" enabled="1" pass="0" locked="0"><Option type="Map">{"".join(options)}</Option></layer>'
+    )
+
+
+def _line_layer(look: Look) -> str:
+    options = [
+        _option("line_color", _rgba(look.stroke, STROKE_OPACITY)),
+        _option("line_width", look.width),
+        _option("line_width_unit", "Pixel"),
+        _option("line_style", "solid"),
+        _option("capstyle", "round"),
+        _option("joinstyle", "round"),
+        _option("use_custom_dash", 1 if look.dash else 0),
+        _option("customdash", ";".join(f"{n:g}" for n in look.dash) or "5;2"),
+        _option("customdash_unit", "Pixel"),
+    ]
+    return _symbol_layer("SimpleLine", options)
+
+
+def _symbol(index: int, look: Look) -> str:
+    if look.kind == "point":
+        options = [
+            _option("name", "circle"),
+            _option("color", _rgba(look.fill, look.fill_opacity)),
+            _option("outline_color", _rgba(look.stroke, STROKE_OPACITY)),
+            _option("outline_style", "dash" if look.dash else "solid"),
+            _option("outline_width", look.width),
+            _option("outline_width_unit", "Pixel"),
+            _option("size", 2 * POINT_RADIUS),
+            _option("size_unit", "Pixel"),
+        ]
+        body = _symbol_layer("SimpleMarker", options)
+        kind = "marker"
+    elif look.kind == "line":
+        body, kind = _line_layer(look), "line"
+    else:  # a fill without its own outline, then the (dashed) outline as a line layer
+        options = [
+            _option("color", _rgba(look.fill, look.fill_opacity)),
+            _option("style", "solid" if look.fill_opacity else "no"),
+            _option("outline_style", "no"),
+        ]
+        body, kind = _symbol_layer("SimpleFill", options) + _line_layer(look), "fill"
+    return f'<symbol type="{kind}" name="{index}" alpha="1" clip_to_extent="1" force_rhr="0">{body}</symbol>'
+
+
+def _labeling(spec: LayerSpec) -> str:
+    placement = {"point": 0, "line": 2, "area": 1}[
+        _kinds(spec)[0]
+    ]  # around the point, along the line, over the centroid
+    return (
+        '<labeling type="simple"><settings calloutType="simple">'
+        f'<text-style fieldName={quoteattr(LABEL_EXPRESSION)} isExpression="1" fontFamily={quoteattr(LABEL_FONT)} '
+        f'fontSize="9" fontSizeUnit="Point" textColor="{_rgba(spec.color)}" textOpacity="1" multilineHeight="1">'
+        '<text-buffer bufferDraw="1" bufferSize="1" bufferSizeUnits="MM" '
+        f'bufferColor="{_rgba(WHITE)}" bufferOpacity="1"/>'
+        "</text-style>"
+        '<text-format multilineAlign="3" wrapChar="" autoWrapLength="0"/>'
+        f'<placement placement="{placement}" dist="1.5" distUnits="MM" placementFlags="10"/>'
+        '<rendering obstacle="1" scaleVisibility="0" drawLabels="1" displayAll="0"/>'
+        "</settings></labeling>"
+    )
+
+
+def qml_text(spec: LayerSpec, registry: Registry) -> str:
+    """Return a QGIS 3 layer style (QML): one rule a precision class and geometry kind, and zh/en labels.
+
+    A geometry of another kind than a rule's symbol is not drawn by that rule, so a layer
+    that mixes points and areas (``industrial_parks``) draws each with its own symbol.
+    """
+    rules, symbols = [], []
+    for i, look in enumerate(looks(spec, registry)):
+        condition = f"\"precision\" = '{look.precision}'"
+        rules.append(f'<rule key="r{i}" symbol="{i}" label={quoteattr(look.label)} filter={quoteattr(condition)}/>')
+        symbols.append(_symbol(i, look))
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+        '<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="1">\n'
+        '<renderer-v2 type="RuleRenderer" symbollevels="0" forceraster="0" enableorderby="0">\n'
+        f'<rules key="root">{"".join(rules)}</rules>\n'
+        f"<symbols>{''.join(symbols)}</symbols>\n"
+        "</renderer-v2>\n"
+        f"{_labeling(spec)}\n"
+        "</qgis>\n"
+    )
+
+
+_SLD_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" '
+    'xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd">\n'
+)
+
+
+def _css(name: str, value) -> str:
+    return f'<CssParameter name="{name}">{value}</CssParameter>'
+
+
+def _stroke(look: Look) -> str:
+    params = [_css("stroke", look.stroke), _css("stroke-opacity", STROKE_OPACITY), _css("stroke-width", look.width)]
+    if look.dash:
+        params.append(_css("stroke-dasharray", " ".join(f"{n:g}" for n in look.dash)))
+    return f"<Stroke>{''.join(params)}</Stroke>"
+
+
+def _symbolizer(look: Look) -> str:
+    fill = f"<Fill>{_css('fill', look.fill)}{_css('fill-opacity', look.fill_opacity)}</Fill>"
+    if look.kind == "point":
+        mark = f"<Mark><WellKnownName>circle</WellKnownName>{fill}{_stroke(look)}</Mark>"
+        return f"<PointSymbolizer><Graphic>{mark}<Size>{2 * POINT_RADIUS:g}</Size></Graphic></PointSymbolizer>"
+    if look.kind == "line":
+        return f"<LineSymbolizer>{_stroke(look)}</LineSymbolizer>"
+    return f"<PolygonSymbolizer>{fill}{_stroke(look)}</PolygonSymbolizer>"
+
+
+_SLD_GEOMETRY = {"point": "Point", "line": "LineString", "area": "Polygon"}
+
+
+def _sld_filter(look: Look, mixed: bool) -> str:
+    precision = (
+        "<ogc:PropertyIsEqualTo><ogc:PropertyName>precision</ogc:PropertyName>"
+        f"<ogc:Literal>{look.precision}</ogc:Literal></ogc:PropertyIsEqualTo>"
+    )
+    if not mixed:
+        return f"<ogc:Filter>{precision}</ogc:Filter>"
+    # GeoServer's geometryType(): a point rule must not draw an area's centroid
+    kind = (
+        '<ogc:PropertyIsLike wildCard="*" singleChar="." escape="!"><ogc:Function name="geometryType">'
+        f"<ogc:PropertyName>geom</ogc:PropertyName></ogc:Function><ogc:Literal>*{_SLD_GEOMETRY[look.kind]}</ogc:Literal>"
+        "</ogc:PropertyIsLike>"
+    )
+    return f"<ogc:Filter><ogc:And>{precision}{kind}</ogc:And></ogc:Filter>"
+
+
+def sld_text(spec: LayerSpec, registry: Registry) -> str:
+    """Return the same style as OGC SLD 1.0 (for GeoServer, MapServer and other clients than QGIS)."""
+    mixed = len(_kinds(spec)) > 1
+    rules = []
+    for look in looks(spec, registry):
+        rules.append(f"<Rule><Name>{look.label}</Name>{_sld_filter(look, mixed)}{_symbolizer(look)}</Rule>")
+    label = (
+        "<Rule><Name>labels</Name><TextSymbolizer><Label><ogc:PropertyName>name_zh</ogc:PropertyName>"
+        "<![CDATA[\n]]><ogc:PropertyName>name_en</ogc:PropertyName></Label>"
+        f"<Font>{_css('font-family', LABEL_FONT)}{_css('font-size', 12)}</Font>"
+        f"<Halo><Radius>1.5</Radius><Fill>{_css('fill', WHITE)}</Fill></Halo>"
+        f"<Fill>{_css('fill', spec.color)}</Fill></TextSymbolizer></Rule>"
+    )
+    return (
+        _SLD_HEAD
+        + f"<NamedLayer><Name>{spec.id}</Name><UserStyle><Name>{spec.id}</Name>"
+        + f"<Title>{escape(spec.title_zh)} {escape(spec.title_en)}</Title><IsDefault>1</IsDefault>"
+        + f"<FeatureTypeStyle>{''.join(rules)}{label}</FeatureTypeStyle></UserStyle></NamedLayer>\n"
+        + "</StyledLayerDescriptor>\n"
+    )

@@ -1,0 +1,133 @@
+"""Run by Debian's /usr/bin/python3 with PyQGIS (python3-qgis), headless: what QGIS 3.22 makes of a GeoPackage.
+
+Usage: ``qgis_probe.py GPKG OUT.png [LAYER ...]`` prints one JSON object: for each layer, whether it
+opened, its feature count, its renderer, its rules (label, filter, symbol type, colour) and its
+labels, all as loaded from the file's default style; and renders the layers (first on top) over
+the last layer's extent into OUT.png.
+
+``qgis_probe.py --project GPKG OUT.png`` opens the project stored in the GeoPackage instead
+(``geopackage:GPKG?projectName=jiangmen``) and reports its layer tree, layers, relations (and a
+feature's related facts) and default view, and renders its visible layers over that view.
+Not a test module: tests/test_qgis.py runs it (PyQGIS
+cannot be imported into the project's own Python).
+"""
+
+import json
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def describe(layer):
+    renderer = layer.renderer()
+    rules = []
+    if renderer is not None and renderer.type() == "RuleRenderer":
+        for rule in renderer.rootRule().children():
+            symbol = rule.symbol()
+            rules.append(
+                {
+                    "label": rule.label(),
+                    "filter": rule.filterExpression(),
+                    "symbol": ["marker", "line", "fill"][symbol.type()],
+                    "color": symbol.color().name(),
+                    "layers": [sl.layerType() for sl in symbol.symbolLayers()],
+                }
+            )
+    labeling = layer.labeling()
+    return {
+        "valid": layer.isValid(),
+        "features": layer.featureCount(),
+        "renderer": renderer.type() if renderer is not None else None,
+        "rules": rules,
+        "labels": layer.labelsEnabled(),
+        "label_expression": labeling.settings().fieldName if labeling is not None else None,
+    }
+
+
+def open_project(path, image):
+    from qgis.core import QgsMapRendererSequentialJob, QgsMapSettings, QgsProject, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    project = QgsProject.instance()
+    if not project.read(f"geopackage:{path}?projectName=jiangmen"):
+        return {"read": False, "error": project.error()}
+    root = project.layerTreeRoot()
+    groups = [(g.name(), [child.layerId() for child in g.children()]) for g in root.children()]
+    layers = {lyr.id(): describe(lyr) for lyr in project.mapLayers().values()}
+    relations = {}
+    for rel in project.relationManager().relations().values():
+        relations[rel.id()] = {
+            "valid": rel.isValid(),
+            "referencing": rel.referencingLayerId(),
+            "referenced": rel.referencedLayerId(),
+            "fields": [list(pair) for pair in rel.fieldPairs().items()],  # {referencing: referenced}
+        }
+    sample = {}
+    sites_rel, facts_rel = (
+        project.relationManager().relation("sites_facts"),
+        project.relationManager().relation("facts_links"),
+    )
+    if sites_rel.isValid() and facts_rel.isValid():
+        feature = next(sites_rel.referencedLayer().getFeatures())
+        for link in sites_rel.getRelatedFeatures(feature):
+            fact = facts_rel.getReferencedFeature(link)
+            sample.setdefault(feature["id"], []).append(
+                [fact["id"], fact["quote"], fact["doc"], [link["fact_quote"], link["fact_doc"]]]
+            )
+    extent = project.viewSettings().defaultViewExtent()
+    settings = QgsMapSettings()
+    settings.setLayers([lyr for lyr in root.checkedLayers() if lyr.isSpatial()])
+    settings.setDestinationCrs(project.crs())
+    settings.setExtent(QgsRectangle(extent))
+    settings.setOutputSize(QSize(600, 600))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    job.renderedImage().save(image, "PNG")
+    return {
+        "read": True,
+        "title": project.title(),
+        "crs": project.crs().authid(),
+        "groups": groups,
+        "layers": layers,
+        "relations": relations,
+        "related_facts": sample,
+        "links_display": sites_rel.referencingLayer().displayExpression() if sites_rel.isValid() else None,
+        "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()],
+    }
+
+
+def main(path, image, names):
+    # imported here, not at the top: pytest's doctest collection imports this file in the project's Python
+    from qgis.core import QgsApplication, QgsMapRendererSequentialJob, QgsMapSettings, QgsVectorLayer
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    if path == "--project":
+        print(json.dumps(open_project(image, names[0]), ensure_ascii=False), flush=True)
+        os._exit(0)  # see below
+    layers = [QgsVectorLayer(f"{path}|layername={name}", name, "ogr") for name in names]
+    report = {name: describe(layer) for name, layer in zip(names, layers, strict=True)}
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(layers[-1].crs())
+    settings.setExtent(layers[-1].extent())
+    settings.setOutputSize(QSize(600, 600))
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    job.renderedImage().save(image, "PNG")
+    print(json.dumps(report, ensure_ascii=False), flush=True)
+    # QGIS 3.22's exitQgis() crashes (SIGSEGV) while layers made in Python are still alive: everything
+    # is written and flushed by now, so leave without the teardown.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

@@ -1,0 +1,99 @@
+"""Every layer's default style is inside the GeoPackage (``layer_styles``), drawn as the web map draws it."""
+
+import dataclasses
+import sqlite3
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from jmgeo._geodata import read_geodata
+from jmgeo._layer_styles import LABEL_EXPRESSION, layer_style, looks
+from jmgeo._registry import parse_registry
+
+SLD = "{http://www.opengis.net/sld}"
+
+
+@pytest.fixture(scope="module")
+def registry(geodata_dir):
+    return parse_registry(geodata_dir)
+
+
+@pytest.fixture(scope="module")
+def stored(built):
+    with sqlite3.connect(built / "jiangmen.gpkg") as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM layer_styles ORDER BY id")]
+
+
+def _rgb(color: str) -> str:
+    return ",".join(str(int(color[i : i + 2], 16)) for i in (1, 3, 5))
+
+
+def test_every_layer_has_one_default_style_in_the_geopackage(stored, registry, built):
+    assert [row["f_table_name"] for row in stored] == [spec.id for spec in registry.layers]
+    for row in stored:
+        assert row["useAsDefault"] == 1 and row["f_geometry_column"] == "geom"
+        assert (row["f_table_catalog"], row["f_table_schema"]) == ("", "")
+    with sqlite3.connect(built / "jiangmen.gpkg") as db:
+        kind = db.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone()
+    assert kind == ("attributes",)  # a table of the GeoPackage, not a stray SQLite table
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_qml_draws_the_layer_colour_and_the_precision_dashes(stored, registry, index):
+    spec = registry.layers[index]
+    row = stored[index]
+    qml = ET.fromstring(row["styleQML"].split("\n", 1)[1])
+    assert qml.get("labelsEnabled") == "1"
+    assert qml.find("labeling/settings/text-style").get("fieldName") == LABEL_EXPRESSION
+    rules = qml.findall("renderer-v2/rules/rule")
+    symbols = {s.get("name"): s for s in qml.findall("renderer-v2/symbols/symbol")}
+    assert len(rules) == len(looks(spec, registry)) >= len(registry.precision_styles)
+    for rule, look in zip(rules, looks(spec, registry), strict=True):
+        assert rule.get("filter") == f"\"precision\" = '{look.precision}'"
+        options = {o.get("name"): o.get("value") for o in symbols[rule.get("symbol")].iter("Option") if o.get("name")}
+        stroke = options.get("line_color") or options.get("outline_color")
+        assert stroke.startswith(_rgb(spec.color) + ","), (spec.id, look)
+        dash = registry.precision_styles[look.precision]["dash"]
+        if look.kind == "line" or (look.kind == "area" and spec.role == "places"):
+            assert options["use_custom_dash"] == ("1" if dash else "0")
+            if dash:
+                assert options["customdash"] == dash.replace(" ", ";")
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_sld_is_the_same_style_for_other_clients(stored, registry, index):
+    spec = registry.layers[index]
+    sld = ET.fromstring(stored[index]["styleSLD"].encode("utf-8"))
+    assert sld.tag == f"{SLD}StyledLayerDescriptor"
+    strokes = {p.text for p in sld.iter(f"{SLD}CssParameter") if p.get("name") == "stroke"}
+    assert strokes == {spec.color}
+    dashes = {p.text for p in sld.iter(f"{SLD}CssParameter") if p.get("name") == "stroke-dasharray"}
+    if spec.role == "places":
+        assert dashes == {s["dash"] for s in registry.precision_styles.values() if s["dash"]}
+    labels = [p.text for p in sld.iter("{http://www.opengis.net/ogc}PropertyName")]
+    assert labels[-2:] == ["name_zh", "name_en"]
+
+
+def test_styles_follow_the_registry_not_the_code(registry):
+    spec = registry.layer("sites")
+    repainted = dataclasses.replace(spec, color="#123456")
+    style = layer_style(repainted, registry)
+    assert "18,52,86,242" in style.qml and "#123456" in style.sld
+    assert "102,166,30" not in style.qml  # the registry's own colour for sites is gone
+    styles = dict(registry.precision_styles)
+    styles["approximate"] = {**styles["approximate"], "dash": "9 3"}
+    restyled = dataclasses.replace(registry, precision_styles=styles)
+    assert '"customdash" type="QString" value="9;3"' not in layer_style(spec, restyled).qml  # points: no custom dash
+    assert '"customdash" type="QString" value="9;3"' in layer_style(restyled.layer("corridors"), restyled).qml
+
+
+def test_a_layer_outside_the_registry_gets_no_style(tmp_path, layers, facts, geodata_dir):
+    from jmgeo._export import write_geopackage
+
+    data = read_geodata(geodata_dir)
+    path = write_geopackage(
+        {"mine": layers["sites"], "sites": layers["sites"]}, facts, tmp_path / "t.gpkg", data.registry
+    )
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT f_table_name FROM layer_styles").fetchall() == [("sites",)]

@@ -1,0 +1,121 @@
+"""The GeoPackage in QGIS itself: Debian's QGIS 3.22 LTR (python3-qgis), headless, run by tests/qgis_probe.py.
+
+``scripts/setup.sh --test`` installs python3-qgis, as it installs chromium for the browser tests.
+"""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from jmgeo._layer_styles import LABEL_EXPRESSION, looks
+from jmgeo._qgis_project import LINKS_DISPLAY, qgis_id
+from jmgeo._registry import parse_registry
+
+PROBE = Path(__file__).with_name("qgis_probe.py")
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def run_probe(*args) -> dict:
+    image = Path(args[1] if args[0] != "--project" else args[2])
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(image.parent)}
+    done = subprocess.run(
+        [DEBIAN_PYTHON, str(PROBE), *map(str, args)], capture_output=True, text=True, timeout=300, env=env
+    )
+    if "No module named 'qgis'" in done.stderr:
+        pytest.fail("Debian's python3-qgis is missing: run scripts/setup.sh --test")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def registry(geodata_dir):
+    return parse_registry(geodata_dir)
+
+
+@pytest.fixture(scope="module")
+def in_qgis(built, registry, tmp_path_factory):
+    image = tmp_path_factory.mktemp("qgis") / "atlas.png"
+    names = [spec.id for spec in reversed(registry.layers)]  # the web map draws the city below the rest
+    return run_probe(built / "jiangmen.gpkg", image, *names), image
+
+
+@pytest.fixture(scope="module")
+def project(built, tmp_path_factory):
+    """The project stored in the GeoPackage, opened by QGIS from a copy elsewhere (its layer paths are relative)."""
+    folder = tmp_path_factory.mktemp("qgis-project")
+    (folder / "jiangmen.gpkg").write_bytes((built / "jiangmen.gpkg").read_bytes())
+    image = folder / "project.png"
+    return run_probe("--project", folder / "jiangmen.gpkg", image), image
+
+
+def test_every_layer_opens_in_qgis_with_its_default_style(in_qgis, registry, layers):
+    report, _ = in_qgis
+    for spec in registry.layers:
+        got = report[spec.id]
+        assert got["valid"] and got["features"] == len(layers[spec.id]), spec.id
+        assert got["renderer"] == "RuleRenderer", spec.id  # QGIS's own default would be a single random colour
+        assert len(got["rules"]) == len(looks(spec, registry))
+        strokes = {rule["color"] for rule in got["rules"] if rule["symbol"] != "marker"}
+        assert strokes <= {spec.color}, spec.id
+        assert got["labels"] and got["label_expression"] == LABEL_EXPRESSION
+
+
+def pixels_near(pixels: np.ndarray, color: str, tolerance: int = 24) -> int:
+    """How many pixels are within ``tolerance`` of ``color`` in every channel (strokes are drawn at 95 %)."""
+    target = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels.astype(int) - target) <= tolerance).all(axis=-1).sum())
+
+
+def test_qgis_draws_every_layer_in_its_web_map_colour(in_qgis, registry):
+    _, image = in_qgis
+    pixels = np.asarray(Image.open(image).convert("RGB"))
+    for spec in registry.layers:
+        count = pixels_near(pixels, spec.color)
+        assert count >= 30, f"{spec.id}: {count} pixels near {spec.color}"
+    assert pixels_near(pixels, "#ff00ff") == 0  # a colour no layer has: the check can fail
+
+
+def test_the_stored_project_opens_with_the_web_maps_layers_groups_and_view(project, registry, layers):
+    report, _ = project
+    assert report["read"], report.get("error")
+    assert report["crs"] == "EPSG:4326"
+    groups = dict(report["groups"])
+    themes = [qgis_id(s.id) for s in reversed(registry.layers) if s.role == "places"]
+    assert list(groups) == ["主题 Themes", "边界 Boundaries", "事实 Facts"]
+    assert groups["主题 Themes"] == themes  # the web map's order: its last layer on top
+    assert groups["边界 Boundaries"] == [qgis_id(registry.districts_layer), qgis_id(registry.city_layer)]
+    for spec in registry.layers:
+        got = report["layers"][qgis_id(spec.id)]
+        assert got["valid"] and got["features"] == len(layers[spec.id]), spec.id
+        assert got["renderer"] == "RuleRenderer" and got["labels"], spec.id
+    assert report["extent"] == pytest.approx(list(layers[registry.city_layer].total_bounds), abs=1e-5)
+
+
+def test_the_project_relates_each_feature_to_its_facts(project, registry, facts):
+    report, _ = project
+    relations = report["relations"]
+    for spec in registry.layers:
+        rel = relations[f"{spec.id}_facts"]
+        assert rel["valid"] and rel["fields"] == [["feature_id", "id"]], spec.id
+        assert rel["referenced"] == qgis_id(spec.id) and rel["referencing"] == qgis_id("feature_facts")
+    assert relations["facts_links"]["valid"] and relations["facts_links"]["fields"] == [["fact_id", "id"]]
+    ((feature, related),) = report["related_facts"].items()
+    expected = facts[facts["feature_ids"].map(lambda ids: feature in ids)]
+    assert sorted(fact_id for fact_id, *_ in related) == sorted(expected["id"])
+    quotes = dict(zip(facts["id"], zip(facts["quote"], facts["doc"], strict=True), strict=True))
+    assert all(quotes[fact_id] == (quote, doc) for fact_id, quote, doc, _ in related)
+    # the form lists each link by its fact's quote and source (facts joined to feature_facts)
+    assert all(joined == [quote, doc] for _, quote, doc, joined in related)
+    assert report["links_display"] == LINKS_DISPLAY
+
+
+def test_the_project_renders_in_the_web_maps_colours(project, registry):
+    _, image = project
+    pixels = np.asarray(Image.open(image).convert("RGB"))
+    for spec in registry.layers:
+        assert pixels_near(pixels, spec.color) >= 30, spec.id
