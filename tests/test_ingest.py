@@ -177,6 +177,53 @@ def test_encodings_give_the_same_rows(encoding, documents, tmp_path):
     ]
 
 
+# A Hong Kong style paragraph (traditional characters, one HKSCS-only character 㗎) and a mainland one.
+_TRADITIONAL = "港珠澳大橋通車五年來，經大橋往來江門的旅客超過三百萬人次，江門北站貨運量達１２３萬噸。"
+_SIMPLIFIED = "台山核电站二期工程计划投资约四百亿元，江门北站今年开行班列120列。"
+
+
+@pytest.mark.parametrize(
+    "text,encoding,detected",
+    [
+        (_TRADITIONAL, "big5", "big5hkscs"),
+        (_TRADITIONAL + "呢度㗎。", "big5hkscs", "big5hkscs"),
+        (_TRADITIONAL, "cp950", "big5hkscs"),
+        (_TRADITIONAL, "gb18030", "gb18030"),
+        (_SIMPLIFIED, "gbk", "gb18030"),
+        (_SIMPLIFIED, "gb2312", "gb18030"),
+        (_SIMPLIFIED * 4000, "gbk", "gb18030"),  # past the 64 KiB window, cut inside a character
+        (_TRADITIONAL * 3000, "big5", "big5hkscs"),
+        (_SIMPLIFIED, "utf-16", "utf-16"),
+        (_SIMPLIFIED, "utf-8-sig", "utf-8-sig"),
+        (_TRADITIONAL, "utf-8", "utf-8"),
+    ],
+)
+def test_legacy_chinese_encodings_are_detected_and_read(text, encoding, detected, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    src = open_source(path)
+    assert src.encoding == detected
+    rows = [r for r in iter_ingest([src], date_year=2024) if isinstance(r, ReviewRow)]
+    assert [r.quote for r in rows][:1] and all(r.quote in text for r in rows)
+    assert normalize_text(text).startswith("".join(dict.fromkeys(r.quote for r in rows))[:10])
+
+
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        ("江門".encode("shift_jis") * 5, "not Chinese text"),  # decodes as Big5, into rare characters
+        ("café crème brûlée, naïve".encode("latin-1") * 3, "unknown encoding"),
+        ("Ελληνικά κείμενα εδώ".encode("iso-8859-7") * 5, "unknown encoding"),
+    ],
+)
+def test_a_decoding_that_is_not_chinese_is_refused_with_its_reason(data, reason, tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=reason) as err:
+        open_source(path)
+    assert str(path) in str(err.value) and "byte 0" in str(err.value)
+
+
 class _LazyStream(io.RawIOBase):
     """A stream of ``total`` bytes of Chinese text that records how much was read and how."""
 

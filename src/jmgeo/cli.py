@@ -19,7 +19,8 @@ documents, as an offline Leaflet map, GeoJSON and GeoPackage.
 
 exit status: 0 done; 1 problems found (check) or the outputs could not be
 written; 2 the input or the command is wrong (bad data, an unreadable file, a
-wrong option), said in one message."""
+wrong option), said in one message; 3 done in part (ingest: some inputs could
+not be read and were skipped, each named with its reason; the rest is written)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,8 +81,11 @@ review table of the amounts they state, each paired with the place it is about:
   OUT.candidates.csv place-like names not in geodata/ (…港 …站 …园区 …镇), to add
 
 Spans are character offsets into the document with all whitespace removed (see
-geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, UTF-16 with BOM; traditional
-characters are matched as simplified, quotes keep the original. geodata/ is only read.
+geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, Big5/Big5-HKSCS, UTF-16 with BOM,
+detected and checked as Chinese text; traditional characters are matched as
+simplified, quotes keep the original. geodata/ is only read. An input that cannot be
+read (empty, binary, unknown encoding, a bad byte) is skipped with its reason and the
+others are written; the exit status is then 3.
 
 After review, mark rows with y in `accept` and run
   jmgeo ingest --merge OUT.csv
@@ -181,6 +185,8 @@ def _run_ingest(args) -> int:
     )
     for path in result.paths.values():
         print(path)
+    for skipped in result.skipped:  # named even with --quiet: the run is partial
+        print(f"jmgeo ingest: skipped {skipped.reason}", file=sys.stderr)
     if not args.quiet:
         for d in result.documents:
             note = f", {d.repeated_sentences} repeated sentence(s) counted once" if d.repeated_sentences else ""
@@ -202,6 +208,13 @@ def _run_ingest(args) -> int:
             "sentences", read=d.sentences, written=d.sentences - d.repeated_sentences, rejected=d.repeated_sentences
         )
     print(tally.summary(written_label="used") + " (rejected: repeated sentences, counted once)", file=sys.stderr)
+    if result.skipped:
+        print(
+            f"jmgeo ingest: done in part: {len(result.skipped)} of {len(result.skipped) + len(result.documents)} "
+            "input(s) skipped (named above), the others written",
+            file=sys.stderr,
+        )
+        return 3
     return 0
 
 

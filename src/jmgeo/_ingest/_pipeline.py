@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from .._errors import DataError
 from .._geodata import GeoData, read_geodata
 from ._gazetteer import Gazetteer, find_candidates, load_gazetteer
 from ._pairing import amount_rows, last_stated_year
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
-from ._records import DocumentSummary, PlaceMention, ReviewRow
+from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
 from ._review import ReviewResult, write_review
 from ._sentences import Sentence, iter_sentences
 from ._simplified import fold_width, to_simplified
@@ -59,20 +60,27 @@ def _document_years(data: GeoData) -> dict[str, int]:
 
 
 def iter_ingest(
-    sources: Iterable[TextSource],
+    sources: Iterable[TextSource | SkippedDocument],
     gazetteer: Gazetteer | None = None,
     *,
     date_year: int | None = None,
     geodata_dir: str | os.PathLike[str] | GeoData | None = None,
     city_id: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary]:
+    skip_unreadable: bool = False,
+) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary | SkippedDocument]:
     """Read each source and yield review rows, place mentions, candidates and summaries.
 
     Yields, per document and in text order, :class:`PlaceMention` and :class:`ReviewRow`
     objects and candidate tuples ``(start, end, name, doc, quote)``, then the document's
     :class:`DocumentSummary`. A sentence that repeats an earlier one of the same
     document (≥ ``MIN_REPEAT_LEN`` characters) is counted once.
+
+    A document that cannot be read (a bad byte after the first 64 KiB) raises
+    :class:`~jmgeo._errors.DataError`; with ``skip_unreadable`` it ends with a
+    :class:`SkippedDocument` instead of a summary (its earlier records are to be dropped by the
+    consumer, as :func:`~jmgeo._ingest._review.write_review` does) and the next one is read.
+    A :class:`SkippedDocument` among the sources (a file that could not be opened) is passed on.
 
     Parameters
     ----------
@@ -89,6 +97,9 @@ def iter_ingest(
     city_id = city_id or data.districts_spec["city"]["id"]
     known_years = _document_years(data)
     for src in sources:
+        if isinstance(src, SkippedDocument):
+            yield src
+            continue
         try:
             if date_year is not None:
                 year, year_from = date_year, "--date"
@@ -98,7 +109,11 @@ def iter_ingest(
                 year, year_from = None, "unknown"
             summary = DocumentSummary(src.name, str(src.path) if src.path else None, src.encoding, year, year_from)
             state = _DocState(src.name, year)
-            for sent in iter_sentences(iter_lines(src, progress)):
+            lines = iter_lines(src, progress)
+            failed: list[SkippedDocument] = []
+            if skip_unreadable:
+                lines = _until_unreadable(lines, src, failed)
+            for sent in iter_sentences(lines):
                 summary.chars = sent.start + len(sent.text)
                 summary.sentences += 1
                 simp = to_simplified(sent.text)
@@ -117,9 +132,19 @@ def iter_ingest(
                 stated = last_stated_year(simp)
                 if stated is not None:
                     state.last_year = stated
-            yield summary
+            yield failed[0] if failed else summary
         finally:
             src.close()
+
+
+def _until_unreadable(
+    lines: Iterator[tuple[int, str]], src: TextSource, failed: list[SkippedDocument]
+) -> Iterator[tuple[int, str]]:
+    """Pass lines on until one cannot be decoded; then append why to ``failed`` and stop."""
+    try:
+        yield from lines
+    except DataError as exc:
+        failed.append(SkippedDocument(src.name, str(src.path) if src.path else None, str(exc)))
 
 
 def _sentence_records(
@@ -151,9 +176,12 @@ def ingest(
     """Ingest files, folders or standard input and write the review files beside ``out``.
 
     Returns the :class:`~jmgeo._ingest._review.ReviewResult` (paths written, counts, a summary per
-    document). Nothing is written unless every input was read: a bad input raises
-    :class:`~jmgeo._errors.DataError` naming the file (and byte offset) and leaves any
-    earlier review files as they were. ``geodata/`` is only read.
+    document, the inputs skipped). An input that cannot be read (empty, binary, an unknown
+    encoding, a bad byte later on) is skipped with its reason
+    (:attr:`ReviewResult.skipped <jmgeo._ingest._review.ReviewResult>`: file, byte offset, why)
+    and the others are written. When no input could be read,
+    :class:`~jmgeo._errors.DataError` names each one and any earlier review files stay as they
+    were; a path that does not exist is an error before anything is read. ``geodata/`` is only read.
 
     Examples
     --------
@@ -182,11 +210,18 @@ def ingest(
 
     def sources():
         for p in files:
-            yield open_source(p, stdin_name if p is None else None)
+            try:
+                yield open_source(p, stdin_name if p is None else None)
+            except DataError as exc:  # reported and skipped; the other inputs are still read
+                yield SkippedDocument(stdin_name if p is None else p.name, None if p is None else str(p), str(exc))
 
     try:
         records = iter_ingest(
-            sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None
+            sources(),
+            date_year=date_year,
+            geodata_dir=geodata_dir,
+            progress=bar.update if bar else None,
+            skip_unreadable=True,
         )
         return write_review(records, out)
     finally:
