@@ -173,7 +173,7 @@ def amount_rows(
     and ``mentions`` the gazetteer's matches in it; ``doc_year`` and ``last_year`` are as
     in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target.
     """
-    amounts = find_amounts(simp, sent.text)
+    amounts = find_amounts(simp, sent.text, sent.cells, sent.table)
     if not amounts:
         return []
     idx = _SentenceIndex.of(simp)
