@@ -11,6 +11,7 @@ the window of sentence hashes used to count repeated paragraphs once, which is c
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from tqdm import tqdm
 
 from .._errors import DataError
 from .._geodata import GeoData, read_geodata
-from ._gazetteer import Gazetteer, find_candidates, load_gazetteer
+from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
 from ._pairing import amount_rows, last_stated_year
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
@@ -27,7 +28,7 @@ from ._review import ReviewResult, write_review
 from ._sentences import Sentence, iter_sentences
 from ._simplified import fold_width, to_simplified
 
-__all__ = ["MIN_REPEAT_LEN", "ingest", "iter_ingest"]
+__all__ = ["MIN_REPEAT_LEN", "ingest", "iter_ingest", "with_short_forms"]
 
 #: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
 MIN_REPEAT_LEN = 10
@@ -45,6 +46,7 @@ class _DocState:
     year: int | None
     seen: dict[int, None] = field(default_factory=dict)
     last_year: int | None = None
+    short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 以下简称“基地”: name -> feature ids
 
 
 def _document_years(data: GeoData) -> dict[str, int]:
@@ -147,11 +149,53 @@ def _until_unreadable(
         failed.append(SkippedDocument(src.name, str(src.path) if src.path else None, str(exc)))
 
 
+# A short form the text defines: 广东（江门）硅能源产业基地（以下简称“基地”）, …（下称"基地"）.
+_SHORT_FORM = re.compile(r"(?:以下简称|以下称|下称|简称)[“\"「『]([^”\"」』，。、（）()]{2,10})[”\"」』]")
+
+
+def with_short_forms(text: str, mentions: list[Mention], short_forms: dict[str, tuple[str, ...]]) -> list[Mention]:
+    """Add the mentions of short forms defined in the document (``以下简称“基地”``) to a sentence's mentions.
+
+    A definition right after a mention (at most two characters between: ``（``) makes the short form name the
+    same features for the rest of the document; ``short_forms`` holds those defined so far and is updated.
+    A short-form occurrence that overlaps a gazetteer mention is left to it.
+
+    Examples
+    --------
+    >>> from jmgeo._ingest._gazetteer import load_gazetteer
+    >>> gaz, forms = load_gazetteer(), {}
+    >>> text = "广东（江门）硅能源产业基地（以下简称“基地”）投产，基地年产值超100亿元。"
+    >>> [(m.name, m.feature_ids) for m in with_short_forms(text, gaz.find(text), forms)]
+    [('广东（江门）硅能源产业基地', ('silicon_energy_industry_base',)), ('基地', ('silicon_energy_industry_base',))]
+    >>> [m.start for m in with_short_forms("基地扩建。", gaz.find("基地扩建。"), forms)]
+    [0]
+    """
+    defined = {}
+    for d in _SHORT_FORM.finditer(text):
+        before = [m for m in mentions if m.end <= d.start() <= m.end + 2]
+        if before:
+            defined[d.group(1)] = (before[-1].feature_ids, d.end())
+    if not defined and not short_forms:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for name, (ids, after) in [*((n, (ids, 0)) for n, ids in short_forms.items()), *defined.items()]:
+        pos = text.find(name, after)
+        while pos != -1:
+            end = pos + len(name)
+            if not any(a < end and pos < b for a, b in taken):
+                extra.append(Mention(pos, end, name, ids))
+                taken.append((pos, end))
+            pos = text.find(name, end)
+    short_forms.update({name: ids for name, (ids, _) in defined.items()})
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
 def _sentence_records(
     sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str
 ):
     """Yield the place mentions, candidates and review rows of one sentence, in that order."""
-    mentions = gazetteer.find(simp)
+    mentions = with_short_forms(simp, gazetteer.find(simp), state.short_forms)
     for m in mentions:
         summary.mentions += 1
         yield PlaceMention(
