@@ -205,3 +205,27 @@ def test_a_document_unreadable_halfway_is_dropped_whole_and_the_others_kept(tmp_
     assert (result.rows, result.mentions) == (only_good.rows, only_good.mentions)
     for key in ("csv", "mentions", "candidates"):  # b.txt's rows before the bad byte are dropped too
         assert result.paths[key].read_bytes() == only_good.paths[key].read_bytes()
+
+
+def test_workers_give_the_same_review_files_in_the_same_order(tmp_path, docs_dir, geodata_copy):
+    bad = tmp_path / "in" / "zz_bad.txt"
+    bad.parent.mkdir()
+    for doc in sorted(Path(docs_dir).glob("*.txt")):
+        shutil.copy(doc, tmp_path / "in" / doc.name)
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # skipped the same way in both runs
+    one = ingest([tmp_path / "in"], tmp_path / "one.csv", geodata_dir=geodata_copy, progress=False)
+    two = ingest([tmp_path / "in"], tmp_path / "two.csv", geodata_dir=geodata_copy, progress=False, workers=2)
+    assert [d.doc for d in two.documents] == [d.doc for d in one.documents] and len(one.documents) == 5
+    assert [s.doc for s in two.skipped] == [s.doc for s in one.skipped] == ["zz_bad.txt"]
+    for key in ("csv", "mentions", "candidates", "json"):
+        assert two.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+
+
+def test_progress_in_a_log_is_a_line_every_few_seconds(tmp_path, geodata_copy, monkeypatch, capsys):
+    from jmgeo._ingest._pipeline import LogProgress
+
+    monkeypatch.setattr(LogProgress, "INTERVAL", 0)  # a line at every chunk read
+    (tmp_path / "a.txt").write_text("江门北站今年开行班列120列。\n" * 100, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "r.csv", geodata_dir=geodata_copy, progress=True)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ingest: ")]
+    assert lines and "of 0.0 MiB read (100 %)" in lines[-1]

@@ -132,6 +132,13 @@ def _add_ingest_parser(sub, common) -> None:
         metavar="REVIEW",
         help="instead of reading documents, add the accepted rows of this review table (CSV or JSON) to geodata/facts/",
     )
+    ingest.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=1,
+        help="read the files in N local processes (default 1); the outputs are the same as with one",
+    )
     ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
 
@@ -167,6 +174,8 @@ def _run_ingest(args) -> int:
         raise DataError(
             "ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)"
         )
+    if args.workers < 1:
+        raise DataError("--workers", None, f"{args.workers} is not a number of processes: give 1 or more")
     year = None
     if args.date:
         m = re.fullmatch(r"(\d{4})(?:-\d{1,2}(?:-\d{1,2})?)?", args.date.strip())
@@ -182,6 +191,7 @@ def _run_ingest(args) -> int:
         geodata_dir=args.geodata,
         stdin_name=args.stdin_name,
         progress=not args.quiet,
+        workers=args.workers,
     )
     for path in result.paths.values():
         print(path)
