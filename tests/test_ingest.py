@@ -388,3 +388,20 @@ def test_an_english_text_is_split_into_sentences(tmp_path):
         ("TheXinhuiportareamoved652,000tonnes.", "652,000tonnes"),
         ("U.S.buyerstook10%.", "10%"),
     ]
+
+
+def test_a_page_break_inside_a_sentence_keeps_the_qualifier_and_joins_no_number(tmp_path):
+    text = "去年集装箱吞吐量约\n\n- 3 -\n\n150万标箱，\n第 4 页\n新增泊位12个。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.value, r.qualifier) for r in rows] == [("150万标箱", 150, "about"), ("12个", 12, None)]
+
+
+def test_a_target_in_the_sentence_after_a_target_year_takes_that_year(tmp_path):
+    text = "到2030年，全市港口货物吞吐量达到1.2亿吨。集装箱吞吐量力争达到150万标箱。今年新增泊位3个。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.year, r.year_basis) for r in rows] == [
+        ("1.2亿吨", 2030, "stated"),
+        ("150万标箱", 2030, "derived"),
+        ("3个", 2024, "document_date"),
+    ]
+    assert rows[1].qualifier == "target" and "year_from_previous_target" in rows[1].flags

@@ -64,6 +64,8 @@ _WELL_FORMED = re.compile(
     "(?:[一二两三四五六七八九]?千)?(?:[零〇]?[一二两三四五六七八九]?百)?(?:[零〇]?[一二两三四五六七八九]?十)?"
     "[零〇]?[一二两三四五六七八九]?|[零〇一二三四五六七八九]+"
 )
+# Stands in for a page marker's characters (see find_amounts): not a digit, a unit or a qualifier.
+_MASK = "\x00"
 # How far before a number a qualifier word may start (不少于: three characters).
 _BEFORE_WINDOW = max(len(word) for word, _ in QUALIFIER_BEFORE)
 
@@ -89,7 +91,7 @@ class AmountMatch:
 
 def _qualifier_around(text: str, start: int, end: int) -> str | None:
     """Return the qualifier that the words just before or just after ``text[start:end]`` give, if any."""
-    before = text[max(0, start - _BEFORE_WINDOW) : start]
+    before = text[max(0, start - _BEFORE_WINDOW - 16) : start].replace(_MASK, "")[-_BEFORE_WINDOW:]
     for word, qualifier in QUALIFIER_BEFORE:  # in order: 超过 is tried before 超
         if before.endswith(word):
             return qualifier
@@ -133,6 +135,7 @@ def find_amounts(
     original: str | None = None,
     cells: tuple[int, ...] = (),
     table: tuple[tuple[int, int, str], ...] = (),
+    skips: tuple[tuple[int, int], ...] = (),
 ) -> list[AmountMatch]:
     """Find amounts with units in a normalised, simplified sentence.
 
@@ -160,11 +163,20 @@ def find_amounts(
     ``table`` gives ``(start, end, unit)`` of numbers in table rows whose column header
     names the unit; each is an amount in that unit, and nothing else is read inside it.
 
+    ``skips`` are spans to read as if absent (page markers: ``约-3-150万标箱`` is about 150万标箱).
+
+    >>> [(a.number_text, a.qualifier) for a in find_amounts("约-3-150万标箱", skips=((1, 4),))]
+    [('150万标箱', 'about')]
     >>> [(a.number_text, a.value, a.unit) for a in find_amounts("某港452,300", cells=(4,), table=((2, 4, "个"),
     ...                                                                                      (4, 9, "万吨")))]
     [('45', 45.0, '个'), ('2,300', 2300.0, '万吨')]
     """
     original = text if original is None else original
+    if skips:  # page markers: masked out (same length), so they join no number and hide no qualifier
+        chars = list(text)
+        for a, b in skips:
+            chars[a:b] = _MASK * (b - a)
+        text = "".join(chars)
     if table:
         listed = [
             AmountMatch(a, b, original[a:b], float(fold_number(text[a:b])), None, unit, None, False)

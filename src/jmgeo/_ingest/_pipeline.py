@@ -26,7 +26,7 @@ from tqdm import tqdm
 from .._errors import DataError
 from .._geodata import GeoData, read_geodata
 from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
-from ._pairing import amount_rows, last_stated_year
+from ._pairing import amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
 from ._review import ReviewResult, write_review
@@ -52,6 +52,7 @@ class _DocState:
     seen: dict[int, None] = field(default_factory=dict)
     last_year: int | None = None
     short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 以下简称“基地”: name -> feature ids
+    target_year: int | None = None  # the year the previous sentence set a target for (到2030年)
 
 
 def _document_years(data: GeoData) -> dict[str, int]:
@@ -139,6 +140,7 @@ def iter_ingest(
                 stated = last_stated_year(simp)
                 if stated is not None:
                     state.last_year = stated
+                state.target_year = target_year_of(simp)
             yield failed[0] if failed else summary
         finally:
             src.close()
@@ -208,7 +210,7 @@ def _sentence_records(
         )
     for start, end, _name in find_candidates(simp, mentions):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
-    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id):
+    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year):
         summary.rows += 1
         yield row
 

@@ -47,7 +47,9 @@ class Sentence:
 
     ``cells``: offsets into ``text`` where the layout had whitespace between two digits (a table's
     columns, ``某港 45 2,300``); a number is never read across one. ``table``: ``(start, end, unit)``
-    of each number in a table row whose column header gives its unit (``吞吐量（万吨）``).
+    of each number in a table row whose column header gives its unit (``吞吐量（万吨）``). ``skips``:
+    ``(start, end)`` of page markers that a PDF's text put inside the sentence (``- 3 -``, ``第3页``): the
+    amounts are read as if they were not there, so ``约`` before a page break still qualifies the number after it.
     """
 
     text: str
@@ -55,6 +57,7 @@ class Sentence:
     line: int
     cells: tuple[int, ...] = ()
     table: tuple[tuple[int, int, str], ...] = ()
+    skips: tuple[tuple[int, int], ...] = ()
 
 
 _TOKEN = re.compile(r"\S+")
@@ -63,6 +66,10 @@ _INITIALS = re.compile(r"[A-Za-z](?:\.[A-Za-z])*")  # U.S. and e.g. (and a lone 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "co", "inc", "ltd", "st", "vs", "jan", "feb", "aug", "sept", "oct"}
 
 
+# A line that is only a page marker: "- 3 -", "— 12 —", "第3页", "第 3 页 共 20 页", "3/20", or form feeds.
+PAGE_MARKER = re.compile(
+    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\f+)\s*"
+)
 _HEADER_UNIT = re.compile(r"[（(]([^（）()\d]{1,6})[）)]$")
 _CELL_NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 
@@ -148,12 +155,14 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
     cells: list[int] = []  # offsets in buf of table cell joins
     english_ends: list[int] = []  # offsets in buf of English sentence ends
     table: list[tuple[int, int, str]] = []  # numbers in table rows, with their column's unit
+    skips: list[tuple[int, int]] = []  # page markers inside the text
     header: list[str] | None = None  # the units of the table being read
 
     def sentence(cut: int, end: int, line: int) -> Sentence:
         inside = tuple(c - cut for c in cells if cut < c < end)
         numbers = tuple((a - cut, b - cut, u) for a, b, u in table if cut <= a and b <= end)
-        return Sentence(buf[cut:end], buf_start + cut, line, inside, numbers)
+        pages = tuple((max(a, cut) - cut, min(b, end) - cut) for a, b in skips if a < end and cut < b)
+        return Sentence(buf[cut:end], buf_start + cut, line, inside, numbers, pages)
 
     def line_at(pos: int) -> int:
         line = starts[0][1]
@@ -171,9 +180,11 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         if heading and buf:
             yield sentence(0, len(buf), line_at(0))
             buf_start += len(buf)
-            buf, starts, cells, english_ends, table = "", [], [], [], []
+            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
         starts.append((len(buf), lineno))
         line_cells, line_ends = _line_marks(raw) if any(ch.isascii() and not ch.isspace() for ch in raw) else ((), ())
+        if PAGE_MARKER.fullmatch(raw):
+            skips.append((len(buf), len(buf) + len(piece)))
         row = _row_cells(raw, header) if header else None
         if row is None:
             header = _header_units(raw)
@@ -184,7 +195,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         if heading:
             yield sentence(0, len(buf), lineno)
             buf_start += len(buf)
-            buf, starts, cells, english_ends, table = "", [], [], [], []
+            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
             continue
         cut = 0
         for end in sorted({m.end() for m in _END_RE.finditer(buf)}.union(english_ends)):
@@ -203,6 +214,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         if cut:
             cells = [c - cut for c in cells if c > cut]
             table = [(a - cut, b - cut, u) for a, b, u in table if a >= cut]
+            skips = [(max(a - cut, 0), b - cut) for a, b in skips if b > cut]
             english_ends = [e - cut for e in english_ends if e > cut]
             kept = []
             for i, (off, ln) in enumerate(starts):
