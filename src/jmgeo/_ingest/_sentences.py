@@ -70,6 +70,10 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "co", "inc", "ltd", "st", "vs",
 PAGE_MARKER = re.compile(
     r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\f+)\s*"
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Only a line with digits on both sides of white space, or a full stop, can have a cell join or an English end.
+_MAY_HAVE_MARKS = re.compile(r"\d\s+\d|\.")
+_HEADER_UNIT_ANYWHERE = re.compile(r"[）)](?:\s|$)")
 _HEADER_UNIT = re.compile(r"[（(]([^（）()\d]{1,6})[）)]$")
 _CELL_NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
 
@@ -111,7 +115,7 @@ def _line_marks(line: str) -> tuple[list[int], list[int]]:
     cells: list[int] = []
     ends: list[int] = []
     tokens = _TOKEN.findall(line)
-    ascii_line = sum(ch.isascii() for ch in line) > 0.8 * max(1, len(line))
+    ascii_line = len(_NON_ASCII.sub("", line)) > 0.8 * max(1, len(line))
     pos = 0
     for i, tok in enumerate(tokens):
         pos += len(tok)
@@ -182,12 +186,13 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             buf_start += len(buf)
             buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
         starts.append((len(buf), lineno))
-        line_cells, line_ends = _line_marks(raw) if any(ch.isascii() and not ch.isspace() for ch in raw) else ((), ())
+        # (the checks below are regular expressions, not Python loops: they run on every line)
+        line_cells, line_ends = _line_marks(raw) if _MAY_HAVE_MARKS.search(raw) else ((), ())
         if PAGE_MARKER.fullmatch(raw):
             skips.append((len(buf), len(buf) + len(piece)))
         row = _row_cells(raw, header) if header else None
         if row is None:
-            header = _header_units(raw)
+            header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
         table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
         cells += [len(buf) + c for c in line_cells]
         english_ends += [len(buf) + e for e in line_ends]
