@@ -8,6 +8,9 @@ import pytest
 from jmgeo._documents import normalize_text
 from jmgeo._geodata import read_geodata
 from jmgeo._ingest._gazetteer import find_candidates, load_gazetteer
+from jmgeo._ingest._pipeline import iter_ingest
+from jmgeo._ingest._readers import open_source
+from jmgeo._ingest._records import PlaceMention, ReviewRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from ingest_bench import naive_find  # noqa: E402  (the benchmark's baseline, which the first test compares with)
@@ -64,3 +67,42 @@ def test_candidates_are_unknown_place_names():
     assert not any(n.startswith("粤港") and n != "粤港澳大湾区" for n in names)  # 港澳 is not a port
     for start, end, name in find_candidates(text, GAZ.find(text)):
         assert text[start:end] == name
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # issue 20: places only where they are meant
+        ("江门北部的产业园区经江门北站开通班列", [("江门", "jiangmen"), ("江门北站", "jiangmen_north_station")]),
+        ("珠海高新区今年新增企业200家，江门高新区新增150家", [("江门高新区", "jiangmen_hitech_zone")]),
+        ("高新区今年新增企业", [("高新区", "jiangmen_hitech_zone")]),
+        ("台山沿海的盐田面积约1200亩，晒盐历史悠久", [("台山", "taishan")]),
+        ("首条由江门到盐田的组合港线路", [("江门", "jiangmen"), ("盐田", "yantian_port")]),
+        ("台山港区新增泊位三个，台山核电站发电", []),
+        ("江门港口物流快讯，台山市大田镇", [("江门", "jiangmen"), ("台山市", "taishan")]),
+        ("广东（江门）硅能源产业基地投产", [("广东（江门）硅能源产业基地", "silicon_energy_industry_base")]),
+    ],
+)
+def test_places_are_found_only_where_they_are_meant(text, expected):
+    found = load_gazetteer().find(text)
+    assert [(m.name, m.feature_ids[0]) for m in found] == expected
+
+
+def test_a_short_form_the_text_defines_is_followed_to_the_end_of_the_document(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_text("广东（江门）硅能源产业基地（以下简称“基地”）今年投产。\n基地年产值超100亿元。\n", encoding="utf-8")
+    records = list(iter_ingest([open_source(path)], date_year=2024))
+    mentions = [(m.text, m.feature_ids) for m in records if isinstance(m, PlaceMention)]
+    assert mentions == [
+        ("广东（江门）硅能源产业基地", ("silicon_energy_industry_base",)),
+        ("基地", ("silicon_energy_industry_base",)),
+    ]
+    (row,) = [r for r in records if isinstance(r, ReviewRow)]
+    assert row.feature_ids == ("silicon_energy_industry_base",) and row.number_text == "100亿元"
+
+
+def test_a_site_named_after_its_county_is_proposed_whole_and_not_read_as_the_county():
+    text = "台山港区新增泊位三个，台山核电站发电。"
+    gaz = load_gazetteer()
+    assert gaz.find(text) == []
+    assert [c[2] for c in find_candidates(text, gaz.find(text))] == ["台山港区", "台山核电站"]

@@ -177,6 +177,53 @@ def test_encodings_give_the_same_rows(encoding, documents, tmp_path):
     ]
 
 
+# A Hong Kong style paragraph (traditional characters, one HKSCS-only character 㗎) and a mainland one.
+_TRADITIONAL = "港珠澳大橋通車五年來，經大橋往來江門的旅客超過三百萬人次，江門北站貨運量達１２３萬噸。"
+_SIMPLIFIED = "台山核电站二期工程计划投资约四百亿元，江门北站今年开行班列120列。"
+
+
+@pytest.mark.parametrize(
+    "text,encoding,detected",
+    [
+        (_TRADITIONAL, "big5", "big5hkscs"),
+        (_TRADITIONAL + "呢度㗎。", "big5hkscs", "big5hkscs"),
+        (_TRADITIONAL, "cp950", "big5hkscs"),
+        (_TRADITIONAL, "gb18030", "gb18030"),
+        (_SIMPLIFIED, "gbk", "gb18030"),
+        (_SIMPLIFIED, "gb2312", "gb18030"),
+        (_SIMPLIFIED * 4000, "gbk", "gb18030"),  # past the 64 KiB window, cut inside a character
+        (_TRADITIONAL * 3000, "big5", "big5hkscs"),
+        (_SIMPLIFIED, "utf-16", "utf-16"),
+        (_SIMPLIFIED, "utf-8-sig", "utf-8-sig"),
+        (_TRADITIONAL, "utf-8", "utf-8"),
+    ],
+)
+def test_legacy_chinese_encodings_are_detected_and_read(text, encoding, detected, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    src = open_source(path)
+    assert src.encoding == detected
+    rows = [r for r in iter_ingest([src], date_year=2024) if isinstance(r, ReviewRow)]
+    assert [r.quote for r in rows][:1] and all(r.quote in text for r in rows)
+    assert normalize_text(text).startswith("".join(dict.fromkeys(r.quote for r in rows))[:10])
+
+
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        ("江門".encode("shift_jis") * 5, "not Chinese text"),  # decodes as Big5, into rare characters
+        ("café crème brûlée, naïve".encode("latin-1") * 3, "unknown encoding"),
+        ("Ελληνικά κείμενα εδώ".encode("iso-8859-7") * 5, "unknown encoding"),
+    ],
+)
+def test_a_decoding_that_is_not_chinese_is_refused_with_its_reason(data, reason, tmp_path):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=reason) as err:
+        open_source(path)
+    assert str(path) in str(err.value) and "byte 0" in str(err.value)
+
+
 class _LazyStream(io.RawIOBase):
     """A stream of ``total`` bytes of Chinese text that records how much was read and how."""
 
@@ -279,3 +326,82 @@ def test_ingest_reads_qualifier_words_as_the_fact_parser_does(printed, qualifier
     assert parse_amount(printed).qualifier == qualifier
     (amount,) = find_amounts(f"江门新引进项目{printed}，同比提升。")
     assert amount.qualifier == qualifier and amount.value == 30
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        # issue 20: full-width separators, Chinese numerals with 余, fractions, ranges with the unit on both ends,
+        # English figures, durations; (number_text, value, value_max, unit, qualifier)
+        ("高沙港单日完成３，２００标箱。", [("３，２００标箱", 3200, None, "标箱", None)]),
+        ("全年货物吞吐量二千三百余万吨。", [("二千三百余万吨", 2300, None, "万吨", "more_than")]),
+        ("年通过能力提高约四分之一。", [("四分之一", 0.25, None, "share", "about")]),
+        ("同比增长10%至12%。", [("10%至12%", 10, 12, "%", "range")]),
+        ("计划用2至3年建成。", [("2至3年", 2, 3, "年", "range")]),
+        ("车流每月達5萬至6萬架次。", [("5萬至6萬架次", 5, 6, "万架次", "range")]),
+        ("旅客人數增長一至兩成。", [("一至兩成", 1, 2, "成", "range")]),
+        ("車程縮短至約2小時，只需40分鐘。", [("2小時", 2, None, "小时", "about"), ("40分鐘", 40, None, "分钟", None)]),
+        (
+            "Gaosha Port handled 31,500 TEU, up 8.5%.",
+            [("31,500TEU", 31500, None, "TEU", None), ("8.5%", 8.5, None, "%", None)],
+        ),
+        ("It moved 652,000 tonnes.", [("652,000tonnes", 652000, None, "tonnes", None)]),
+        ("Investment reached RMB 1.2 billion.", [("RMB1.2billion", 1.2, None, "billionyuan", None)]),
+        ("新建三台机组。", [("三台", 3, None, "台", None)]),
+        ("江门市港口发展规划（2021-2035年）二〇二三年十二月", []),  # a title and a date line: no amounts
+        ("到2030年达到1.2亿吨。", [("1.2亿吨", 1.2, None, "亿吨", None)]),
+        ("G15沈海高速，一带一路，百千万工程。", []),
+    ],
+)
+def test_the_number_reader_reads_every_format_of_issue_20(sentence, expected):
+    text = normalize_text(sentence)
+    found = find_amounts(to_simplified(text), text)
+    assert [(a.number_text, a.value, a.value_max, a.unit, a.qualifier) for a in found] == expected
+
+
+def test_a_table_is_read_cell_by_cell_with_its_column_units(tmp_path):
+    text = "表1 主要港区指标\n港区 泊位数（个） 吞吐量（万吨）\n高沙港 45 2,300\n新会港 18 1,150\n\n全年增长12%。\n"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.value, r.unit) for r in rows] == [
+        ("45", 45, "个"),
+        ("2,300", 2300, "万吨"),
+        ("18", 18, "个"),
+        ("1,150", 1150, "万吨"),
+        ("12%", 12, "%"),
+    ]
+    normalized = normalize_text(text)
+    assert all(normalized[r.number_start : r.number_end] == r.number_text for r in rows)
+
+
+def test_two_columns_of_figures_are_never_glued_into_one_number(tmp_path):
+    rows = _run_text("某港 45 2,300 万吨\n", tmp_path, date_year=2024)
+    assert [(r.number_text, r.value) for r in rows] == [("2,300万吨", 2300)]
+
+
+def test_an_english_text_is_split_into_sentences(tmp_path):
+    text = (
+        "Gaosha Port handled 31,500 TEU in March. The Xinhui port area moved 652,000 tonnes.\nU.S. buyers took 10%.\n"
+    )
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.quote, r.number_text) for r in rows] == [
+        ("GaoshaPorthandled31,500TEUinMarch.", "31,500TEU"),
+        ("TheXinhuiportareamoved652,000tonnes.", "652,000tonnes"),
+        ("U.S.buyerstook10%.", "10%"),
+    ]
+
+
+def test_a_page_break_inside_a_sentence_keeps_the_qualifier_and_joins_no_number(tmp_path):
+    text = "去年集装箱吞吐量约\n\n- 3 -\n\n150万标箱，\n第 4 页\n新增泊位12个。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.value, r.qualifier) for r in rows] == [("150万标箱", 150, "about"), ("12个", 12, None)]
+
+
+def test_a_target_in_the_sentence_after_a_target_year_takes_that_year(tmp_path):
+    text = "到2030年，全市港口货物吞吐量达到1.2亿吨。集装箱吞吐量力争达到150万标箱。今年新增泊位3个。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.year, r.year_basis) for r in rows] == [
+        ("1.2亿吨", 2030, "stated"),
+        ("150万标箱", 2030, "derived"),
+        ("3个", 2024, "document_date"),
+    ]
+    assert rows[1].qualifier == "target" and "year_from_previous_target" in rows[1].flags

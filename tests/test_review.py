@@ -166,14 +166,21 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     bad = tmp_path / "bad" / "gbk_broken.txt"
     bad.parent.mkdir()
     bad.write_bytes("江门北站".encode("gbk") * 10 + b"\xff\xff")
+    # One unreadable input no longer stops the batch (issue 20): it is named with its byte and reason,
+    # skipped, the readable documents are written as before, and exit status 3 says the run was partial.
     code, _, stderr = cli(["ingest", docs_dir, bad, "--out", out, "--geodata", geodata_copy])
-    assert code == 2  # an unreadable input: the user's to fix
-    assert str(bad) in stderr and "byte 80" in stderr
-    assert (
-        tree_digest(tmp_path / "bad")
-        and {k: v for k, v in tree_digest(tmp_path).items() if not k.startswith("bad")} == outputs
-    )
+    assert code == 3, stderr
+    assert f"skipped {bad} byte 80" in stderr and "done in part: 1 of 6 input(s) skipped" in stderr
+    after = tree_digest(tmp_path)
+    for name in ("review.csv", "review.mentions.csv", "review.candidates.csv"):
+        assert after[name] == outputs[name]  # the readable documents' rows, byte for byte
+    skipped = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["skipped"]
+    assert [(s["doc"], s["path"]) for s in skipped] == [("gbk_broken.txt", str(bad))]
     assert tree_digest(geodata_copy) == geodata
+    # Nothing readable at all: exit 2, nothing written, the earlier review files unchanged.
+    code, _, stderr = cli(["ingest", bad, "--out", out, "--geodata", geodata_copy])
+    assert code == 2 and "no input could be read, nothing written" in stderr and str(bad) in stderr
+    assert tree_digest(tmp_path) == after
     reviewed = accept(out, tmp_path / "reviewed.csv", lambda r: r["number_text"] == "41个")
     code, stdout, stderr = cli(["ingest", "--merge", reviewed, "--geodata", geodata_copy])
     assert code == 0, stderr
@@ -205,3 +212,47 @@ def test_review_csv_cells_never_open_as_formulas_and_merge_back_unchanged(tmp_pa
     with open(out, encoding="utf-8-sig", newline="") as fh:
         written = list(csv.DictReader(fh))
     assert doc.name[0] in "=+-@" and all(w["doc"] == "'" + doc.name for w in written)  # written as text
+
+
+def test_a_document_unreadable_halfway_is_dropped_whole_and_the_others_kept(tmp_path, geodata_copy):
+    good = "江门北站今年开行班列120列，新会港吞吐量增长12.5%。\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(good * 3, encoding="utf-8")
+    (tmp_path / "in" / "c.txt").write_text(good.replace("120", "130") * 3, encoding="utf-8")
+    only_good = ingest([tmp_path / "in"], tmp_path / "good.csv", date_year=2024, geodata_dir=geodata_copy,
+                       progress=False)  # fmt: skip
+    late = ("鹤山工业城引进项目30个，台山港区新增泊位4个。\n" * 4000).encode()  # ~200 KB: past detection
+    (tmp_path / "in" / "b.txt").write_bytes(late + b"\xff\xfe" + late)
+    result = ingest([tmp_path / "in"], tmp_path / "all.csv", date_year=2024, geodata_dir=geodata_copy,
+                    progress=False)  # fmt: skip
+    assert [d.doc for d in result.documents] == ["a.txt", "c.txt"]
+    assert [(s.doc, s.reason.split(":")[0]) for s in result.skipped] == [
+        ("b.txt", f"{tmp_path / 'in' / 'b.txt'} byte {len(late)}")
+    ]
+    assert (result.rows, result.mentions) == (only_good.rows, only_good.mentions)
+    for key in ("csv", "mentions", "candidates"):  # b.txt's rows before the bad byte are dropped too
+        assert result.paths[key].read_bytes() == only_good.paths[key].read_bytes()
+
+
+def test_workers_give_the_same_review_files_in_the_same_order(tmp_path, docs_dir, geodata_copy):
+    bad = tmp_path / "in" / "zz_bad.txt"
+    bad.parent.mkdir()
+    for doc in sorted(Path(docs_dir).glob("*.txt")):
+        shutil.copy(doc, tmp_path / "in" / doc.name)
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # skipped the same way in both runs
+    one = ingest([tmp_path / "in"], tmp_path / "one.csv", geodata_dir=geodata_copy, progress=False)
+    two = ingest([tmp_path / "in"], tmp_path / "two.csv", geodata_dir=geodata_copy, progress=False, workers=2)
+    assert [d.doc for d in two.documents] == [d.doc for d in one.documents] and len(one.documents) == 5
+    assert [s.doc for s in two.skipped] == [s.doc for s in one.skipped] == ["zz_bad.txt"]
+    for key in ("csv", "mentions", "candidates", "json"):
+        assert two.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+
+
+def test_progress_in_a_log_is_a_line_every_few_seconds(tmp_path, geodata_copy, monkeypatch, capsys):
+    from jmgeo._ingest._pipeline import LogProgress
+
+    monkeypatch.setattr(LogProgress, "INTERVAL", 0)  # a line at every chunk read
+    (tmp_path / "a.txt").write_text("江门北站今年开行班列120列。\n" * 100, encoding="utf-8")
+    ingest([tmp_path / "a.txt"], tmp_path / "r.csv", geodata_dir=geodata_copy, progress=True)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ingest: ")]
+    assert lines and "of 0.0 MiB read (100 %)" in lines[-1]

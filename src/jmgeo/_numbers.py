@@ -19,6 +19,7 @@ from dataclasses import dataclass
 __all__ = [
     "CN_DIGITS",
     "CN_NUMERAL",
+    "CURRENCY_BEFORE",
     "MAGNITUDES",
     "QUALIFIERS",
     "QUALIFIER_AFTER",
@@ -45,7 +46,14 @@ _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 #: Magnitudes written at the start of a unit (``1.2万公里``, ``1428.9亿元``), with their factors.
 #: Longest first, so that 万亿 is read before 万 and 千万 before 千.
-MAGNITUDES = (("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("亿", 1e8), ("万", 1e4), ("千", 1e3))
+#: English magnitudes (``31.5 billion yuan``, ``US$3 million``) are read the same way.
+MAGNITUDES = (
+    ("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("亿", 1e8), ("万", 1e4), ("千", 1e3),
+    ("billion", 1e9), ("million", 1e6),
+)  # fmt: skip
+#: Currency signs before an English figure, and the unit word they add after its magnitude
+#: (``US$3.5 million`` -> unit ``millionUSD``, ``RMB1.2 billion`` -> ``billionyuan``).
+CURRENCY_BEFORE = {"US$": "USD", "HK$": "HKD", "RMB": "yuan", "$": "USD", "¥": "yuan"}
 
 #: Words just before a number that qualify it (``超150亿元``, ``将近13.7亿元``, ``至少3个``).
 #: Where one word ends another (超过 / 超, 将近 / 近, 大约 / 约) the longer comes first.
@@ -98,13 +106,25 @@ def _alternatives(words) -> str:
 
 # A number: ASCII or full-width digits with an optional decimal part and thousands
 # separators, a fraction a/b, or a Chinese numeral.
-_NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?(?:/\d+)?|[" + CN_NUMERAL + r"]+)"
-_RANGE = r"(?:\s*[-–—~～至到]\s*(?P<num2>\d[\d,]*(?:\.\d+)?|[" + CN_NUMERAL + r"]+))?"
+_NUMBER = (
+    r"(?P<num>\d[\d,]*(?:\.\d+)?(?:/\d+)?|(?P<cfrac>["
+    + CN_NUMERAL
+    + r"]+分之["
+    + CN_NUMERAL
+    + r"\d.]+)|["
+    + CN_NUMERAL
+    + r"]+)"
+)
+# A range: 5-7班, 2至3年, and with the magnitude or % on both ends: 10%至12%, 5万至6万架次.
+_RANGE = r"(?:(?P<unit1>%|万亿|亿|万|千)?\s*[-–—~～至到]\s*(?P<num2>\d[\d,]*(?:\.\d+)?|[" + CN_NUMERAL + r"]+))?"
+_CURRENCY = "(?P<currency>" + "|".join(re.escape(c) for c in sorted(CURRENCY_BEFORE, key=len, reverse=True)) + ")?"
 _PREFIX = "(?P<prefix>" + _alternatives([w for w, _ in QUALIFIER_BEFORE] + [*_NEUTRAL_BEFORE, "第"]) + ")?"
 _SUFFIX = "(?P<suffix>" + _alternatives(QUALIFIER_SUFFIX) + ")?"
 _SIGN = r"(?P<sign>[-+])?"
 _AFTER = "(?P<after>" + _alternatives(QUALIFIER_AFTER) + ")?"
-_AMOUNT = re.compile(r"^\s*" + _PREFIX + _SIGN + _NUMBER + _RANGE + _SUFFIX + r"(?P<unit>.*?)" + _AFTER + r"\s*$")
+_AMOUNT = re.compile(
+    r"^\s*" + _PREFIX + _SIGN + _CURRENCY + _NUMBER + _RANGE + _SUFFIX + r"(?P<unit>.*?)" + _AFTER + r"\s*$"
+)
 _BARE_MAGNITUDE = re.compile(r"^\s*[万亿]")
 _BEFORE = dict(QUALIFIER_BEFORE)
 
@@ -126,6 +146,9 @@ class Amount:
 
 def _number(text: str) -> float:
     """Return a number as printed (``1,200``, ``12.5``, ``1/6``, ``一百二十三``) as a float."""
+    if "分之" in text:  # 四分之一: a quarter (百分之十五 is read as 15 % by parse_amount)
+        den, num = text.split("分之")
+        return round(_number(num) / _number(den), 4)
     if text[0] in CN_NUMERAL:
         return float(parse_chinese_numeral(text))
     text = text.replace(",", "")
@@ -166,6 +189,18 @@ def parse_amount(text: str) -> Amount:
     ('rank', 3.0)
     >>> parse_amount("万亿").value, parse_amount("万亿").unit
     (1.0, '万亿')
+    >>> a = parse_amount("5万至6万架次"); (a.value, a.value_max, a.unit, a.qualifier)
+    (5.0, 6.0, '万架次', 'range')
+    >>> a = parse_amount("10%至12%"); (a.value, a.value_max, a.unit)
+    (10.0, 12.0, '%')
+    >>> parse_amount("四分之一").value, parse_amount("四分之一").unit, parse_amount("百分之十五").unit
+    (0.25, 'share', '%')
+    >>> parse_amount("３，２００标箱").value, parse_amount("31,500TEU").value
+    (3200.0, 31500.0)
+    >>> a = parse_amount("RMB1.2billion"); (a.value, a.unit, a.base())
+    (1.2, 'billionyuan', (1200000000.0, 'yuan'))
+    >>> parse_amount("二千三百余万吨").value, parse_amount("二千三百余万吨").qualifier
+    (2300.0, 'more_than')
     >>> parse_amount("\u22125.5%").value, parse_amount("－３亿元").value
     (-5.5, -3.0)
     >>> parse_amount("超过150亿元").qualifier, parse_amount("至少3个").qualifier, parse_amount("30%左右").qualifier
@@ -180,13 +215,22 @@ def parse_amount(text: str) -> Amount:
         raise ValueError(f"no amount in {text!r}")
     if m.group("prefix") == "第":  # an ordinal: 第三, 第6个
         return Amount(value=_number(m.group("num")), unit="rank", qualifier=None, raw=text)
-    value = _number(m.group("num"))
+    unit = m.group("unit").strip()
+    cfrac = m.group("cfrac")
+    if cfrac and cfrac.startswith("百分之") and not unit:  # 百分之十五: 15 %
+        value, unit = _number(cfrac[3:]), "%"
+    else:
+        value = _number(m.group("num"))
     if m.group("sign") == "-":  # ASCII, full-width (－) and U+2212 (−) minus all arrive here as "-"
         value = -value
     value_max = _number(m.group("num2")) if m.group("num2") else None
-    unit = m.group("unit").strip()
-    if "/" in m.group("num") and not unit:
+    unit1 = m.group("unit1")
+    if unit1 and not unit.startswith(unit1):
+        raise ValueError(f"a range with different units at its ends: {text!r}")
+    if ("/" in m.group("num") or (cfrac and unit != "%")) and not unit:
         unit = "share"
+    if m.group("currency"):  # US$3.5million -> 3.5 millionUSD; RMB1.2billion -> 1.2 billionyuan
+        unit = unit + CURRENCY_BEFORE[m.group("currency")]
     qualifier = _BEFORE.get(m.group("prefix") or "")
     if m.group("suffix"):
         qualifier = QUALIFIER_SUFFIX[m.group("suffix")]

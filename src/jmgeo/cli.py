@@ -19,7 +19,8 @@ documents, as an offline Leaflet map, GeoJSON and GeoPackage.
 
 exit status: 0 done; 1 problems found (check) or the outputs could not be
 written; 2 the input or the command is wrong (bad data, an unreadable file, a
-wrong option), said in one message."""
+wrong option), said in one message; 3 done in part (ingest: some inputs could
+not be read and were skipped, each named with its reason; the rest is written)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,8 +130,11 @@ review table of the amounts they state, each paired with the place it is about:
   OUT.candidates.csv place-like names not in geodata/ (…港 …站 …园区 …镇), to add
 
 Spans are character offsets into the document with all whitespace removed (see
-geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, UTF-16 with BOM; traditional
-characters are matched as simplified, quotes keep the original. geodata/ is only read.
+geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, Big5/Big5-HKSCS, UTF-16 with BOM,
+detected and checked as Chinese text; traditional characters are matched as
+simplified, quotes keep the original. geodata/ is only read. An input that cannot be
+read (empty, binary, unknown encoding, a bad byte) is skipped with its reason and the
+others are written; the exit status is then 3.
 
 After review, mark rows with y in `accept` and run
   jmgeo ingest --merge OUT.csv
@@ -177,6 +181,13 @@ def _add_ingest_parser(sub, common) -> None:
         metavar="REVIEW",
         help="instead of reading documents, add the accepted rows of this review table (CSV or JSON) to geodata/facts/",
     )
+    ingest.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=1,
+        help="read the files in N local processes (default 1); the outputs are the same as with one",
+    )
     ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
 
@@ -212,6 +223,8 @@ def _run_ingest(args) -> int:
         raise DataError(
             "ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)"
         )
+    if args.workers < 1:
+        raise DataError("--workers", None, f"{args.workers} is not a number of processes: give 1 or more")
     year = None
     if args.date:
         m = re.fullmatch(r"(\d{4})(?:-\d{1,2}(?:-\d{1,2})?)?", args.date.strip())
@@ -227,9 +240,12 @@ def _run_ingest(args) -> int:
         geodata_dir=args.geodata,
         stdin_name=args.stdin_name,
         progress=not args.quiet,
+        workers=args.workers,
     )
     for path in result.paths.values():
         print(path)
+    for skipped in result.skipped:  # named even with --quiet: the run is partial
+        print(f"jmgeo ingest: skipped {skipped.reason}", file=sys.stderr)
     if not args.quiet:
         for d in result.documents:
             note = f", {d.repeated_sentences} repeated sentence(s) counted once" if d.repeated_sentences else ""
@@ -251,6 +267,13 @@ def _run_ingest(args) -> int:
             "sentences", read=d.sentences, written=d.sentences - d.repeated_sentences, rejected=d.repeated_sentences
         )
     print(tally.summary(written_label="used") + " (rejected: repeated sentences, counted once)", file=sys.stderr)
+    if result.skipped:
+        print(
+            f"jmgeo ingest: done in part: {len(result.skipped)} of {len(result.skipped) + len(result.documents)} "
+            "input(s) skipped (named above), the others written",
+            file=sys.stderr,
+        )
+        return 3
     return 0
 
 

@@ -11,20 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._numbers import CN_NUMERAL, MAGNITUDES, QUALIFIER_AFTER, QUALIFIER_BEFORE, QUALIFIER_SUFFIX, parse_amount
+from .._numbers import (
+    CN_DIGITS,
+    CN_NUMERAL,
+    CURRENCY_BEFORE,
+    MAGNITUDES,
+    QUALIFIER_AFTER,
+    QUALIFIER_BEFORE,
+    QUALIFIER_SUFFIX,
+    parse_amount,
+)
 
 __all__ = ["AmountMatch", "find_amounts"]
 
-_ASCII_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Thousands separators: ASCII (31,500) or, after one to three digits, full-width (３，２００, folded to 3，200).
+_ASCII_NUM = r"(?:\d{1,3}(?:，\d{3}(?!\d))+|\d+(?:,\d{3})*)(?:\.\d+)?"
 # Units as the documents write them. Longest first in the pattern, so 平方公里 wins over 公里.
 _BASE_UNITS = (
     "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 GWh MWh GW MW kW "
     "标箱 TEU 人次 人 名 家 个百分点 百分点 个月 个 项 宗 件 条 所 类 倍 次 班 列 趟 天 年 周 强 成 % ‰ "
-    "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁"
+    "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁 架次 个小时 小时 分钟 秒 "
+    # English units, as they read with the spaces removed (31,500TEU, 652,000tonnes, 1.2billionyuan)
+    "tonnes tons yuan km hectares passengers vehicles"
 ).split()
 # Units a Chinese numeral may carry: with others (一带一路, 三大, 十四届五次) it is a word, not an amount.
 _CN_UNITS = set(
-    "个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿 亿元 万元 万亿 平方公里 公里".split()
+    "个 项 家 年 成 倍 条 名 所 类 强 座 艘 位 天 亿 亿元 万元 万亿 平方公里 公里 台 小时 个小时 分钟".split()
 )  # not bare 万: 千万网友
 _UNIT = "(?:(?:{m})(?:{b})?|(?:{b}))".format(
     m="|".join(re.escape(word) for word, _ in MAGNITUDES),  # longest first, as MAGNITUDES lists them
@@ -36,12 +48,31 @@ _AMOUNT_RE = re.compile(
     r"(?P<bare>(?<![\d" + CN_NUMERAL + r"])万亿|万吨级)"
     r"|第(?P<ord>" + _NUM_ANY + ")"
     r"|(?P<frac>(?<![A-Za-z\d.])\d+/\d+)"
-    r"|(?P<num>(?<![A-Za-z\d.])" + _NUM_ANY + ")"
-    r"(?:(?P<rsep>[-–—~～])(?P<num2>" + _NUM_ANY + "))?"
+    r"|(?P<cfrac>[" + CN_NUMERAL + r"]+分之[" + CN_NUMERAL + r"]+)"
+    # not after a capital or a digit (G15, 2.5, 1,2): codes and parts of numbers; a lowercase letter is an
+    # English word that lost its space (handled31,500TEU)
+    r"|(?<![A-Z\d.])(?<!\d,)(?P<currency>"
+    + "|".join(map(re.escape, sorted(CURRENCY_BEFORE, key=len, reverse=True)))
+    + r")?(?P<num>"
+    + _NUM_ANY
+    + ")"
+    r"(?:(?P<unit1>%|万|亿)?(?P<rsep>[-–—~～至到])(?P<num2>" + _NUM_ANY + "))?"
     r"(?P<more>" + "|".join(map(re.escape, QUALIFIER_SUFFIX)) + r")?(?P<unit>" + _UNIT + ")"
 )
+# A Chinese numeral below ten thousand written the usual way: 千, 百, 十 in that order, or digit by digit.
+_WELL_FORMED = re.compile(
+    "(?:[一二两三四五六七八九]?千)?(?:[零〇]?[一二两三四五六七八九]?百)?(?:[零〇]?[一二两三四五六七八九]?十)?"
+    "[零〇]?[一二两三四五六七八九]?|[零〇一二三四五六七八九]+"
+)
+# Stands in for a page marker's characters (see find_amounts): not a digit, a unit or a qualifier.
+_MASK = "\x00"
 # How far before a number a qualifier word may start (不少于: three characters).
 _BEFORE_WINDOW = max(len(word) for word, _ in QUALIFIER_BEFORE)
+
+
+def fold_number(text: str) -> str:
+    """Return a printed number without its thousands separators (``2,300`` -> ``2300``)."""
+    return text.replace(",", "").replace("，", "")
 
 
 @dataclass(frozen=True)
@@ -60,7 +91,7 @@ class AmountMatch:
 
 def _qualifier_around(text: str, start: int, end: int) -> str | None:
     """Return the qualifier that the words just before or just after ``text[start:end]`` give, if any."""
-    before = text[max(0, start - _BEFORE_WINDOW) : start]
+    before = text[max(0, start - _BEFORE_WINDOW - 16) : start].replace(_MASK, "")[-_BEFORE_WINDOW:]
     for word, qualifier in QUALIFIER_BEFORE:  # in order: 超过 is tried before 超
         if before.endswith(word):
             return qualifier
@@ -70,7 +101,42 @@ def _qualifier_around(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
+def _is_amount(m: re.Match, text: str, end: int) -> bool:
+    """Return whether a number with a unit (the ``num`` branch of the pattern) is an amount, not a word or a year."""
+    unit, num = m.group("unit"), m.group("num")
+    if m.group("unit1") and not unit.startswith(m.group("unit1")):
+        return False  # 10%至12倍: not one range
+    if num[0] in CN_NUMERAL:
+        # 二千三百, 三十: a number, not a word (百千万 is a programme's name: its units are out of order)
+        composed = len(num) > 1 and _WELL_FORMED.fullmatch(num) is not None and unit not in ("万", "亿")
+        magnitude = unit[:1] in ("万", "亿") and len(unit) > 1  # 五万吨, 三亿元
+        if unit == "年" and len(num) == 4 and all(ch in CN_DIGITS for ch in num):
+            return False  # 二〇二三年: a year
+        ranged = m.group("num2") is not None  # 一至两成: 一 starts a range
+        if (
+            (unit not in _CN_UNITS and not composed and not magnitude)
+            or (num == "一" and not ranged)
+            or (num in ("两", "二") and unit == "个")
+        ):
+            return False
+        if unit in ("亿", "亿元", "万元") and num not in ("十", "百", "千") and len(num) == 1:
+            return False  # 一亿 is a word here more often than an amount; 百亿 / 千亿 are figures
+        if unit == "台" and text.startswith("山", end):
+            return False  # 三台山 is not three machines
+    elif unit == "年" and not m.group("more") and re.fullmatch(r"(1[89]|20)\d\d", m.group("num2") or num):
+        return False  # a year, not a duration (2021-2035年, 到2030年)
+    if unit == "年" and text.startswith("代", end):
+        return False  # 50年代: a decade
+    return not (unit == "周" and text.startswith("年", end))  # 100周年: an anniversary
+
+
+def find_amounts(
+    text: str,
+    original: str | None = None,
+    cells: tuple[int, ...] = (),
+    table: tuple[tuple[int, int, str], ...] = (),
+    skips: tuple[tuple[int, int], ...] = (),
+) -> list[AmountMatch]:
     """Find amounts with units in a normalised, simplified sentence.
 
     ``original`` is the sentence as printed (same length); ``number_text`` is taken from
@@ -87,8 +153,49 @@ def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
     [('150亿元', 150.0, '亿元', 'more_than'), ('160多家', 160.0, '家', 'more_than'), ('11.6%', 11.6, '%', None)]
     >>> [(a.value, a.unit) for a in find_amounts("共一百二十三个项目，11.7万平米，5-7班")]
     [(123.0, '个'), (11.7, '万平米'), (5.0, '班')]
+
+    ``cells`` are offsets where the layout separated two table columns (see
+    :class:`~jmgeo._ingest._sentences.Sentence`): no number is read across one.
+
+    >>> [(a.number_text, a.value) for a in find_amounts("某港452,300万吨", cells=(4,))]
+    [('2,300万吨', 2300.0)]
+
+    ``table`` gives ``(start, end, unit)`` of numbers in table rows whose column header
+    names the unit; each is an amount in that unit, and nothing else is read inside it.
+
+    ``skips`` are spans to read as if absent (page markers: ``约-3-150万标箱`` is about 150万标箱).
+
+    >>> [(a.number_text, a.qualifier) for a in find_amounts("约-3-150万标箱", skips=((1, 4),))]
+    [('150万标箱', 'about')]
+    >>> [(a.number_text, a.value, a.unit) for a in find_amounts("某港452,300", cells=(4,), table=((2, 4, "个"),
+    ...                                                                                      (4, 9, "万吨")))]
+    [('45', 45.0, '个'), ('2,300', 2300.0, '万吨')]
     """
     original = text if original is None else original
+    if skips:  # page markers: masked out (same length), so they join no number and hide no qualifier
+        chars = list(text)
+        for a, b in skips:
+            chars[a:b] = _MASK * (b - a)
+        text = "".join(chars)
+    if table:
+        listed = [
+            AmountMatch(a, b, original[a:b], float(fold_number(text[a:b])), None, unit, None, False)
+            for a, b, unit in table
+        ]
+        rest = [
+            m for m in find_amounts(text, original, cells) if not any(m.start < b and a < m.end for a, b, _ in table)
+        ]
+        return sorted(listed + rest, key=lambda m: m.start)
+    if cells:
+        out = []
+        bounds = [0, *cells, len(text)]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            for a in find_amounts(text[lo:hi], original[lo:hi]):
+                out.append(
+                    AmountMatch(a.start + lo, a.end + lo, a.number_text, a.value, a.value_max, a.unit, a.qualifier,
+                                a.chinese_numeral)
+                )  # fmt: skip
+        return out
     out = []
     for m in _AMOUNT_RE.finditer(text):
         start, end = m.span()
@@ -99,20 +206,12 @@ def find_amounts(text: str, original: str | None = None) -> list[AmountMatch]:
             if text.startswith("个", end):
                 end += 1  # an ordinal keeps 个 (第6个) but not other words (第一台 -> 第一)
             cn = m.group("ord")[0] in CN_NUMERAL
+        elif m.group("cfrac"):
+            cn = True  # 四分之一: a share
         elif m.group("num"):
-            unit, num = m.group("unit"), m.group("num")
-            cn = num[0] in CN_NUMERAL
-            if cn:
-                if unit not in _CN_UNITS or num == "一" or (num in ("两", "二") and unit == "个"):
-                    continue
-                if unit in ("亿", "亿元", "万元") and num not in ("十", "百", "千") and len(num) == 1:
-                    continue  # 一亿 is a word here more often than an amount; 百亿 / 千亿 are figures
-            elif unit == "年" and not m.group("more") and re.fullmatch(r"(1[89]|20)\d\d", num):
-                continue  # a year, not a duration
-            if unit == "年" and text.startswith("代", end):
-                continue  # 50年代: a decade
-            if unit == "周" and text.startswith("年", end):
-                continue  # 100周年: an anniversary
+            cn = m.group("num")[0] in CN_NUMERAL
+            if not _is_amount(m, text, end):
+                continue
         number_text = original[start:end]
         try:
             amount = parse_amount(text[start:end])

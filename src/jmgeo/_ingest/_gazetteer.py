@@ -23,7 +23,11 @@ import ahocorasick
 from .._geodata import read_geodata
 
 __all__ = [
+    "AREA_NAMED_SITE",
     "CANDIDATE_SUFFIXES",
+    "CITY_GENERIC",
+    "ORDINARY_SENSE",
+    "OTHER_CITIES",
     "Gazetteer",
     "Mention",
     "find_candidates",
@@ -54,10 +58,11 @@ class Gazetteer:
         their ids, most specific first.
     """
 
-    def __init__(self, names: dict[str, tuple[str, ...]]):
+    def __init__(self, names: dict[str, tuple[str, ...]], areas: frozenset[str] = frozenset()):
         if not names:
             raise ValueError("a gazetteer needs at least one name")
         self.names = dict(names)
+        self.areas = areas  # ids of the city and the districts: a site named after one is not it
         self._automaton = ahocorasick.Automaton()
         for name, ids in self.names.items():
             self._automaton.add_word(name, (name, tuple(ids)))
@@ -80,9 +85,60 @@ class Gazetteer:
         """
         out = []
         for end, (name, ids) in self._automaton.iter_long(text):
-            start = end - len(name) + 1
-            out.append(Mention(start, end + 1, name, ids))
+            mention = _in_context(Mention(end - len(name) + 1, end + 1, name, ids), text, self)
+            if mention is not None:
+                out.append(mention)
         return out
+
+
+#: Other cities, whose generic names (高新区) are not Jiangmen's: 珠海高新区 is Zhuhai's.
+OTHER_CITIES = (
+    "广州 深圳 珠海 佛山 中山 东莞 惠州 肇庆 阳江 茂名 湛江 云浮 清远 韶关 河源 梅州 汕头 汕尾 潮州 揭阳 "
+    "香港 澳门 北京 上海 天津 重庆 杭州 南京 苏州 武汉 成都 西安 长沙 厦门 福州 南宁 海口 合肥 济南 青岛"
+).split()
+#: Names that are also common nouns, with the words that mark the common sense: just before the name, just after
+#: it, or anywhere in the sentence. 盐田 is the port in 由江门到盐田的组合港, salt pans in 台山沿海的盐田面积.
+ORDINARY_SENSE = {
+    "盐田": (("的", "片", "块", "沿海", "废弃", "古"), ("面积", "晒", "里", "中", "上", "地", "和"),
+             ("晒盐", "盐场", "盐业", "制盐", "海盐", "盐民")),
+}  # fmt: skip
+#: Names generic enough that a city name before them makes them that city's (珠海高新区).
+CITY_GENERIC = ("高新区",)
+#: What follows a district's or the city's name when the words name another place, called after it: 台山港区,
+#: 台山核电站, 江门站. That place is not the district (it is proposed as a candidate instead).
+AREA_NAMED_SITE = ("港区", "港", "电站", "核电", "站", "村", "水库", "机场", "码头", "园区", "工业园", "大桥")
+_DIRECTIONS = "北南东西"
+
+
+def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
+    """Return the mention as it is meant in ``text`` (maybe a shorter name), or None when it names no place here.
+
+    Rules, each for a kind of false match: a name ending in a direction before 部/面/侧 (江门北部 is the north of
+    Jiangmen, not 江门北 the station); a generic name after another city's (:data:`CITY_GENERIC`,
+    :data:`OTHER_CITIES`); a name that is also a common noun, among the words of that sense
+    (:data:`ORDINARY_SENSE`); and a district's or the city's name that starts the name of a site called after it
+    (:data:`AREA_NAMED_SITE`).
+    """
+    name, after = m.name, text[m.end : m.end + 3]
+    if name[-1] in _DIRECTIONS and after[:1] in ("部", "面", "侧", "边"):
+        shorter = name[:-1]
+        if shorter not in gazetteer.names:
+            return None
+        m = Mention(m.start, m.end - 1, shorter, gazetteer.names[shorter])
+        name, after = shorter, text[m.end : m.end + 3]
+    before = text[max(0, m.start - 4) : m.start]
+    if name in CITY_GENERIC and any(before.endswith((c, c + "市", c + "国家")) for c in OTHER_CITIES):
+        return None
+    if name in ORDINARY_SENSE:
+        left, right, anywhere = ORDINARY_SENSE[name]
+        if before.endswith(left) or after.startswith(right) or any(w in text for w in anywhere):
+            return None
+    if set(m.feature_ids) <= gazetteer.areas:
+        site = next((w for w in AREA_NAMED_SITE if after.startswith(w)), None)
+        # 江门港口, 江门站在: the ending is part of another word (港口, 站在), not a site's name
+        if site is not None and after[len(site) : len(site) + 1] not in _NOT_AN_END.get(site[-1], ()):
+            return None
+    return m
 
 
 def _is_chinese(name: str) -> bool:
@@ -114,10 +170,17 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
         name = name.strip()
         if not name or not _is_chinese(name):
             continue
-        ids = names.get(name, ())
-        if fid not in ids:
-            names[name] = ids + (fid,)
-    return Gazetteer(names)
+        # brackets are written full-width (（）) or ASCII (()): match either way
+        for variant in dict.fromkeys([name, name.translate(_FULL_WIDTH_BRACKETS), name.translate(_ASCII_BRACKETS)]):
+            ids = names.get(variant, ())
+            if fid not in ids:
+                names[variant] = ids + (fid,)
+    areas = frozenset([city["id"], *(d["id"] for d in spec["districts"])])
+    return Gazetteer(names, areas)
+
+
+_FULL_WIDTH_BRACKETS = str.maketrans("()", "（）")
+_ASCII_BRACKETS = str.maketrans("（）", "()")
 
 
 #: Endings of place-like words (port, station, park, zone, town, bay, bridge, passage ...).

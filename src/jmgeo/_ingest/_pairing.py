@@ -19,7 +19,7 @@ from ._gazetteer import Mention
 from ._records import ReviewRow
 from ._sentences import Sentence
 
-__all__ = ["amount_rows", "last_stated_year"]
+__all__ = ["amount_rows", "last_stated_year", "target_year_of"]
 
 _YEAR_RE = re.compile(r"(?<![\d.])(1[89]\d\d|20\d\d)(?=年(?!代))")
 _DECADE_RE = re.compile(r"(\d\d)世纪(\d)0年代")
@@ -40,6 +40,21 @@ def last_stated_year(text: str) -> int | None:
     """
     stated = _YEAR_RE.findall(text)
     return int(stated[-1]) if stated else None
+
+
+_TARGET_YEAR_RE = re.compile(r"(?:到|至|力争到|预计到)((?:19|20)\d\d)年")
+
+
+def target_year_of(text: str) -> int | None:
+    """Return the year ``text`` sets a target for (``到2030年``), if any: the last one.
+
+    Examples
+    --------
+    >>> target_year_of("到2030年，全市港口货物吞吐量达到1.2亿吨"), target_year_of("2023年建成")
+    (2030, None)
+    """
+    found = _TARGET_YEAR_RE.findall(text)
+    return int(found[-1]) if found else None
 
 
 @dataclass
@@ -166,14 +181,17 @@ def amount_rows(
     doc_year: int | None,
     last_year: int | None,
     city_id: str,
+    target_year: int | None = None,
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 
     ``simp`` is the sentence folded by :func:`~jmgeo._ingest._simplified.to_simplified`
     and ``mentions`` the gazetteer's matches in it; ``doc_year`` and ``last_year`` are as
-    in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target.
+    in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target;
+    ``target_year`` is the year the sentence before set a target for (``到2030年``, see
+    :func:`target_year_of`), which a target with no year of its own takes.
     """
-    amounts = find_amounts(simp, sent.text)
+    amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips)
     if not amounts:
         return []
     idx = _SentenceIndex.of(simp)
@@ -182,6 +200,14 @@ def amount_rows(
     rows = []
     for amount in amounts:
         year, basis, year_flags = _resolve_year(idx, amount.start, doc_year, last_year)
+        if (
+            "year_assumed_from_document_date" in year_flags
+            and target_year is not None
+            and (doc_year is None or target_year > doc_year)
+            and _TARGET_RE.search(simp, 0, amount.start)
+        ):
+            # 到2030年，…。集装箱吞吐量力争达到150万标箱: a target in the sentence after 到2030年 is for 2030
+            year, basis, year_flags = target_year, "derived", ("year_from_previous_target",)
         ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id)
         qualifier = amount.qualifier
         if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):

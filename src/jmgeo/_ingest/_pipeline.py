@@ -10,23 +10,30 @@ the window of sentence hashes used to count repeated paragraphs once, which is c
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import re
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from .._errors import DataError
 from .._geodata import GeoData, read_geodata
-from ._gazetteer import Gazetteer, find_candidates, load_gazetteer
-from ._pairing import amount_rows, last_stated_year
+from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
+from ._pairing import amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
-from ._records import DocumentSummary, PlaceMention, ReviewRow
+from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
 from ._review import ReviewResult, write_review
 from ._sentences import Sentence, iter_sentences
 from ._simplified import fold_width, to_simplified
 
-__all__ = ["MIN_REPEAT_LEN", "ingest", "iter_ingest"]
+__all__ = ["MIN_REPEAT_LEN", "LogProgress", "ingest", "iter_ingest", "with_short_forms"]
 
 #: Sentences shorter than this are never treated as repeats ("开放，开放，再开放。" may recur on purpose).
 MIN_REPEAT_LEN = 10
@@ -44,6 +51,8 @@ class _DocState:
     year: int | None
     seen: dict[int, None] = field(default_factory=dict)
     last_year: int | None = None
+    short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 以下简称“基地”: name -> feature ids
+    target_year: int | None = None  # the year the previous sentence set a target for (到2030年)
 
 
 def _document_years(data: GeoData) -> dict[str, int]:
@@ -59,20 +68,27 @@ def _document_years(data: GeoData) -> dict[str, int]:
 
 
 def iter_ingest(
-    sources: Iterable[TextSource],
+    sources: Iterable[TextSource | SkippedDocument],
     gazetteer: Gazetteer | None = None,
     *,
     date_year: int | None = None,
     geodata_dir: str | os.PathLike[str] | GeoData | None = None,
     city_id: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary]:
+    skip_unreadable: bool = False,
+) -> Iterator[ReviewRow | PlaceMention | tuple[int, int, str, str, str] | DocumentSummary | SkippedDocument]:
     """Read each source and yield review rows, place mentions, candidates and summaries.
 
     Yields, per document and in text order, :class:`PlaceMention` and :class:`ReviewRow`
     objects and candidate tuples ``(start, end, name, doc, quote)``, then the document's
     :class:`DocumentSummary`. A sentence that repeats an earlier one of the same
     document (≥ ``MIN_REPEAT_LEN`` characters) is counted once.
+
+    A document that cannot be read (a bad byte after the first 64 KiB) raises
+    :class:`~jmgeo._errors.DataError`; with ``skip_unreadable`` it ends with a
+    :class:`SkippedDocument` instead of a summary (its earlier records are to be dropped by the
+    consumer, as :func:`~jmgeo._ingest._review.write_review` does) and the next one is read.
+    A :class:`SkippedDocument` among the sources (a file that could not be opened) is passed on.
 
     Parameters
     ----------
@@ -89,6 +105,9 @@ def iter_ingest(
     city_id = city_id or data.districts_spec["city"]["id"]
     known_years = _document_years(data)
     for src in sources:
+        if isinstance(src, SkippedDocument):
+            yield src
+            continue
         try:
             if date_year is not None:
                 year, year_from = date_year, "--date"
@@ -98,7 +117,11 @@ def iter_ingest(
                 year, year_from = None, "unknown"
             summary = DocumentSummary(src.name, str(src.path) if src.path else None, src.encoding, year, year_from)
             state = _DocState(src.name, year)
-            for sent in iter_sentences(iter_lines(src, progress)):
+            lines = iter_lines(src, progress)
+            failed: list[SkippedDocument] = []
+            if skip_unreadable:
+                lines = _until_unreadable(lines, src, failed)
+            for sent in iter_sentences(lines):
                 summary.chars = sent.start + len(sent.text)
                 summary.sentences += 1
                 simp = to_simplified(sent.text)
@@ -117,16 +140,69 @@ def iter_ingest(
                 stated = last_stated_year(simp)
                 if stated is not None:
                     state.last_year = stated
-            yield summary
+                state.target_year = target_year_of(simp)
+            yield failed[0] if failed else summary
         finally:
             src.close()
+
+
+def _until_unreadable(
+    lines: Iterator[tuple[int, str]], src: TextSource, failed: list[SkippedDocument]
+) -> Iterator[tuple[int, str]]:
+    """Pass lines on until one cannot be decoded; then append why to ``failed`` and stop."""
+    try:
+        yield from lines
+    except DataError as exc:
+        failed.append(SkippedDocument(src.name, str(src.path) if src.path else None, str(exc)))
+
+
+# A short form the text defines: 广东（江门）硅能源产业基地（以下简称“基地”）, …（下称"基地"）.
+_SHORT_FORM = re.compile(r"(?:以下简称|以下称|下称|简称)[“\"「『]([^”\"」』，。、（）()]{2,10})[”\"」』]")
+
+
+def with_short_forms(text: str, mentions: list[Mention], short_forms: dict[str, tuple[str, ...]]) -> list[Mention]:
+    """Add the mentions of short forms defined in the document (``以下简称“基地”``) to a sentence's mentions.
+
+    A definition right after a mention (at most two characters between: ``（``) makes the short form name the
+    same features for the rest of the document; ``short_forms`` holds those defined so far and is updated.
+    A short-form occurrence that overlaps a gazetteer mention is left to it.
+
+    Examples
+    --------
+    >>> from jmgeo._ingest._gazetteer import load_gazetteer
+    >>> gaz, forms = load_gazetteer(), {}
+    >>> text = "广东（江门）硅能源产业基地（以下简称“基地”）投产，基地年产值超100亿元。"
+    >>> [(m.name, m.feature_ids) for m in with_short_forms(text, gaz.find(text), forms)]
+    [('广东（江门）硅能源产业基地', ('silicon_energy_industry_base',)), ('基地', ('silicon_energy_industry_base',))]
+    >>> [m.start for m in with_short_forms("基地扩建。", gaz.find("基地扩建。"), forms)]
+    [0]
+    """
+    defined = {}
+    for d in _SHORT_FORM.finditer(text):
+        before = [m for m in mentions if m.end <= d.start() <= m.end + 2]
+        if before:
+            defined[d.group(1)] = (before[-1].feature_ids, d.end())
+    if not defined and not short_forms:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for name, (ids, after) in [*((n, (ids, 0)) for n, ids in short_forms.items()), *defined.items()]:
+        pos = text.find(name, after)
+        while pos != -1:
+            end = pos + len(name)
+            if not any(a < end and pos < b for a, b in taken):
+                extra.append(Mention(pos, end, name, ids))
+                taken.append((pos, end))
+            pos = text.find(name, end)
+    short_forms.update({name: ids for name, (ids, _) in defined.items()})
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
 def _sentence_records(
     sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str
 ):
     """Yield the place mentions, candidates and review rows of one sentence, in that order."""
-    mentions = gazetteer.find(simp)
+    mentions = with_short_forms(simp, gazetteer.find(simp), state.short_forms)
     for m in mentions:
         summary.mentions += 1
         yield PlaceMention(
@@ -134,9 +210,56 @@ def _sentence_records(
         )
     for start, end, _name in find_candidates(simp, mentions):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
-    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id):
+    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year):
         summary.rows += 1
         yield row
+
+
+class LogProgress:
+    """Progress for a log (standard error is not a terminal): one line every ``interval`` seconds.
+
+    ``ingest: 12.0 of 50.0 MiB read (24 %), 3.1 MiB/s``, flushed at once, so a log that is
+    followed while the run goes shows it moving (a tqdm bar would show nothing until the end).
+
+    Examples
+    --------
+    >>> import io
+    >>> log = io.StringIO()
+    >>> p = LogProgress(4 << 20, interval=0, stream=log, clock=iter([0, 2, 4]).__next__)
+    >>> p.update(1 << 20); p.update(1 << 20); p.close()
+    >>> print(log.getvalue(), end="")
+    ingest: 1.0 of 4.0 MiB read (25 %), 0.5 MiB/s
+    ingest: 2.0 of 4.0 MiB read (50 %), 0.5 MiB/s
+    """
+
+    #: Seconds between two lines.
+    INTERVAL = 5.0
+
+    def __init__(self, total: int | None, interval: float | None = None, stream=None, clock=None):
+        self.total = total
+        self.interval = self.INTERVAL if interval is None else interval
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock or time.monotonic
+        self.start = self.last = self.clock()
+        self.done = 0
+
+    def update(self, n: int) -> None:
+        """Count ``n`` more bytes read; write a line if ``interval`` seconds have passed since the last."""
+        self.done += n
+        now = self.clock()
+        if now - self.last >= self.interval:
+            self.last = now
+            mib = self.done / (1 << 20)
+            of = (
+                f" of {self.total / (1 << 20):.1f} MiB read ({100 * self.done // self.total} %)"
+                if self.total
+                else (" MiB read")
+            )
+            rate = mib / (now - self.start) if now > self.start else 0.0
+            print(f"ingest: {mib:.1f}{of}, {rate:.1f} MiB/s", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """Nothing to clear (a log keeps its lines)."""
 
 
 def ingest(
@@ -147,13 +270,19 @@ def ingest(
     geodata_dir: str | os.PathLike[str] | None = None,
     stdin_name: str = "stdin.txt",
     progress: bool = True,
+    workers: int = 1,
 ) -> ReviewResult:
     """Ingest files, folders or standard input and write the review files beside ``out``.
 
     Returns the :class:`~jmgeo._ingest._review.ReviewResult` (paths written, counts, a summary per
-    document). Nothing is written unless every input was read: a bad input raises
-    :class:`~jmgeo._errors.DataError` naming the file (and byte offset) and leaves any
-    earlier review files as they were. ``geodata/`` is only read.
+    document, the inputs skipped). An input that cannot be read (empty, binary, an unknown
+    encoding, a bad byte later on) is skipped with its reason
+    (:attr:`ReviewResult.skipped <jmgeo._ingest._review.ReviewResult>`: file, byte offset, why)
+    and the others are written. When no input could be read,
+    :class:`~jmgeo._errors.DataError` names each one and any earlier review files stay as they
+    were; a path that does not exist is an error before anything is read. ``geodata/`` is only read.
+    ``workers`` > 1 reads the files in that many local processes (one file per task); the review
+    files are identical to a one-process run, in the same order. Standard input is read in-process.
 
     Examples
     --------
@@ -169,26 +298,76 @@ def ingest(
     bar = None
     if progress:
         known = [s for s in sizes if s is not None]
-        bar = tqdm(
-            total=sum(known) if len(known) == len(sizes) else None,
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1024,
-            desc="ingest",
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            leave=False,
-        )
+        total = sum(known) if len(known) == len(sizes) else None
+        if sys.stderr.isatty():
+            bar = tqdm(
+                total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingest", file=sys.stderr, leave=False
+            )
+        else:  # a log: a line every few seconds, not a bar redrawn in place
+            bar = LogProgress(total)
 
     def sources():
         for p in files:
-            yield open_source(p, stdin_name if p is None else None)
+            try:
+                yield open_source(p, stdin_name if p is None else None)
+            except DataError as exc:  # reported and skipped; the other inputs are still read
+                yield SkippedDocument(stdin_name if p is None else p.name, None if p is None else str(p), str(exc))
 
     try:
-        records = iter_ingest(
-            sources(), date_year=date_year, geodata_dir=geodata_dir, progress=bar.update if bar else None
-        )
+        if workers > 1 and None not in files:
+            records = _iter_in_processes(files, workers, date_year, geodata_dir, bar.update if bar else None)
+        else:
+            records = iter_ingest(
+                sources(),
+                date_year=date_year,
+                geodata_dir=geodata_dir,
+                progress=bar.update if bar else None,
+                skip_unreadable=True,
+            )
         return write_review(records, out)
     finally:
         if bar is not None:
             bar.close()
+
+
+def _ingest_to_spool(path: str, date_year: int | None, geodata_dir) -> str:
+    """In a worker process: ingest one file, pickle its records one by one to a temp file, return its path."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".jmgeo-ingest", delete=False) as fh:
+        try:
+            sources = [open_source(path)]
+        except DataError as exc:
+            sources = [SkippedDocument(os.path.basename(path), path, str(exc))]
+        for rec in iter_ingest(sources, date_year=date_year, geodata_dir=geodata_dir, skip_unreadable=True):
+            pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return fh.name
+
+
+def _iter_in_processes(files, workers: int, date_year, geodata_dir, progress) -> Iterator:
+    """Ingest files in ``workers`` local processes, one file per task; yield the records in input order.
+
+    Each worker writes its file's records to a temp file (memory stays flat); they are read back in the
+    order of the inputs, so the review files are the same, byte for byte, as from one process.
+    """
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_ingest_to_spool, str(p), date_year, geodata_dir) for p in files]
+        try:
+            for path, future in zip(files, futures, strict=True):
+                spool = future.result()
+                try:
+                    with open(spool, "rb") as fh:
+                        while True:
+                            try:
+                                yield pickle.load(fh)
+                            except EOFError:
+                                break
+                finally:
+                    os.unlink(spool)
+                if progress is not None:
+                    progress(path.stat().st_size)
+        finally:
+            for future in futures:
+                future.cancel()
+            for future in futures:  # remove the spools of files read but not consumed (an error stopped the run)
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(future.result())

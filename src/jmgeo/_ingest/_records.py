@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DocumentSummary", "PlaceMention", "ReviewRow"]
+__all__ = ["DocumentSummary", "PlaceMention", "ReviewRow", "SkippedDocument"]
 
 
 @dataclass
@@ -65,3 +65,12 @@ class DocumentSummary:
     traditional: bool = False
     rows: int = 0
     mentions: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedDocument:
+    """An input that could not be read, and why; whatever it had yielded before the problem is dropped."""
+
+    doc: str
+    path: str | None
+    reason: str

@@ -25,7 +25,7 @@ from .._cells import SpreadsheetWriter, from_spreadsheet
 from .._errors import DataError
 from .._files import staged_outputs
 from .._jsonfile import read_json
-from ._records import DocumentSummary, PlaceMention, ReviewRow
+from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -96,6 +96,7 @@ class ReviewResult:
     mentions: int = 0
     candidates: int = 0
     documents: list[DocumentSummary] = field(default_factory=list)
+    skipped: list[SkippedDocument] = field(default_factory=list)
 
 
 class _Scratch:
@@ -119,17 +120,29 @@ class _Scratch:
         self.fh.buffer.seek(0)
         yield from iter(lambda: self.fh.buffer.read(1 << 20), b"")
 
+    def mark(self) -> int:
+        """Return the position after everything written so far, for :meth:`rewind`."""
+        self.fh.flush()
+        return self.fh.buffer.tell()
+
+    def rewind(self, position: int) -> None:
+        """Drop everything written after ``position`` (from :meth:`mark`)."""
+        self.fh.flush()
+        self.fh.buffer.seek(position)
+        self.fh.buffer.truncate()
+
     def close(self) -> None:
         """Close and so delete the file."""
         self.fh.close()
 
 
-def _json_chunks(
-    documents: list[DocumentSummary], facts: _Scratch, mentions: _Scratch, candidates: list[list]
-) -> Iterable[bytes]:
-    """Yield the review JSON: ``documents``, ``facts`` and ``mentions`` (one object per line), ``candidates``."""
+def _json_chunks(result: ReviewResult, facts: _Scratch, mentions: _Scratch, candidates: list[list]) -> Iterable[bytes]:
+    """Yield the review JSON: ``documents``, ``skipped``, ``facts`` and ``mentions`` (one object per line),
+    ``candidates``."""
     yield b'{\n"generator": "jmgeo ingest",\n"documents": '
-    yield json.dumps([asdict(d) for d in documents], ensure_ascii=False).encode("utf-8")
+    yield json.dumps([asdict(d) for d in result.documents], ensure_ascii=False).encode("utf-8")
+    yield b',\n"skipped": '
+    yield json.dumps([asdict(d) for d in result.skipped], ensure_ascii=False).encode("utf-8")
     for key, spool in (("facts", facts), ("mentions", mentions)):
         yield f',\n"{key}": [\n'.encode()
         first = True
@@ -154,7 +167,10 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
 
     The rows go to scratch files as they come and are streamed from there into the four
     files, written together by :func:`jmgeo._files.staged_outputs`, so memory does not
-    grow with the documents.
+    grow with the documents. A :class:`SkippedDocument` drops every record of its document
+    (the scratch files are cut back to where the document began) and is listed in
+    ``skipped``. When documents were given but every one was skipped, nothing is written:
+    :class:`~jmgeo._errors.DataError` names each file and its reason.
     """
     paths = review_paths(out)
     result = ReviewResult(paths)
@@ -165,6 +181,9 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
         mw = SpreadsheetWriter(mentions_csv.fh)
         mw.writerow(MENTION_COLUMNS)
         candidates: dict[str, list] = {}
+        doc_candidates: list[str] = []  # names counted for the document being read, to undo if it is skipped
+        marks = [s.mark() for s in scratches]
+        counts = (0, 0)
         for rec in records:
             if isinstance(rec, ReviewRow):
                 d = _row_dict(rec)
@@ -184,12 +203,32 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
                 result.mentions += 1
             elif isinstance(rec, DocumentSummary):
                 result.documents.append(rec)
+                marks, counts, doc_candidates = [s.mark() for s in scratches], (result.rows, result.mentions), []
+            elif isinstance(rec, SkippedDocument):
+                result.skipped.append(rec)
+                for scratch, position in zip(scratches, marks, strict=True):
+                    scratch.rewind(position)
+                result.rows, result.mentions = counts
+                for name in doc_candidates:
+                    candidates[name][1] -= 1
+                    if not candidates[name][1]:
+                        del candidates[name]
+                doc_candidates = []
             elif isinstance(rec, tuple):
                 start, end, name, doc, quote = rec
                 if name in candidates:
                     candidates[name][1] += 1
                 elif len(candidates) < max_candidates:
                     candidates[name] = [name, 1, doc, start, end, quote]
+                else:
+                    continue
+                doc_candidates.append(name)
+        if result.skipped and not result.documents:
+            raise DataError(
+                "ingest",
+                None,
+                "no input could be read, nothing written: " + "; ".join(s.reason for s in result.skipped),
+            )
         ranked = sorted(candidates.values(), key=lambda c: (-c[1], c[0]))
         result.candidates = len(ranked)
         cand_text = io.StringIO(newline="")
@@ -201,7 +240,7 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
             stage.write_stream(paths["csv"], itertools.chain([bom], facts_csv.chunks()))
             stage.write_stream(paths["mentions"], itertools.chain([bom], mentions_csv.chunks()))
             stage.write(paths["candidates"], bom + cand_text.getvalue().encode("utf-8"))
-            stage.write_stream(paths["json"], _json_chunks(result.documents, facts_lines, mention_lines, ranked))
+            stage.write_stream(paths["json"], _json_chunks(result, facts_lines, mention_lines, ranked))
     finally:
         for scratch in scratches:
             scratch.close()

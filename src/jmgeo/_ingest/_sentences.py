@@ -43,11 +43,95 @@ def _undouble(line: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence of the normalised text: ``normalize_text(doc)[start:start + len(text)] == text``."""
+    """A sentence of the normalised text: ``normalize_text(doc)[start:start + len(text)] == text``.
+
+    ``cells``: offsets into ``text`` where the layout had whitespace between two digits (a table's
+    columns, ``某港 45 2,300``); a number is never read across one. ``table``: ``(start, end, unit)``
+    of each number in a table row whose column header gives its unit (``吞吐量（万吨）``). ``skips``:
+    ``(start, end)`` of page markers that a PDF's text put inside the sentence (``- 3 -``, ``第3页``): the
+    amounts are read as if they were not there, so ``约`` before a page break still qualifies the number after it.
+    """
 
     text: str
     start: int
     line: int
+    cells: tuple[int, ...] = ()
+    table: tuple[tuple[int, int, str], ...] = ()
+    skips: tuple[tuple[int, int], ...] = ()
+
+
+_TOKEN = re.compile(r"\S+")
+_INITIALS = re.compile(r"[A-Za-z](?:\.[A-Za-z])*")  # U.S. and e.g. (and a lone initial: J. Smith)
+# Words whose full stop does not end an English sentence.
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "co", "inc", "ltd", "st", "vs", "jan", "feb", "aug", "sept", "oct"}
+
+
+# A line that is only a page marker: "- 3 -", "— 12 —", "第3页", "第 3 页 共 20 页", "3/20", or form feeds.
+PAGE_MARKER = re.compile(
+    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\f+)\s*"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Only a line with digits on both sides of white space, or a full stop, can have a cell join or an English end.
+_MAY_HAVE_MARKS = re.compile(r"\d\s+\d|\.")
+_HEADER_UNIT_ANYWHERE = re.compile(r"[）)](?:\s|$)")
+_HEADER_UNIT = re.compile(r"[（(]([^（）()\d]{1,6})[）)]$")
+_CELL_NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
+
+
+def _header_units(line: str) -> list[str] | None:
+    """Return the unit of each column when ``line`` is a table header (``港区 泊位数（个） 吞吐量（万吨）``), else None.
+
+    A header has at least two cells, no digits, and at least one cell ending in a unit in brackets.
+    """
+    tokens = _TOKEN.findall(line)
+    if len(tokens) < 2 or any(ch.isdigit() for ch in line):
+        return None
+    units = [(m.group(1) if (m := _HEADER_UNIT.search(tok)) else "") for tok in tokens]
+    return units if any(units) else None
+
+
+def _row_cells(line: str, units: list[str]) -> list[tuple[int, int, str]] | None:
+    """Return ``(start, end, unit)`` in the line with whitespace removed of each number under a unit, or None
+    when the line is not a row of the table (another number of cells)."""
+    tokens = _TOKEN.findall(line)
+    if len(tokens) != len(units):
+        return None
+    out, pos = [], 0
+    for tok, unit in zip(tokens, units, strict=True):
+        if unit and _CELL_NUMBER.fullmatch(tok):
+            out.append((pos, pos + len(tok), unit))
+        pos += len(tok)
+    return out
+
+
+def _line_marks(line: str) -> tuple[list[int], list[int]]:
+    """Return the offsets, in the line with whitespace removed, of table cell joins and English sentence ends.
+
+    A cell join is whitespace between two digits (``45 2,300``: two columns, not 452,300). An English
+    sentence ends after a full stop that follows a letter, a digit or ``%`` (not initials: U.S.) and comes before
+    white space and a capital letter or a quote, or at the end of a line of mostly ASCII text: the
+    normalised text has no spaces left to tell ``1.2`` from ``year. The``.
+    """
+    cells: list[int] = []
+    ends: list[int] = []
+    tokens = _TOKEN.findall(line)
+    ascii_line = len(_NON_ASCII.sub("", line)) > 0.8 * max(1, len(line))
+    pos = 0
+    for i, tok in enumerate(tokens):
+        pos += len(tok)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and tok[-1].isdigit() and nxt[0].isdigit():
+            cells.append(pos)
+        if (
+            tok.endswith(".")
+            and len(tok) > 1
+            and (tok[-2].isalnum() or tok[-2] in "%)")
+            and tok[:-1].lower().lstrip("(\"'") not in _ABBREVIATIONS
+            and not _INITIALS.fullmatch(tok[:-1])
+            and ((nxt is not None and (nxt[0].isupper() or nxt[0] in "\"“'(")) or (nxt is None and ascii_line))
+        ):
+            ends.append(pos)
+    return cells, ends
 
 
 def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
@@ -55,7 +139,8 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
 
     Each line is normalised like :func:`jmgeo._documents.normalize_text` (scanner doubling
     undone, whitespace removed) and appended; a sentence ends after 。！？; (and any
-    closing quotes), at a Markdown heading line, or after ``max_len`` characters. Line
+    closing quotes), after an English full stop (``year. The``), at a Markdown heading
+    line, or after ``max_len`` characters. Line
     breaks and blank lines are *not* sentence ends: the newspapers break lines, and even
     leave blank lines, in the middle of words.
 
@@ -63,10 +148,25 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
     --------
     >>> [s.text for s in iter_sentences(enumerate(["江门进出口1428.9", "", "亿元。增长", "11.6%。"], 1))]
     ['江门进出口1428.9亿元。', '增长11.6%。']
+    >>> [s.text for s in iter_sentences([(1, "Gaosha handled 1.5 million TEU. Xinhui grew 8.5%."), (2, "Next.")])]
+    ['Gaoshahandled1.5millionTEU.', 'Xinhuigrew8.5%.', 'Next.']
+    >>> [(s.text, s.cells) for s in iter_sentences([(1, "高沙港 45 2,300"), (2, "新会港 18 1,150")])]
+    [('高沙港452,300新会港181,150', (5, 15))]
     """
     buf = ""
     buf_start = 0
     starts: list[tuple[int, int]] = []  # (offset in buf, line number) of each piece
+    cells: list[int] = []  # offsets in buf of table cell joins
+    english_ends: list[int] = []  # offsets in buf of English sentence ends
+    table: list[tuple[int, int, str]] = []  # numbers in table rows, with their column's unit
+    skips: list[tuple[int, int]] = []  # page markers inside the text
+    header: list[str] | None = None  # the units of the table being read
+
+    def sentence(cut: int, end: int, line: int) -> Sentence:
+        inside = tuple(c - cut for c in cells if cut < c < end)
+        numbers = tuple((a - cut, b - cut, u) for a, b, u in table if cut <= a and b <= end)
+        pages = tuple((max(a, cut) - cut, min(b, end) - cut) for a, b in skips if a < end and cut < b)
+        return Sentence(buf[cut:end], buf_start + cut, line, inside, numbers, pages)
 
     def line_at(pos: int) -> int:
         line = starts[0][1]
@@ -82,29 +182,45 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             continue
         heading = raw.lstrip().startswith("#")
         if heading and buf:
-            yield Sentence(buf, buf_start, line_at(0))
+            yield sentence(0, len(buf), line_at(0))
             buf_start += len(buf)
-            buf, starts = "", []
+            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
         starts.append((len(buf), lineno))
+        # (the checks below are regular expressions, not Python loops: they run on every line)
+        line_cells, line_ends = _line_marks(raw) if _MAY_HAVE_MARKS.search(raw) else ((), ())
+        if PAGE_MARKER.fullmatch(raw):
+            skips.append((len(buf), len(buf) + len(piece)))
+        row = _row_cells(raw, header) if header else None
+        if row is None:
+            header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
+        table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
+        cells += [len(buf) + c for c in line_cells]
+        english_ends += [len(buf) + e for e in line_ends]
         buf += piece
         if heading:
-            yield Sentence(buf, buf_start, lineno)
+            yield sentence(0, len(buf), lineno)
             buf_start += len(buf)
-            buf, starts = "", []
+            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
             continue
         cut = 0
-        for m in _END_RE.finditer(buf):
-            if m.end() == len(buf):
+        for end in sorted({m.end() for m in _END_RE.finditer(buf)}.union(english_ends)):
+            if end == len(buf):
                 break  # a closing quote may still follow on the next line
-            yield Sentence(buf[cut : m.end()], buf_start + cut, line_at(cut))
-            cut = m.end()
+            if end <= cut:
+                continue
+            yield sentence(cut, end, line_at(cut))
+            cut = end
         while len(buf) - cut > max_len:
             part = buf[cut : cut + max_len]
             soft = max(part.rfind("，"), part.rfind(","))
             size = soft + 1 if soft > max_len // 2 else max_len
-            yield Sentence(buf[cut : cut + size], buf_start + cut, line_at(cut))
+            yield sentence(cut, cut + size, line_at(cut))
             cut += size
         if cut:
+            cells = [c - cut for c in cells if c > cut]
+            table = [(a - cut, b - cut, u) for a, b, u in table if a >= cut]
+            skips = [(max(a - cut, 0), b - cut) for a, b in skips if b > cut]
+            english_ends = [e - cut for e in english_ends if e > cut]
             kept = []
             for i, (off, ln) in enumerate(starts):
                 nxt = starts[i + 1][0] if i + 1 < len(starts) else len(buf)
@@ -114,4 +230,4 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             buf = buf[cut:]
             buf_start += cut
     if buf:
-        yield Sentence(buf, buf_start, line_at(0))
+        yield sentence(0, len(buf), line_at(0))
