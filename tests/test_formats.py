@@ -3,6 +3,7 @@
 GDAL (pyogrio) reads every format back but GeoParquet: neither GDAL here has the Parquet driver (pyarrow reads it).
 """
 
+import io
 import json
 import math
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import shapely
 
 import jmgeo._formats
+from jmgeo._cells import from_spreadsheet
 from jmgeo._facts import feature_fact_links
 from jmgeo._formats import DBF_TEXT_BYTES, LONG_TEXT_MARK, export_atlas
 from jmgeo._values import json_value
@@ -57,6 +59,9 @@ def test_shapefile_keeps_every_feature_and_value(exported, layers, facts):
     folder = out / "shapefile"
     fields = pd.read_csv(folder / "fields.csv", encoding="utf-8")
     long_text = pd.read_csv(folder / "long_text.csv", encoding="utf-8", keep_default_na=False)
+    long_text["value"] = long_text["value"].map(
+        from_spreadsheet
+    )  # a cell that starts like a formula is text (issue 17)
     assert len(long_text) > 0  # the city's list of 160 fact ids, long quotes ...
     for name, original in [*layers.items(), ("facts", facts)]:
         files = sorted(
@@ -175,3 +180,14 @@ def test_export_command_refuses_an_unknown_format(tmp_path, cli):
 
 def test_export_command_offers_every_format():
     assert EXPORT_FORMATS == jmgeo._formats.FORMATS
+
+
+def test_csv_export_writes_formula_cells_as_text(facts):
+    """Issue 17: a fact whose text a spreadsheet would run is written with a leading apostrophe."""
+    hostile = facts.head(3).copy()
+    hostile.loc[hostile.index[0], "quote"] = '=HYPERLINK("http://x","y")'
+    hostile.loc[hostile.index[1], "claim_en"] = "@SUM(1,2)"
+    text = jmgeo._formats._csv_bytes(hostile).decode("utf-8")
+    assert "'=HYPERLINK" in text and "'@SUM(1,2)" in text
+    back = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert back["quote"].map(from_spreadsheet).iloc[0] == '=HYPERLINK("http://x","y")'

@@ -50,8 +50,8 @@ def from_spreadsheet(text: str) -> str:
 class SpreadsheetWriter:
     """A ``csv.writer`` whose every cell goes through :func:`to_spreadsheet`: use it for every CSV jmgeo writes."""
 
-    def __init__(self, fh):
-        self._writer = csv.writer(fh)
+    def __init__(self, fh, **fmtparams):
+        self._writer = csv.writer(fh, **fmtparams)
 
     def writerow(self, row: Iterable) -> None:
         self._writer.writerow([to_spreadsheet(value) for value in row])

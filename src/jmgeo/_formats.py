@@ -10,7 +10,6 @@ staged through :mod:`jmgeo._files`: all files are replaced together, or none.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -23,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from ._cells import SpreadsheetWriter
 from ._errors import ArgumentError, JmgeoError
 from ._export import _gpkg_frame
 from ._facts import fact_frame, feature_fact_links
@@ -57,9 +57,9 @@ class ExportResult:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV, lists as JSON text, missing values empty."""
+    """UTF-8 CSV, lists as JSON text, missing values empty; a cell a spreadsheet would run is written as text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SpreadsheetWriter(out, lineterminator="\n")
     writer.writerow(frame.columns)
     for row in frame.itertuples(index=False):
         values = [json_value(v) for v in row]
@@ -189,6 +189,7 @@ def _csv(layers, facts, tmp: Path, files: dict[str, bytes], notes: list[str]) ->
         files[f"csv/{name}.csv"] = target.read_bytes()
     notes.append(
         "csv: the facts and their link table feature_facts.csv (feature_id, fact_id), UTF-8; lists are JSON text; "
+        "a text cell starting with = + - or @ gets a leading ' so no spreadsheet runs it as a formula; "
         "no geometry (the layers are in the other formats)"
     )
 
