@@ -233,3 +233,79 @@ def test_printing_the_story_gives_the_chapter_with_its_map(browser, built, tmp_p
     assert page.evaluate("!document.documentElement.classList.contains('jmgeo-printing')")
     assert errors == []
     page.close()
+
+
+# ---- popups: facts first -------------------------------------------------------------------------
+
+
+def popup_parts(page, fid):
+    page.evaluate(f"{PAGE}.openPopup('{fid}')")
+    popup = page.locator(f".leaflet-popup-content .jmgeo-popup[data-feature-id='{fid}']")
+    popup.wait_for(timeout=5000)
+    order = popup.evaluate("p => [...p.children].map(c => c.tagName.toLowerCase() + '.' + c.className)")
+    return popup, order
+
+
+def test_a_popup_leads_with_the_facts_and_folds_the_position_away(browser, built, facts):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    popup, order = popup_parts(page, "zhuxi_logistics_centre")
+    assert order == [
+        "h3.jmgeo-title",
+        "dl.jmgeo-info",
+        "h4.jmgeo-facts-title",
+        "ul.jmgeo-facts",
+        "div.jmgeo-also",
+        "details.jmgeo-position",
+    ]
+    # the type as words, not the code; the derivation (an English paragraph) folded under a heading
+    kind = popup.locator(":scope > .jmgeo-info dd").nth(1)
+    assert kind.inner_text() == "物流中心"
+    details = popup.locator("details.jmgeo-position")
+    assert details.locator("summary").inner_text() == "位置从何而来"
+    method = details.locator("dd", has_text="says the centre lies where")
+    assert method.count() == 1 and not method.is_visible()
+    assert "says the centre lies where" not in popup.inner_text()
+    details.locator("summary").click()
+    assert method.is_visible()
+    # a fact: the Chinese quote first, then the English; its year stated; its source's title and date
+    fact = popup.locator(".jmgeo-fact[data-fact-id='d000_first_china_europe_train']")
+    assert fact.evaluate("f => [...f.children].map(c => c.className)")[:2] == ["jmgeo-quote", "jmgeo-claim"]
+    source = fact.locator(".jmgeo-source").inner_text()
+    assert "《开放之城（对外开放专题）》 2024" in source and "000_e40626eb138bbdf2.txt" in source
+    assert fact.locator(".jmgeo-year").get_attribute("data-year-basis") == "stated"
+    assert fact.locator(".jmgeo-year-basis").count() == 0
+    # English: the claim first, the words in English
+    page.locator(".jmgeo-lang-button").click()
+    popup, _ = popup_parts(page, "zhuxi_logistics_centre")
+    assert popup.locator(":scope > .jmgeo-info dd").nth(1).inner_text() == "logistics centre"
+    assert popup.locator("details.jmgeo-position summary").inner_text() == "How the position was derived"
+    fact = popup.locator(".jmgeo-fact[data-fact-id='d000_first_china_europe_train']")
+    assert fact.evaluate("f => [...f.children].map(c => c.className)")[:2] == ["jmgeo-claim", "jmgeo-quote"]
+    assert errors == []
+    page.close()
+
+
+def test_a_year_inferred_from_the_documents_date_is_marked(browser, built):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    popup, _ = popup_parts(page, "juno")
+    inferred = popup.locator(".jmgeo-fact[data-fact-id='d003_juno_countries'] .jmgeo-year")
+    assert inferred.get_attribute("data-year-basis") == "document_date"
+    assert inferred.inner_text() == "年份 2024 (据文章日期推断)"
+    stated = popup.locator(".jmgeo-fact[data-fact-id='d003_juno_operation_2025'] .jmgeo-year")
+    assert stated.inner_text() == "年份 2025"
+    source = popup.locator(".jmgeo-fact[data-fact-id='d003_juno_countries'] .jmgeo-source").inner_text()
+    assert "《“六大工程”牵手“大桥经济” 奏响高质量发展“江门之声”》" in source
+    assert errors == []
+    page.close()
+
+
+def test_the_legend_explains_the_signs_and_the_text_version_names_the_types(browser, built, layers):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    signs = page.locator(".jmgeo-legend .jmgeo-legend-signs").inner_text()
+    assert all(s in signs for s in (">", "≈", "→", "≥"))
+    kinds = set(page.locator("#jmgeo-text tbody tr[data-feature-id] td:nth-child(2)").all_inner_texts())
+    codes = {k for frame in layers.values() for k in frame["kind"]}
+    assert kinds and not kinds & codes  # every type shown as words
+    assert "物流中心" in kinds
+    assert errors == []
+    page.close()

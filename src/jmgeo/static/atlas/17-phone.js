@@ -7,7 +7,7 @@ function isNarrow() {
   return !!(window.matchMedia && window.matchMedia(NARROW_SCREEN).matches);
 }
 
-// A button in `parent` that folds `box` (class jmgeo-folded); `folded` is its first state.
+// A button in parent that folds box (class jmgeo-folded); folded is its first state.
 function foldButton(a, box, parent, key, folded) {
   var button = el("button", "jmgeo-fold-button", a.t(key));
   button.type = "button";
