@@ -125,6 +125,34 @@ def test_on_a_phone_the_story_sheet_never_covers_the_chapters_places(browser, bu
     page.close()
 
 
+def test_on_a_phone_a_popup_fits_the_screen_clear_of_the_panels(browser, built):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=PHONE)
+    page.evaluate(f"() => {{ {PAGE}.focusFeature('zhuxi_logistics_centre'); }}")
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for(timeout=5000)
+    # Leaflet pans the popup (animated) below the search bar, the toolbar and the buttons
+    page.wait_for_function(
+        """() => {
+            const p = document.querySelector('.leaflet-popup').getBoundingClientRect();
+            return [...document.querySelectorAll('.leaflet-top')].every(c => p.top >= c.getBoundingClientRect().bottom);
+        }""",
+        timeout=5000,
+    )
+    box = popup.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
+    # nothing lies over its first lines (title, type, first fact)
+    first = page.locator(".leaflet-popup .jmgeo-popup").bounding_box()
+    points = [
+        [first["x"] + dx, first["y"] + dy] for dx in (5, first["width"] / 2, first["width"] - 5) for dy in (5, 60, 120)
+    ]
+    hits = page.evaluate(
+        "ps => ps.map(([x, y]) => !!document.elementFromPoint(x, y).closest('.leaflet-popup'))", points
+    )
+    assert all(hits), hits
+    assert errors == []
+    page.close()
+
+
 def test_next_chapter_shows_the_new_chapters_title(browser, built):
     page, _, errors, _ = open_offline(browser, built / "story.html", viewport=DESKTOP)
     story = page.locator(".jmgeo-story")

@@ -34,17 +34,31 @@ function foldPanels(a) {
   if (legend) legend.insertBefore(foldButton(a, legend, legend, "legend", true), legend.firstChild);
   if (story) foldButton(a, story, story.querySelector(".jmgeo-story-nav"), "story_fold", false);
   root.classList.toggle("jmgeo-has-story", !!story);
+  popupPadding(a);
 }
 
-// The part of the map (pixels from each edge) that the panels cover, for framing a chapter:
-// on a narrow screen the story sheet covers the bottom and the search bar the top.
+// On a phone a popup is at most the screen's width (atlas.css), and Leaflet pans it clear of the
+// search bar and toolbar above it and of the story sheet below: the padding of every popup of
+// the page (Leaflet's default popup options; the page is the only map in its window).
+function popupPadding(a) {
+  if (!isNarrow()) return;
+  var e = coveredEdges(a), options = L.Popup.prototype.options;
+  options.autoPanPaddingTopLeft = L.point(10, e.top);
+  options.autoPanPaddingBottomRight = L.point(10, a.data.story ? e.bottom : 10);
+}
+
+// The part of the map (pixels from each edge) that the panels cover, for framing a chapter or a
+// popup: on a narrow screen the story sheet covers the bottom, and the search bar, the toolbar,
+// the zoom buttons and the layer control (the two top corners) the top.
 function coveredEdges(a) {
   var edges = { top: 40, right: 40, bottom: 40, left: 40 };
   if (!isNarrow()) return edges;
   var root = a.map.getContainer(), box = root.getBoundingClientRect();
-  var story = root.querySelector(".jmgeo-story"), top = root.querySelector(".leaflet-top.leaflet-right");
+  var story = root.querySelector(".jmgeo-story");
   if (story) edges.bottom = Math.max(edges.bottom, box.bottom - story.getBoundingClientRect().top + 16);
-  if (top) edges.top = Math.max(edges.top, top.getBoundingClientRect().bottom - box.top + 16);
+  root.querySelectorAll(".leaflet-top").forEach(function (corner) {
+    edges.top = Math.max(edges.top, corner.getBoundingClientRect().bottom - box.top + 16);
+  });
   edges.left = edges.right = 24;
   return edges;
 }
