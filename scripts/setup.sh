@@ -3,9 +3,10 @@
 #   (no flag)  Python package and its dependencies (boundaries, Leaflet) only.
 #   --test     also the test tools: pytest, Playwright's Python client, Jupyter kernel,
 #              and Debian's chromium plus a CJK font (the browser tests drive /usr/bin/chromium;
-#              Playwright's own browser download is not used), and Debian's python3-gdal (GDAL 3.6,
-#              whose GeoPackage validator the tests run with /usr/bin/python3) and python3-qgis
-#              (QGIS 3.22 LTR, run headless by tests/test_qgis.py; ~100 s to install).
+#              Playwright's own browser download is not used), poppler-utils (the print tests read
+#              the PDFs Chromium makes), and Debian's python3-gdal (GDAL 3.6, whose GeoPackage
+#              validator the tests run with /usr/bin/python3) and python3-qgis (QGIS 3.22 LTR, run
+#              headless by tests/test_qgis.py; ~100 s to install).
 #   --bench    the test tools plus what bench/run.py needs to run explore() (mapclassify, matplotlib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --bench) want_test=1; extras="test,bench" ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -37,13 +38,13 @@ if [ "$want_test" = 1 ]; then
   echo "==> installing jmgeo with $extras dependencies"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[$extras]"
   # (grep without -q: under pipefail, -q exiting early would fail the pipeline with SIGPIPE)
-  if ! [ -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null \
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/pdftoppm ] || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null \
     || ! /usr/bin/python3 -c "import osgeo_utils.samples.validate_gpkg, qgis.core" 2>/dev/null; then
-    echo "==> installing Debian chromium, fonts-noto-cjk (browser tests), python3-gdal and python3-qgis (GIS tests)"
+    echo "==> installing Debian chromium, fonts-noto-cjk, poppler-utils (browser tests), python3-gdal and python3-qgis (GIS tests)"
     sudo_cmd=""
     if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-cjk python3-gdal >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-cjk poppler-utils python3-gdal >/dev/null
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-qgis >/dev/null
   fi
 else

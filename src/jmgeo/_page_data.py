@@ -23,6 +23,7 @@ __all__ = [
     "OVERVIEW_MAX_ERROR_M",
     "choropleth",
     "city_is_union",
+    "document_payload",
     "encode_geometry",
     "fact_payload",
     "feature_collection",
@@ -212,7 +213,20 @@ def fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
                 "unplaced_subject",
             )
         }
+        # stated / derived / document_date / decade / unknown: the page marks inferred years
+        out[rec["id"]]["year_basis"] = json_value(rec.get("year_basis"))
     return out
+
+
+def document_payload(documents: list[dict]) -> dict[str, dict]:
+    """The source documents by file name: their Chinese title and date (``published``, else the year)."""
+    return {
+        d["file"]: {
+            "title_zh": d.get("title_zh"),
+            "published": str(d.get("published") or d.get("published_year") or ""),
+        }
+        for d in documents
+    }
 
 
 def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame) -> dict:

@@ -77,6 +77,7 @@ function legendControl(a) {
     box.appendChild(el("h5", null, t("precision_heading")));
     box.appendChild(legendPrecision(a));
     box.appendChild(el("p", "jmgeo-legend-note", t("legend_note")));
+    box.appendChild(el("p", "jmgeo-legend-note jmgeo-legend-signs", t("legend_signs")));
     var note = boundaryNote(a);
     if (note) box.appendChild(note);
     L.DomEvent.disableClickPropagation(box);

@@ -4,8 +4,9 @@ function layersControl(a) {
   var bases = {}, overlays = {}, lang = a.state.lang;
   a.data.basemaps.basemaps.forEach(function (b) { bases[escapeHtml(title(b, lang))] = a.basemapLayers[b.id]; });
   a.data.layers.forEach(function (layer) { overlays[escapeHtml(title(layer, lang))] = a.groups[layer.id]; });
-  // On the story page the chapters switch layers, so the control stays folded away.
-  return L.control.layers(bases, overlays, { collapsed: !!a.data.story, position: "topleft" });
+  // On the story page the chapters switch layers, so the control stays folded away; on a
+  // phone it is folded to its button too.
+  return L.control.layers(bases, overlays, { collapsed: !!a.data.story || isNarrow(), position: "topleft" });
 }
 
 // The city's button and panel; its facts (160 of them) are listed when first asked for.

@@ -42,6 +42,7 @@ function renderChapter(a) {
   box.querySelector(".jmgeo-story-position").textContent = (i + 1) + " / " + chapters.length;
   box.querySelector(".jmgeo-story-prev").disabled = i === 0;
   box.querySelector(".jmgeo-story-next").disabled = i === chapters.length - 1;
+  box.scrollTop = 0;  // the new chapter's title in view, not the last one's sources
 }
 
 // The bounds of a chapter's focus features, or null.
@@ -68,14 +69,11 @@ function showChapter(a, i, animate) {
     if (!on && map.hasLayer(group)) map.removeLayer(group);
   });
   restack(a);
-  var bounds = chapterBounds(a, ch);
   map.closePopup();
-  if (bounds) {
-    if (animate === false) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 11, animate: false });
-    else map.flyToBounds(bounds, { padding: [40, 40], maxZoom: 11, duration: 0.8 });
-  }
-  writeHash({ chapter: i + 1 });
   renderChapter(a);
+  // after the text, whose panel (a bottom sheet on a phone) the view keeps the places out of
+  frameChapter(a, animate !== false);
+  writeHash({ chapter: i + 1 });
 }
 
 // Arrow and page keys walk the chapters; an address with another #chapter= opens it.

@@ -13,7 +13,7 @@ function twinRow(a, p) {
   th.appendChild(document.createTextNode(" "));
   th.appendChild(el("span", "jmgeo-name-secondary", nm[1]));
   row.appendChild(th);
-  row.appendChild(el("td", null, p.kind));
+  row.appendChild(el("td", null, kindWord(a, p.kind)));
   row.appendChild(el("td", null, p.outside ? t("outside") : (p.district_label || "")));
   var prec = p.precision || "";
   if (p.uncertainty_m) prec += " (± " + Math.round(p.uncertainty_m) + " m)";

@@ -11,6 +11,7 @@ function addControls(a) {
   if (a.data.story) c.story = storyControl(a).addTo(map);
   renderDatum(a);
   renderChapter(a);
+  foldPanels(a);
 }
 
 // The page's language: its lang attribute, title and address (the controls are rebuilt apart).

@@ -29,6 +29,9 @@ function finishStart(a, firstBasemap) {
   addControls(a);
   scheduleTextTwin(a);
   if (a.data.story) storyKeys(a);
+  watchPrint(a);
+  // the chapter was framed before its panel was there; on a phone that panel is a bottom sheet
+  if (a.data.story && isNarrow()) frameChapter(a, false);
   a.page.timings.ready = performance.now();
   a.page.ready = true;
 }
