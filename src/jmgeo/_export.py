@@ -134,7 +134,7 @@ def write_geopackage(layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, p
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "atlas.gpkg"
     >>> _ = jmgeo.write_geopackage(jmgeo.load_layers(), jmgeo.load_facts(), path)
     >>> [name for name, _ in pyogrio.list_layers(path)][-2:]
-    ['sites', 'facts']
+    ['towns', 'facts']
     """
     with staged_outputs() as stage:
         stage_geopackage(stage, layers, facts, path)

