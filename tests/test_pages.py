@@ -47,6 +47,8 @@ def test_theme_maps_carry_only_their_layers(pages_html):
         "logistics_hubs",
         "corridors",
         "freight_routes",
+        "neighbours",
+        "towns",
     ]
 
 
