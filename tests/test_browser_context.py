@@ -4,6 +4,7 @@ never overlap, towns from GeoNames, and the fall-back when a basemap's tiles can
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,13 @@ def test_labels_follow_the_zoom_and_the_language(browser, built):
     assert overlapping(labels) == []
     page.evaluate(f"() => {{ {PAGE}.map.setView([22.44, 112.99], 12, {{animate: false}}); }}")  # around 双水镇
     zoomed_in, labels = labels_by_layer(page)
-    assert "双水镇" in zoomed_in.get("towns", []) and overlapping(labels) == []
+    # closer in, towns are named (双水镇's own point carries the paper base's label, which ranks first)
+    assert len(zoomed_in.get("towns", [])) >= 3 and overlapping(labels) == []
+    assert all(re.search("[\u4e00-\u9fff]", name) for name in zoomed_in["towns"])
     page.evaluate(f"() => {{ {PAGE}.setLanguage('en'); }}")
-    english, _ = labels_by_layer(page)
-    assert "Shuangshui" in english.get("towns", [])
+    english, labels = labels_by_layer(page)
+    assert len(english.get("towns", [])) >= 3 and overlapping(labels) == []
+    assert all(re.fullmatch(r"[A-Za-z’' -]+", name) for name in english["towns"]), english["towns"]
     assert errors == []
     page.close()
 
