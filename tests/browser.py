@@ -27,10 +27,21 @@ def launch_browser():
         b.close()
 
 
-def open_offline(browser, path, fragment: str = "", init_script: str | None = None, viewport=(1280, 800)):
+# A 1x1 transparent PNG: what a tile server answers in tests that need tiles to load (``tiles=True``).
+BLANK_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+)
+
+
+def open_offline(
+    browser, path, fragment: str = "", init_script: str | None = None, viewport=(1280, 800), tiles: bool = False
+):
     """Open a local page with all network requests refused; return the page and what it tried to fetch.
 
     ``init_script`` runs in the page before any of its own scripts; ``viewport`` is (width, height) in px.
+    With ``tiles``, requests are still recorded but answered with a blank image, as a tile server would:
+    for tests of a tile basemap's datum (refused tiles make the page fall back to the offline view).
     """
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     if init_script:
@@ -45,7 +56,10 @@ def open_offline(browser, path, fragment: str = "", init_script: str | None = No
             r.continue_()
         else:
             attempts.append(url)
-            r.abort()
+            if tiles:
+                r.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+            else:
+                r.abort()
 
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))

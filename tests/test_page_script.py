@@ -223,3 +223,50 @@ def test_legend_swatches(blank):
         return [pick(s("line", "#f00")), pick(s("point", "#0f0", {fill_opacity: 0.5, dash: "4 2"})), pick(s("area", "#555", null, "#abc"))];
     }""")
     assert out == [["line", "none", "0.3", None], ["circle", "#0f0", "0.5", "4 2"], ["rect", "#abc", "1", None]]
+
+
+@pytest.mark.browser
+def test_label_placement_keeps_order_and_never_overlaps(blank):
+    """placeLabels is greedy: earlier candidates win, a box overlapping a kept one or a control is dropped."""
+    got = blank.evaluate(
+        """() => {
+        const L = window.jmgeoAtlas.labels;
+        const c = (id, x, y, point) => ({id: id, at: [x, y], point: point});
+        const cands = [c("city", 100, 100, false), c("clash", 110, 102, false), c("town", 100, 140, true),
+                       c("offscreen", 395, 100, false), c("under_control", 20, 20, true), c("far", 200, 200, true)];
+        const project = at => ({x: at[0], y: at[1]});
+        const measure = () => [60, 16];
+        const kept = L.placeLabels(cands, project, measure, {x: 400, y: 300}, [{x0: 0, y0: 0, x1: 90, y1: 40}]);
+        return {ids: kept.map(k => k.candidate.id), boxes: kept.map(k => k.box),
+                town: L.labelBox({x: 100, y: 140}, 60, 16, true), area: L.labelBox({x: 100, y: 100}, 60, 16, false)};
+    }"""
+    )
+    assert got["ids"] == ["city", "town", "far"]
+    assert got["area"] == {"x0": 70, "y0": 92, "x1": 130, "y1": 108}
+    assert got["town"]["x0"] > 100  # a point's label starts right of its marker
+    boxes = got["boxes"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["y0"] < b["y1"] and b["y0"] < a["y1"])
+
+
+@pytest.mark.browser
+def test_label_candidates_follow_zoom_and_rank(blank):
+    got = blank.evaluate(
+        """() => {
+        const f = (id, props, geometry) => ({properties: Object.assign({id: id}, props), geometry: geometry});
+        const layers = [
+          {id: "towns", label_min_zoom: 9, label_rank: 4, features: {features: [
+            f("t1", {}, {type: "Point", coordinates: [113, 22.5]})]}},
+          {id: "districts", label_min_zoom: 0, label_rank: 2, features: {features: [
+            f("d1", {label_at: [113, 22.4]}, null)]}},
+          {id: "hubs", label_min_zoom: 9, label_rank: 3, features: {features: [
+            f("h1", {fact_ids: []}, {type: "Point", coordinates: [113.1, 22.5]}),
+            f("h2", {fact_ids: ["a", "b"]}, {type: "Point", coordinates: [113.2, 22.5]})]}},
+          {id: "lines", label_min_zoom: null, features: {features: [f("l1", {}, {type: "LineString", coordinates: []})]}}
+        ];
+        const ids = zoom => window.jmgeoAtlas.labels.labelCandidates(layers, zoom, () => true).map(c => c.id);
+        return [ids(8), ids(9)];
+    }"""
+    )
+    assert got == [["d1"], ["d1", "h2", "h1", "t1"]]

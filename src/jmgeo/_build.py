@@ -157,8 +157,9 @@ def _fill(target: RecordTally, source: RecordTally) -> None:
 
 def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally:
     """Count the records that go into the outputs; raise if any record was lost on the way."""
-    boundary_layers = registry.boundary_layers
-    places_out = sum(len(frame) for name, frame in layers.items() if name not in boundary_layers)
+    boundary_layers, context_layers = registry.boundary_layers, registry.context_layers
+    places_out = sum(len(frame) for name, frame in layers.items() if name not in boundary_layers + context_layers)
+    context_out = sum(len(layers[name]) for name in context_layers if name in layers)
     districts_out = sum(len(layers[name]) for name in boundary_layers if name in layers)
     done = RecordTally()
     # Only place records are ever repaired (their geometry); count() raises if read != written + repaired.
@@ -167,4 +168,6 @@ def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally
     )
     done.count("facts", read=checked.kinds.get("facts", 0), written=len(facts))
     done.count("districts", read=checked.kinds.get("districts", 0), written=districts_out)
+    if context_out or checked.kinds.get("context"):
+        done.count("context", read=checked.kinds.get("context", 0), written=context_out)
     return done

@@ -35,6 +35,7 @@ __all__ = [
     "gcj02_to_bd09",
     "gcj02_to_wgs84",
     "geodesic_distance_m",
+    "to_equal_area",
     "to_wgs84",
     "wgs84_to_gcj02",
 ]
@@ -183,6 +184,11 @@ def to_wgs84(geometry, datum: str):
 
 
 _TO_EQUAL_AREA = Transformer.from_crs(WGS84, EQUAL_AREA, always_xy=True)
+
+
+def to_equal_area(geometry):
+    """A WGS84 geometry in Jiangmen's Albers equal-area projection (:data:`EQUAL_AREA`, metres)."""
+    return shapely.transform(geometry, lambda c: np.column_stack(_TO_EQUAL_AREA.transform(c[:, 0], c[:, 1])))
 
 
 def area_km2(geometry) -> float:

@@ -153,7 +153,7 @@ def write_geopackage(
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "atlas.gpkg"
     >>> _ = jmgeo.write_geopackage(jmgeo.load_layers(), jmgeo.load_facts(), path)
     >>> [name for name, _ in pyogrio.list_layers(path)][-3:]
-    ['sites', 'facts', 'feature_facts']
+    ['towns', 'facts', 'feature_facts']
     """
     with staged_outputs() as stage:
         stage_geopackage(stage, layers, facts, path, registry)

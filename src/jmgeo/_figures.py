@@ -658,7 +658,8 @@ def _wanted_specs(layers, layer_ids, registry: Registry) -> list[LayerSpec]:
         raise ArgumentError(f"no layer(s) {', '.join(unknown)}; layers are {', '.join(layers)}")
     if registry.city_layer not in layers:
         raise ArgumentError(f"the static map needs the {registry.city_layer!r} layer to fit its extent")
-    return [s for s in registry.layers if s.id in wanted]
+    # The context layers (neighbours, towns) are not drawn in the static images yet: the region inset shows the area.
+    return [s for s in registry.layers if s.id in wanted and s.role != "context"]
 
 
 def _quiet_canvas_class():

@@ -77,6 +77,11 @@ class GeoData:
         return self.json("districts.json")
 
     @cached_property
+    def towns_spec(self) -> dict[str, Any]:
+        """``towns.json``: GeoNames' towns and subdistricts in the city, and the source's credit."""
+        return self.json("towns.json")
+
+    @cached_property
     def documents(self) -> list[dict[str, Any]]:
         """``documents.json``: the source documents' file names, titles and dates."""
         return self.json("documents.json")["documents"]

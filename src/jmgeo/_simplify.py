@@ -21,7 +21,14 @@ import shapely
 
 from . import _crs as crs
 
-__all__ = ["DEFAULT_MAX_ERROR_M", "SimplifiedCoverage", "hausdorff_m", "simplify_coverage", "simplify_each"]
+__all__ = [
+    "DEFAULT_MAX_ERROR_M",
+    "SimplifiedCoverage",
+    "hausdorff_m",
+    "simplify_coverage",
+    "simplify_each",
+    "simplify_with_tolerance",
+]
 
 #: Default bound on the page's boundary error, in metres.
 DEFAULT_MAX_ERROR_M = 30.0
@@ -277,3 +284,27 @@ def simplify_each(geometries, max_error_m: float, decimals: int | None = 5) -> S
     keep = shapely.is_valid(back) & ~shapely.is_empty(back) & (errors <= max_error_m) & fewer
     out[np.flatnonzero(polygonal)[keep]] = back[keep]
     return SimplifiedCoverage(out, float(errors[keep].max()) if keep.any() else 0.0, tolerance)
+
+
+def simplify_with_tolerance(geometries, tolerance_m: float, decimals: int | None = 5) -> SimplifiedCoverage:
+    """Simplify polygons one by one with a Douglas-Peucker tolerance in metres, and measure the error.
+
+    For backdrop areas (the neighbouring cities) where no bound must hold: unlike
+    :func:`simplify_each`, every polygon comes back simplified (kept valid, topology
+    preserved, so small islands stay), and ``error_m`` is the largest Hausdorff distance
+    measured, which may exceed the tolerance where preserving topology keeps a vertex.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> result = simplify_with_tolerance([Point(113.08, 22.58).buffer(0.03)], tolerance_m=100)
+    >>> int(shapely.get_num_coordinates(result.geometries[0])) < 30, bool(result.error_m < 200)
+    (True, True)
+    """
+    geoms = np.asarray(list(geometries), dtype=object)
+    projected = _project(geoms)
+    simplified = shapely.simplify(projected, tolerance_m, preserve_topology=True)
+    back = _round(np.asarray(gpd.GeoSeries(list(simplified), crs=crs.EQUAL_AREA).to_crs(crs.WGS84)), decimals)
+    back = np.array([g if g.is_valid else shapely.make_valid(g) for g in back], dtype=object)
+    errors = _hausdorff_projected(projected, _project(back), 10 * tolerance_m)
+    return SimplifiedCoverage(back, float(errors.max()) if len(errors) else 0.0, float(tolerance_m))

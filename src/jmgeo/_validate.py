@@ -568,7 +568,20 @@ def _stray_files(reg) -> list[DataError]:
     return problems
 
 
-def _tally(records_by_layer, districts_spec, fact_records, out: _Collector) -> RecordTally:
+def _context_count(data: GeoData) -> int:
+    """The records the context layers read: the neighbours in ``districts.json``, the towns in ``towns.json``."""
+    n = 0
+    for layer_id in data.registry.context_layers:
+        spec = data.registry.layer(layer_id)
+        n += (
+            len(data.districts_spec.get("neighbours", []))
+            if spec.source == "boundaries"
+            else len(data.towns_spec["towns"])
+        )
+    return n
+
+
+def _tally(records_by_layer, districts_spec, fact_records, out: _Collector, n_context: int = 0) -> RecordTally:
     tally = RecordTally()
     places = [r for layer_records in records_by_layer.values() for r in layer_records]
     for kind, recs in (("places", places), ("facts", fact_records)):
@@ -577,6 +590,8 @@ def _tally(records_by_layer, districts_spec, fact_records, out: _Collector) -> R
         tally.count(kind, read=len(recs), written=len(recs) - rejected - repaired, repaired=repaired, rejected=rejected)
     n_districts = len(districts_spec["districts"]) + 1  # and the city
     tally.count("districts", read=n_districts, written=n_districts)
+    if n_context:
+        tally.count("context", read=n_context, written=n_context)
     return tally
 
 
@@ -628,7 +643,7 @@ def check_data(data: GeoData) -> CheckReport:
     _check_unplaced_subjects(fact_records, unplaced_names, out)
     report.problems = out.problems
     report.repairs = out.repairs
-    report.tally = _tally(records, districts_spec, fact_records, out)
+    report.tally = _tally(records, districts_spec, fact_records, out, _context_count(data))
     report.counts = {
         **{layer: len(recs) for layer, recs in records.items()},
         "districts": len(districts_spec["districts"]),

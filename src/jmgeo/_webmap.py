@@ -154,7 +154,14 @@ class _SharedParts:
         """``(detailed, overview, boundary)`` of :func:`jmgeo._page_data.page_outlines`, or empty without districts."""
         if not self.max_error_m or self.roles[1] not in self.layers:
             return {}, {}, None
-        return page_outlines(self.layers, self.roles, self.max_error_m, self.overview_error_m, self.decimals)
+        return page_outlines(
+            self.layers,
+            self.roles,
+            self.max_error_m,
+            self.overview_error_m,
+            self.decimals,
+            self.data.registry.context_layers,
+        )
 
     @cached_property
     def district_names(self) -> dict[str, str]:
@@ -247,6 +254,9 @@ def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> 
             "color": color,
             "kind": layer_kind(frame),
         }
+        if not is_extra:
+            spec = parts.data.registry.layer(layer_id)
+            entry.update(label_min_zoom=spec.label_min_zoom, label_rank=spec.label_rank)
         if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
             entry.update(point_layer(frame, layer_id, parts.decimals))
         else:
@@ -335,7 +345,7 @@ def make_map(
         ``"story"``.
     basemap : str, optional
         The basemap shown when the page opens, by id from ``geodata/basemaps.json``
-        (``"osm"`` by default; ``"none"`` for vector layers only, no tile requests). A reader
+        (``"none"``, the offline view, by default; ``"osm"`` for OpenStreetMap tiles). A reader
         can switch in the page.
     decimals : int
         Decimal places kept for coordinates sent to the page (5 is about 1 m). Exports

@@ -9,10 +9,12 @@ function makePanes(a) {
   a.vectorCanvas = L.canvas({ pane: "jmgeo-areas" });
 }
 
-// One canvas paints in the order its layers were added: areas, then points' circles, then lines.
+// One canvas paints in the order its layers were added: areas, then points' circles, then lines;
+// within a kind the context (neighbouring land, towns) goes first, under the atlas's own layers.
 var KIND_ORDER = { area: 0, point: 1, line: 2 };
 function drawOrderOf(layers) {
-  return layers.slice().sort(function (x, y) { return (KIND_ORDER[x.kind] || 0) - (KIND_ORDER[y.kind] || 0); });
+  var key = function (layer) { return 2 * (KIND_ORDER[layer.kind] || 0) + (layer.role === "context" ? 0 : 1); };
+  return layers.slice().sort(function (x, y) { return key(x) - key(y); });
 }
 
 // Put areas under circles under lines again whenever a layer comes back.
@@ -35,6 +37,8 @@ function styleFor(a, layer, props) {
   var s = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
   if (layer.role === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
   if (layer.role === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
+  if (layer.role === "context") { s.weight = 1; s.fillColor = OFFLINE_LAND; s.fillOpacity = a.state.offline ? 1 : 0.3; s.dashArray = null; }
+  if (layer.role === "city" && a.state.offline) { s.fillColor = OFFLINE_LAND; s.fillOpacity = 1; }
   if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
     s.fillColor = choroplethColor(data.choropleth, data.choropleth.values[props.id]);
     s.fillOpacity = 0.75;
@@ -61,6 +65,9 @@ function bindPending(a) {
 // uncertainty (300 m or more) on the canvas.
 function pointMarker(a, layer, group, feature, latlng) {
   var s = styleFor(a, layer, feature.properties);
+  if (layer.role === "context") {  // a town: a small dot under its label, no uncertainty circle
+    return L.circleMarker(latlng, { radius: 2.5, weight: 1, color: layer.color, fillColor: layer.color, fillOpacity: 1, pane: "jmgeo-points" });
+  }
   s.radius = 7;
   s.weight = 2.5;
   s.pane = "jmgeo-points";
@@ -117,6 +124,7 @@ function drawLayers(a) {
   a.state.level = levelAt(a, a.map.getZoom());
   a.drawOrder.forEach(function (layer) { drawLayer(a, layer); });
   a.colocated = findColocated(a.features);
+  renderLabels(a);
   if (a.paintWaiters === false) bindPending(a);
   else afterFirstPaint(a, function () { bindPending(a); });
 }

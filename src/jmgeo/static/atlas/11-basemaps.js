@@ -49,6 +49,7 @@ function setBasemap(a, id, redraw) {
   var changed = datum !== a.state.datum;
   a.state.basemap = id;
   a.state.datum = datum;
+  markOffline(a, isOfflineBasemap(a, id));
   writeHash({ basemap: id === a.data.basemaps["default"] ? null : id });
   if (changed && redraw) keepingPopup(a, function () { drawLayers(a); });
   renderDatum(a);

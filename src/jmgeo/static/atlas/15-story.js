@@ -57,14 +57,15 @@ function chapterBounds(a, ch) {
   return bounds;
 }
 
-// Chapter i (from 0): its layers on, the others off, the view on its places; animate false jumps.
+// Chapter i (from 0): its layers on, the others off (but the context), the view on its places; animate false jumps.
 function showChapter(a, i, animate) {
   var map = a.map, chapters = a.data.story.chapters;
   if (i < 0 || i >= chapters.length) return;
   a.state.chapter = i;
   var ch = chapters[i];
   a.data.layers.forEach(function (layer) {
-    var on = ch.layers.indexOf(layer.id) >= 0, group = a.groups[layer.id];
+    // the context (neighbouring land, towns) stays on in every chapter
+    var on = layer.role === "context" || ch.layers.indexOf(layer.id) >= 0, group = a.groups[layer.id];
     if (on && !map.hasLayer(group)) map.addLayer(group);
     if (!on && map.hasLayer(group)) map.removeLayer(group);
   });

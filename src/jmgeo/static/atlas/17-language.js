@@ -29,6 +29,8 @@ function setLanguage(a, lang) {
   applyLanguage(a, lang);
   keepingPopup(a, function () {
     addControls(a);
+    renderLabels(a);
+    renderOfflineNotice(a);
     scheduleTextTwin(a);
   });
 }

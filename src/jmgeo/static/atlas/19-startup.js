@@ -4,7 +4,7 @@ function makeAtlas(map, groups, data) {
   var hash = readHash();
   var a = {
     map: map, groups: groups, data: data, hash: hash,
-    state: { lang: hash.lang === "en" ? "en" : "zh", basemap: null, datum: "WGS84", level: null, chapter: null },
+    state: { lang: hash.lang === "en" ? "en" : "zh", basemap: null, datum: "WGS84", level: null, chapter: null, offline: null, tilesFailed: null },
     features: {}, layers: {}, controls: {}, layerById: {}, colocated: {},
     unbound: [], paintWaiters: null, twinRun: 0
   };
@@ -22,11 +22,13 @@ function makeAtlas(map, groups, data) {
 // After the first frame: the basemap's tiles, the controls, the text twin, the story's keys.
 function finishStart(a, firstBasemap) {
   root.classList.remove("jmgeo-starting");
+  watchTiles(a);
   setBasemap(a, firstBasemap, false);
   a.map.on("baselayerchange", function (e) {
     Object.keys(a.basemapLayers).forEach(function (id) { if (a.basemapLayers[id] === e.layer) setBasemap(a, id, true); });
   });
   addControls(a);
+  renderLabels(a);  // again, clear of the controls just added
   scheduleTextTwin(a);
   if (a.data.story) storyKeys(a);
   watchPrint(a);
@@ -46,8 +48,10 @@ function init(map, groups, data) {
   if (data.bounds) map.fitBounds(data.bounds, { animate: false });
   var firstBasemap = knownBasemap(a, a.hash.basemap);
   a.state.datum = datumOf(a, firstBasemap);
+  markOffline(a, isOfflineBasemap(a, firstBasemap));
   drawLayers(a);
   map.on("overlayadd", function () { restack(a); });
+  map.on("moveend overlayadd overlayremove", function () { renderLabels(a); });
   map.on("zoomend", function () { applyLevel(a); });
   applyLanguage(a, a.state.lang);
   if (data.story) {

@@ -14,6 +14,8 @@ window.jmgeoAtlas = {
   choropleth: { choroplethColor: choroplethColor },
   levels: { levelAt: levelAt, atLevel: atLevel, featuresAt: featuresAt, findLeveled: findLeveled },
   draw: { drawOrderOf: drawOrderOf, findColocated: findColocated },
+  labels: { labelCandidates: labelCandidates, labelBox: labelBox, placeLabels: placeLabels },
+  offline: { offlineBasemapId: offlineBasemapId },
   legend: { svgSwatch: svgSwatch },
   search: { searchKey: searchKey, rankMatches: rankMatches }
 };

@@ -1,0 +1,95 @@
+// ---- labels: names that stay on the map, chosen per zoom, never overlapping -------------
+// Each layer of layers.json with a label_min_zoom names its features from that zoom on; the
+// label_rank orders them (the city and its neighbours first, then the districts, the key
+// hubs and sites, the towns last); within a rank, features with more facts go first. A
+// greedy pass over screen boxes keeps each label whose box is in the view and overlaps no
+// label placed before it, so at the city view the towns fill only the room that is left.
+var LABEL_FONT_PX = [15, 14, 13, 12, 11];
+var LABEL_POINT_GAP_PX = 9;  // a point's label starts right of its marker (radius 7)
+
+// The candidates at a zoom: { id, layer, props, at: [lon, lat], rank, point }, in placement order.
+function labelCandidates(layers, zoom, isShown) {
+  var out = [];
+  layers.forEach(function (layer, order) {
+    if (layer.label_min_zoom === null || layer.label_min_zoom === undefined || zoom < layer.label_min_zoom) return;
+    if (!layer.features || !isShown(layer)) return;
+    layer.features.features.forEach(function (f) {
+      var p = f.properties, at = p.label_at, point = false;
+      if (!at && f.geometry && f.geometry.type === "Point") { at = f.geometry.coordinates; point = true; }
+      if (!at) return;
+      out.push({ id: p.id, layer: layer.id, props: p, at: at, point: point, rank: layer.label_rank || 0,
+        order: order, weight: (p.fact_ids || []).length });
+    });
+  });
+  out.sort(function (x, y) { return x.rank - y.rank || y.weight - x.weight || x.order - y.order; });
+  return out;
+}
+
+// The screen box of a label w x h px: right of a point, centred on an area's label point.
+function labelBox(pt, w, h, point) {
+  var x0 = point ? pt.x + LABEL_POINT_GAP_PX : pt.x - w / 2;
+  return { x0: x0, y0: pt.y - h / 2, x1: x0 + w, y1: pt.y + h / 2 };
+}
+
+function boxesOverlap(b, c) { return b.x0 < c.x1 && c.x0 < b.x1 && b.y0 < c.y1 && c.y0 < b.y1; }
+
+// Greedy placement: candidates in order; each keeps its box if it lies inside size {x, y}
+// and overlaps neither a kept box nor one of the occupied boxes (the map's controls).
+// project(at) -> {x, y}; measure(candidate) -> [w, h].
+function placeLabels(candidates, project, measure, size, occupied) {
+  var kept = [], taken = (occupied || []).slice();
+  candidates.forEach(function (c) {
+    var wh = measure(c), b = labelBox(project(c.at), wh[0], wh[1], c.point);
+    if (b.x0 < 0 || b.y0 < 0 || b.x1 > size.x || b.y1 > size.y) return;
+    for (var i = 0; i < taken.length; i++) if (boxesOverlap(b, taken[i])) return;
+    taken.push(b);
+    kept.push({ candidate: c, box: b, w: wh[0], h: wh[1] });
+  });
+  return kept;
+}
+
+// The boxes of the map's controls (legend, toolbar ...), in the map's container pixels.
+function controlBoxes(map) {
+  var origin = map.getContainer().getBoundingClientRect();
+  return Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (node) {
+    var r = node.getBoundingClientRect();
+    return { x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top };
+  });
+}
+
+function labelFontPx(rank) { return LABEL_FONT_PX[Math.min(rank, LABEL_FONT_PX.length - 1)]; }
+
+// Text widths from a canvas (no layout): the label's font at its rank, 4 px of halo either side.
+function labelMeasurer(a) {
+  var ctx = document.createElement("canvas").getContext("2d");
+  return function (c) {
+    var px = labelFontPx(c.rank);
+    ctx.font = (c.rank <= 1 ? "bold " : "") + px + "px sans-serif";
+    c.text = names(c.props, a.state.lang)[0] || "";
+    return [Math.ceil(ctx.measureText(c.text).width) + 8, px + 6];
+  };
+}
+
+// Draw the labels for the current view, language and datum (again after every move).
+function renderLabels(a) {
+  var map = a.map;
+  if (!a.labelLayer) {
+    map.createPane("jmgeo-labels").style.zIndex = "450";
+    a.labelLayer = L.layerGroup().addTo(map);
+  }
+  a.labelLayer.clearLayers();
+  var isShown = function (layer) { return map.hasLayer(a.groups[layer.id]); };
+  var candidates = labelCandidates(a.data.layers, map.getZoom(), isShown);
+  var project = function (at) { return map.latLngToContainerPoint(toLatLng(a, at)); };
+  var placed = placeLabels(candidates, project, labelMeasurer(a), map.getSize(), controlBoxes(map));
+  placed.forEach(function (p) {
+    var c = p.candidate, node = el("span", "jmgeo-label jmgeo-label-rank-" + c.rank, c.text);
+    node.setAttribute("data-id", c.id);
+    node.setAttribute("data-layer", c.layer);
+    node.style.fontSize = labelFontPx(c.rank) + "px";
+    var anchor = c.point ? [-LABEL_POINT_GAP_PX, p.h / 2] : [p.w / 2, p.h / 2];
+    var icon = L.divIcon({ html: node, className: "jmgeo-label-box", iconSize: [p.w, p.h], iconAnchor: anchor });
+    L.marker(toLatLng(a, c.at), { icon: icon, interactive: false, keyboard: false, pane: "jmgeo-labels" }).addTo(a.labelLayer);
+  });
+  a.page.labelsShown = placed.length;
+}
