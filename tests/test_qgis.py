@@ -86,9 +86,10 @@ def test_the_stored_project_opens_with_the_web_maps_layers_groups_and_view(proje
     assert report["crs"] == "EPSG:4326"
     groups = dict(report["groups"])
     themes = [qgis_id(s.id) for s in reversed(registry.layers) if s.role == "places"]
-    assert list(groups) == ["主题 Themes", "边界 Boundaries", "事实 Facts"]
+    assert list(groups) == ["主题 Themes", "边界 Boundaries", "背景 Context", "事实 Facts"]
     assert groups["主题 Themes"] == themes  # the web map's order: its last layer on top
     assert groups["边界 Boundaries"] == [qgis_id(registry.districts_layer), qgis_id(registry.city_layer)]
+    assert groups["背景 Context"] == [qgis_id(s.id) for s in reversed(registry.layers) if s.role == "context"]
     for spec in registry.layers:
         got = report["layers"][qgis_id(spec.id)]
         assert got["valid"] and got["features"] == len(layers[spec.id]), spec.id

@@ -115,7 +115,8 @@ def project_qgs(
 ) -> str:
     """Return the project file (``.qgs`` XML) for the layers in ``geometry_types`` (id -> GeoPackage type)."""
     specs = [spec for spec in registry.layers if spec.id in geometry_types]
-    boundaries = [spec for spec in specs if spec.role != "places"]
+    boundaries = [spec for spec in specs if spec.role in ("city", "districts")]
+    context = [spec for spec in specs if spec.role == "context"]
     themes = [spec for spec in specs if spec.role == "places"]
     title = {spec.id: f"{spec.title_zh} {spec.title_en}" for spec in specs}
     title.update({FACTS: "事实 Facts", LINKS: "要素与事实 Feature facts"})
@@ -127,6 +128,7 @@ def project_qgs(
     tree = (  # first in the tree draws on top: the web map's order, reversed
         group("主题 Themes", [s.id for s in reversed(themes)])
         + group("边界 Boundaries", [s.id for s in reversed(boundaries)])
+        + group("背景 Context", [s.id for s in reversed(context)])
         + group("事实 Facts", [FACTS, LINKS])
     )
     layers = [

@@ -28,6 +28,7 @@ function twinRow(a, p) {
 function twinTable(a, layer) {
   var t = a.t, feats = layer.features.features, table = el("table");
   table.setAttribute("data-layer-id", layer.id);
+  table.setAttribute("data-layer-role", layer.role || "places");
   table.appendChild(el("caption", null, title(layer, a.state.lang) + " (" + feats.length + ")"));
   var thead = el("thead"), tr = el("tr");
   TWIN_HEADS.forEach(function (key) {
