@@ -20,7 +20,7 @@ from shapely.geometry import shape
 from . import _crs as crs
 from ._documents import normalize_text
 from ._errors import DataError, JmgeoError, RepairWarning
-from ._facts import QUALIFIERS, YEAR_BASES, parse_amount
+from ._facts import FACT_COLUMNS, QUALIFIERS, YEAR_BASES, parse_amount
 from ._geodata import GeoData
 from ._geometry import build_geometries, record_where, repair_geometry
 from ._ids import id_problem
@@ -34,19 +34,8 @@ __all__ = ["CheckReport", "check_data"]
 _GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
 _REQUIRED_POSITION = ("datum", "source", "method", "uncertainty_m")
-_REQUIRED_FACT = (
-    "id",
-    "feature_ids",
-    "quote",
-    "number_text",
-    "value",
-    "unit",
-    "qualifier",
-    "year",
-    "year_basis",
-    "claim_en",
-    "conflicts_with",
-)
+# every fact column but the two the loader adds (doc) or that are optional (unplaced_subject)
+_REQUIRED_FACT = tuple(c for c in FACT_COLUMNS if c not in ("doc", "unplaced_subject"))
 
 
 @dataclass
