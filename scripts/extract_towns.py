@@ -66,6 +66,8 @@ def extract(city, city_name_zh: str) -> dict:
             }
         )
     towns.sort(key=lambda t: t["geonameid"])
+    for town, radius in zip(towns, cell_radii(city, towns), strict=True):
+        town["radius_m"] = radius
     return {
         "source": {
             "name": "GeoNames",
@@ -77,9 +79,33 @@ def extract(city, city_name_zh: str) -> dict:
             "datum": "WGS84",
             "precision": "approximate",
             "method": "GeoNames' point for the populated place (the town seat); the town's area is not given",
+            "radius_method": (
+                "radius_m: GeoNames gives no town extent, so each town's territory is taken as its Voronoi cell "
+                "(the part of the city outline nearer its point than any other town's), and radius_m is the "
+                "radius of a circle of that cell's area (equal-area projection), rounded up to 100 m"
+            ),
         },
         "towns": towns,
     }
+
+
+def cell_radii(city, towns: list[dict]) -> list[int]:
+    """Per town, the radius (m, up to the next 100 m) of a circle as large as its Voronoi cell in ``city``."""
+    import math
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from jmgeo import _crs as crs
+
+    # Cells are drawn in the equal-area projection (metres), where nearness is what it looks like.
+    area = crs.to_equal_area(city)
+    points = [crs.to_equal_area(shapely.Point(t["lon"], t["lat"])) for t in towns]
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=area.envelope.buffer(100_000))
+    radii = []
+    for point in points:
+        cell = next(c for c in cells.geoms if c.contains(point))
+        area_m2 = cell.intersection(area).area
+        radii.append(int(math.ceil(math.sqrt(area_m2 / math.pi) / 100.0) * 100))
+    return radii
 
 
 def main() -> int:

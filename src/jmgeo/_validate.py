@@ -523,6 +523,72 @@ def _check_unplaced(data: GeoData, known_docs, out: _Collector):
     return {item["name_zh"] for item in items if isinstance(item, dict) and "name_zh" in item}
 
 
+_URL = re.compile(r"https?://[^\s\"'<>()\[\]{}，；。、]+", re.I)
+
+
+def _strings(value):
+    """Every string inside a JSON value (keys excluded), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _reviewed_domains(data: GeoData, out: _Collector) -> set[str] | None:
+    """The hosts of ``source_domains.json``: empty if there is no list, None if it is malformed."""
+    path = data.path("source_domains.json")
+    found = data.optional_json("source_domains.json")
+    if found is None:
+        return set()  # no list: every source URL is refused, each with its file and record
+    items = found.get("domains") if isinstance(found, dict) else None
+    if not isinstance(items, list):
+        out.add(str(path), None, 'expected {"domains": [...]}')
+        return None
+    hosts = set()
+    for i, item in enumerate(items):
+        keys = ("domain", "what", "why_trusted")
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k].strip() for k in keys):
+            out.add(str(path), f"domains[{i}]", f"each domain needs {', '.join(keys)} (non-empty text)")
+            continue
+        hosts.add(item["domain"].lower())
+    return hosts
+
+
+def _check_source_domains(data: GeoData, records_by_layer, out: _Collector) -> None:
+    """Refuse a URL in a place record or ``unplaced.json`` whose host is not on the reviewed list.
+
+    Mirrors and spam copies of Wikipedia are not sources: a reader must be able to check the
+    original (the article, the GeoNames id, the operator, the dataset), so only hosts a
+    reviewer has listed in ``source_domains.json`` are accepted, by exact host name.
+    """
+    hosts = _reviewed_domains(data, out)
+    if hosts is None:
+        return
+    unplaced = data.optional_json("unplaced.json")
+    items = [(rec["_file"], record_where(rec), rec) for recs in records_by_layer.values() for rec in recs]
+    if isinstance(unplaced, dict) and isinstance(unplaced.get("unplaced"), list):
+        path = str(data.path("unplaced.json"))
+        items += [(path, f"unplaced[{i}]", item) for i, item in enumerate(unplaced["unplaced"])]
+    listed = "source_domains.json" if hosts else "source_domains.json, missing or empty"
+    for file, where, item in items:
+        for text in _strings({k: v for k, v in item.items() if not k.startswith("_")}):
+            for url in _URL.findall(text):
+                host = (urlsplit(url).hostname or "").lower()
+                if host not in hosts:
+                    out.add(
+                        file,
+                        where,
+                        f"source URL {url} is on {host or 'no host'}, which is not on the reviewed list ({listed}): "
+                        "cite the original (the article itself, a GeoNames id, the operator, a named dataset), "
+                        "or review the domain and add it",
+                        rec=item if "_file" in item else None,
+                    )
+
+
 def _stray_files(reg) -> list[DataError]:
     """Files in places/ and facts/ that would be silently ignored: YAML, other formats, unlisted layers."""
     listed = {(reg.root / spec.file).resolve() for spec in reg.layers if spec.file}
@@ -629,6 +695,7 @@ def check_data(data: GeoData) -> CheckReport:
         out.add(str(data.path("districts.json")), "city.documented_area_fact", f'names unknown fact "{city_fact}"')
     _check_pages(data, ids | district_ids, fact_ids, out)
     unplaced_names = _check_unplaced(data, known_docs, out)
+    _check_source_domains(data, records, out)
     _check_unplaced_subjects(fact_records, unplaced_names, out)
     report.problems = out.problems
     report.repairs = out.repairs
