@@ -53,8 +53,8 @@ STATION_REFERENCES = [
     ("shenzhen_jiangmen_railway", "新会站 beside 江门站 (en.wikipedia Xinhui_railway_station)", 22.52056, 113.06556),
     ("shenzhen_jiangmen_railway", "中山北站 (en.wikipedia Zhongshan_North_railway_station)", 22.5574, 113.3829),
     ("shenzhen_jiangmen_railway", "横栏站 in 横栏镇 (GeoNames 1808462)", 22.53372, 113.24846),
-    ("shenzhen_jiangmen_railway", "南沙站 in 南沙街道 (GeoNames 8540821)", 22.80423, 113.5682),
-    ("shenzhen_jiangmen_railway", "滨海湾站 by 虎门镇 (GeoNames 1806696)", 22.81899, 113.67306),
+    ("shenzhen_jiangmen_railway", "南沙站 by the Wanqingsha branch: 万顷沙镇 (GeoNames 1791775)", 22.70674, 113.5446),
+    ("shenzhen_jiangmen_railway", "东莞滨海湾站 (zh.wikipedia 东莞滨海湾站)", 22.76844, 113.69712),
     (
         "shenzhen_jiangmen_railway",
         "深圳机场东站 (en.wikipedia Shenzhen_Bao'an_International_Airport)",
