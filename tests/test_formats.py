@@ -92,7 +92,7 @@ def test_shapefile_splits_the_mixed_layer_instead_of_stopping(exported, layers):
     out, result = exported
     points = pyogrio.read_info(out / "shapefile" / "industrial_parks_points.shp")
     polygons = pyogrio.read_info(out / "shapefile" / "industrial_parks_polygons.shp")
-    assert points["features"] + polygons["features"] == len(layers["industrial_parks"]) == 27
+    assert points["features"] + polygons["features"] == len(layers["industrial_parks"]) == 28
     assert any("industrial_parks mixes geometry types" in note for note in result.notes)
     assert any("long_text.csv" in note for note in result.notes)
 
