@@ -156,6 +156,12 @@ def test_a_layer_switched_off_takes_its_circles_and_brings_them_back(browser, bu
     toggle = page.locator(".leaflet-control-layers-overlays label", has_text=hubs["title_zh"]).locator("input")
     toggle.uncheck()
     assert set(halo_ids(page)) == before - ids
+    # zoomed out and back while the layer is off: its circles come back with it all the same
+    zoom = halos["all_from_zoom"]
+    page.evaluate(f"() => {{ {PAGE}.map.setZoom({zoom - 2}, {{animate: false}}); }}")
+    assert halo_ids(page) == []
+    page.evaluate(f"() => {{ {PAGE}.map.setZoom({zoom}, {{animate: false}}); }}")
+    assert set(halo_ids(page)) == before - ids
     toggle.check()
     assert set(halo_ids(page)) == before
     assert errors == []

@@ -95,8 +95,8 @@ function showHalos(a) {
   Object.keys(a.halos).forEach(function (id) {
     var h = a.halos[id], focused = id === a.haloFocus.hover || id === a.haloFocus.selected;
     var look = focused ? settings.focus : settings.rest;
-    var shown = (all || focused) && a.map.hasLayer(h.group);
-    if (shown) {
+    // kept in its layer's group: a layer switched off (or a story chapter without it) takes its circles along
+    if (all || focused) {
       h.circle.setStyle({ dashArray: look.dash, weight: look.weight, fillOpacity: look.fill_opacity });
       if (!h.group.hasLayer(h.circle)) h.group.addLayer(h.circle);
     } else if (h.group.hasLayer(h.circle)) {

@@ -51,7 +51,7 @@ function init(map, groups, data) {
   a.state.datum = datumOf(a, firstBasemap);
   markOffline(a, isOfflineBasemap(a, firstBasemap));
   drawLayers(a);
-  map.on("overlayadd", function () { restack(a); showHalos(a); });
+  map.on("overlayadd", function () { restack(a); });
   map.on("moveend overlayadd overlayremove", function () { renderLabels(a); });
   map.on("zoomend", function () { applyLevel(a); showHalos(a); });
   applyLanguage(a, a.state.lang);
