@@ -24,9 +24,16 @@ built-in layers), all variants in the same run:
   px, until two frames later); for the atlas pages also jmgeo's "all drawn" over
   explore's load by load (the two pages of one round): the median and range of those ratios
   and a 95 % bootstrap interval for that median (``median_interval``);
+* **what the context costs**: the built-in layers include the context layers (role ``context``: the
+  neighbouring cities and the towns), which every page draws, so explore() carries them too; jmgeo's
+  page and explore()'s are also measured without them, in the same rounds, and the ratios of each
+  page with them over the same page without them are reported (``context_*``);
 * **cold start**: ``jmgeo build`` (validate, load, write the six pages + GeoJSON +
   GeoPackage) as a fresh process, against a bare ``python -c "import geopandas, folium"``,
   interleaved; the ratio is the median of the per-pair ratios, with wall and CPU times.
+
+The machine's 1, 5 and 15 minute load averages at the start and end of a run are kept with it
+(``machine.load_average``): on a shared machine they say how far its times can be trusted.
 
 Between two page loads the browser rests ``SETTLE_S`` (0.5 s), for every variant alike.
 
@@ -344,16 +351,33 @@ def fmt(ms):
 
 
 def atlas_scenario(browser, layers, facts, runs: int) -> dict:
-    say("atlas: the 7 built-in layers")
-    expected = sum(len(f) for f in layers.values())
-    # jmgeo paints areas and lines on a canvas (no element each; its script says when they
-    # are drawn) and points as SVG elements
-    expected_svg = sum(int((f.geom_type == "Point").sum()) for f in layers.values())
+    """The built-in layers, context included, on a jmgeo page, explore(), and folium's GeoJson.
+
+    The context layers (role ``context``: the neighbouring cities, the towns) are part of every
+    page, so explore() carries them too. To say what they cost, jmgeo and explore() are also
+    measured without them, in the same rounds.
+    """
+    from jmgeo._geodata import read_geodata
+
+    context = set(read_geodata().registry.context_layers)
+    bare = {name: frame for name, frame in layers.items() if name not in context}
+    say(f"atlas: the {len(layers)} built-in layers ({len(context)} of them context: {', '.join(sorted(context))})")
+
+    def counts(frames):
+        # jmgeo paints areas and lines on a canvas (no element each; its script says when they
+        # are drawn) and points as SVG elements
+        return sum(len(f) for f in frames.values()), sum(int((f.geom_type == "Point").sum()) for f in frames.values())
+
+    (expected, expected_svg), (bare_expected, bare_svg) = counts(layers), counts(bare)
     html_j, t_j = timed(lambda: page_jmgeo(layers, facts), runs)
     html_e, t_e = timed(lambda: page_explore(layers), runs)
     html_f, t_f = timed(lambda: page_folium(layers), runs)
+    html_jb, t_jb = timed(lambda: page_jmgeo(bare, facts), runs)
+    html_eb, t_eb = timed(lambda: page_explore(bare), runs)
     jm = Variant("jmgeo", html_j, t_j, expected_svg, True, runs)
     inlined = Variant("explore (Leaflet inlined)", inline_leaflet(html_e), t_e, expected, False, runs)
+    jm_bare = Variant("jmgeo (no context)", html_jb, t_jb, bare_svg, True, runs)
+    inlined_bare = Variant("explore (inlined, no context)", inline_leaflet(html_eb), t_eb, bare_expected, False, runs)
     rows = measure_all(
         browser,
         [
@@ -361,9 +385,18 @@ def atlas_scenario(browser, layers, facts, runs: int) -> dict:
             Variant("explore (CDN)", html_e, t_e, expected, False, 1, timeout_s=10),
             inlined,
             Variant("folium GeoJson (inlined)", inline_leaflet(html_f), t_f, expected, False, runs),
+            jm_bare,
+            inlined_bare,
         ],
     )
-    return {"features": expected, "variants": rows, "drawn_per_load": per_load_ratios(jm, inlined)}
+    return {
+        "features": expected,
+        "layers": list(layers),
+        "context_layers": sorted(context),
+        "variants": rows,
+        "drawn_per_load": per_load_ratios(jm, inlined),
+        "drawn_per_load_no_context": per_load_ratios(jm_bare, inlined_bare),
+    }
 
 
 def per_load_ratios(a: Variant, b: Variant) -> dict:
@@ -495,6 +528,15 @@ def ratios(atlas: dict, cold: dict) -> dict:
         "first_frame_vs_explore_inlined": r(j["first_frame_ms"], inl["first_frame_ms"]),
         "js_heap_vs_explore_inlined": r(j["js_heap_mb"], inl["js_heap_mb"]),
         "jmgeo_build_vs_import": cold["ratio"],
+        # what the context layers cost: each page with them over the same page without them
+        "context_bytes_jmgeo": r(j["bytes"], v["jmgeo (no context)"]["bytes"]),
+        "context_bytes_explore": r(inl["bytes"], v["explore (inlined, no context)"]["bytes"]),
+        "context_drawn_jmgeo": r(j["drawn_ms"], v["jmgeo (no context)"]["drawn_ms"]),
+        "context_drawn_explore": r(inl["drawn_ms"], v["explore (inlined, no context)"]["drawn_ms"]),
+        "page_bytes_vs_explore_inlined_no_context": r(
+            v["jmgeo (no context)"]["bytes"], v["explore (inlined, no context)"]["bytes"]
+        ),
+        "drawn_vs_explore_inlined_per_load_no_context": atlas["drawn_per_load_no_context"]["median"],
     }
 
 
@@ -536,6 +578,7 @@ def main(argv=None) -> int:
 
     layers = jmgeo.load_layers()
     facts = jmgeo.load_facts()
+    load_start = os.getloadavg()  # the machine is shared: its load is part of the result
     cold = cold_start(max(runs, 5))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -544,7 +587,13 @@ def main(argv=None) -> int:
         browser.close()
     result = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            # 1, 5 and 15 minute load averages when the run started and when it ended
+            "load_average": {"start": list(load_start), "end": list(os.getloadavg())},
+        },
         "versions": {
             "jmgeo": jmgeo.__version__,
             "folium": folium.__version__,

@@ -81,6 +81,66 @@ def test_a_point_on_a_shared_border_belongs_to_one_of_its_districts(layers):
     out = _assign_districts(frame_of(point), layers["districts"])
     assert district_of(out["district"].iloc[0]) in {"pengjiang", "jianghai"}
     assert {"pengjiang", "jianghai"} <= set(out["districts"].iloc[0])
+    # the documented rule: of the districts it lies on, the first in districts.json's order
+    order = list(layers["districts"]["id"])
+    assert district_of(out["district"].iloc[0]) == min(out["districts"].iloc[0], key=order.index)
+
+
+def test_a_point_on_the_city_s_outer_border_is_in_its_district_not_outside(layers):
+    districts = layers["districts"].set_index("id")
+    city = layers["city"].geometry.iloc[0]
+    # a vertex of 台山's outline on the city's own edge (the coast), shared with no other district
+    others = shapely.union_all([g for k, g in districts.geometry.items() if k != "taishan"])
+    edge = [
+        Point(c)
+        for c in shapely.get_coordinates(districts.geometry["taishan"])
+        if city.boundary.distance(Point(c)) < 1e-9 and others.distance(Point(c)) > 0.01
+    ]
+    assert edge
+    out = _assign_districts(frame_of(edge[len(edge) // 2]), layers["districts"])
+    assert district_of(out["district"].iloc[0]) == "taishan"
+    assert out["districts"].iloc[0] == ["taishan"]
+
+
+def test_a_line_ending_on_a_district_border_from_outside_belongs_to_that_district(layers):
+    """It lies entirely outside but for its end point, on 台山's coast: it lands in 台山 (no length inside)."""
+    districts = layers["districts"].set_index("id")
+    city = layers["city"].geometry.iloc[0]
+    others = shapely.union_all([g for k, g in districts.geometry.items() if k != "taishan"])
+    centre = city.representative_point()
+
+    def out_to_sea(c):
+        """A line from far out, away from the city's centre, to the coast vertex ``c``."""
+        return LineString([(c.x + 3 * (c.x - centre.x), c.y + 3 * (c.y - centre.y)), (c.x, c.y)])
+
+    coast = [
+        Point(c)
+        for c in shapely.get_coordinates(districts.geometry["taishan"])
+        if city.boundary.distance(Point(c)) < 1e-9 and others.distance(Point(c)) > 0.05
+    ]
+    # one that touches the city only at its end (no length inside any district)
+    line = next(line for line in map(out_to_sea, coast) if shapely.intersection(line, city).length == 0)
+    assert line.intersects(city)
+    out = _assign_districts(frame_of(line), layers["districts"])
+    assert district_of(out["district"].iloc[0]) == "taishan"
+
+
+def test_a_line_in_pieces_goes_by_the_length_of_all_its_pieces(layers):
+    """A MultiLineString: a long piece in 开平 and two short ones in 台山 belong to 开平."""
+    districts = layers["districts"].set_index("id")
+    kaiping, taishan = districts.geometry["kaiping"], districts.geometry["taishan"]
+
+    def piece_inside(poly, length):
+        p = poly.representative_point()
+        return LineString([(p.x - length / 2, p.y), (p.x + length / 2, p.y)]).intersection(poly)
+
+    long_piece = piece_inside(kaiping, 0.2)
+    short = [piece_inside(taishan, 0.04), piece_inside(taishan.buffer(-0.05), 0.04)]
+    geom = shapely.union_all([long_piece, *short])
+    assert geom.geom_type == "MultiLineString"
+    out = _assign_districts(frame_of(geom), layers["districts"])
+    assert district_of(out["district"].iloc[0]) == "kaiping" == expected_district(geom, layers["districts"])
+    assert out["districts"].iloc[0] == ["kaiping", "taishan"]
 
 
 def test_a_schematic_circle_larger_than_its_district_goes_by_area(layers):
@@ -90,6 +150,27 @@ def test_a_schematic_circle_larger_than_its_district_goes_by_area(layers):
     out = _assign_districts(frame_of(circle), layers["districts"])
     assert district_of(out["district"].iloc[0]) == expected_district(circle, layers["districts"])
     assert district_of(out["district"].iloc[0]) != "jianghai"  # its centre's district holds little of it
+
+
+def test_an_area_mostly_at_sea_that_reaches_the_coast_lands_in_that_district(layers):
+    """A schematic circle off 台山's coast with a sliver on land: mostly outside the city, in 台山 all the same."""
+    districts = layers["districts"].set_index("id")
+    city = layers["city"].geometry.iloc[0]
+    taishan = districts.geometry["taishan"]
+    inside = taishan.representative_point()
+    # from a point well inside 台山, go south until the circle of 10 km holds only a sliver of land
+    for step in range(1, 200):
+        centre = Point(inside.x, inside.y - 0.01 * step)
+        circle = centre.buffer(0.09)
+        land = circle.intersection(city).area / circle.area
+        if 0 < land < 0.2:
+            break
+    else:
+        pytest.fail("no circle off the coast found")
+    touched = districts[districts.intersects(circle)].index.tolist()
+    out = _assign_districts(frame_of(circle), layers["districts"])
+    assert district_of(out["district"].iloc[0]) == expected_district(circle, layers["districts"])
+    assert district_of(out["district"].iloc[0]) in touched and "taishan" in touched
 
 
 def test_a_feature_touching_no_district_is_outside(layers):

@@ -86,6 +86,7 @@ class Registry:
     root: Path
     layers: tuple[LayerSpec, ...]
     precision_styles: dict[str, dict[str, Any]]
+    uncertainty_halos: dict[str, Any] | None = None
 
     def layer(self, layer_id: str) -> LayerSpec:
         """Return the spec of ``layer_id``; raise ``KeyError`` if there is none."""
@@ -195,4 +196,38 @@ def parse_registry(root: Path) -> Registry:
                 f"precision_styles.{name}.dash",
                 f'dash {dash!r} must be null (a solid line) or lengths in pixels, dash then gap, e.g. "6 4"',
             )
-    return Registry(root=root, layers=tuple(specs), precision_styles=styles)
+    halos = _parse_halos(path, data.get("uncertainty_halos"))
+    return Registry(root=root, layers=tuple(specs), precision_styles=styles, uncertainty_halos=halos)
+
+
+_HALO_KEYS = {"min_radius_m", "all_from_zoom", "rest", "focus", "label_zh", "label_en"}
+_HALO_LOOK_KEYS = {"dash", "weight", "fill_opacity"}
+
+
+def _parse_halos(path: Path, halos: Any) -> dict[str, Any] | None:
+    """Check ``uncertainty_halos`` (how the page draws a point's uncertainty circle); None if absent."""
+    if halos is None:
+        return None
+    where = "uncertainty_halos"
+    if not isinstance(halos, dict) or set(halos) != _HALO_KEYS:
+        got = sorted(halos) if isinstance(halos, dict) else type(halos).__name__
+        raise DataError(str(path), where, f"needs exactly the keys {sorted(_HALO_KEYS)}, got {got}")
+    for key in ("min_radius_m", "all_from_zoom"):
+        value = halos[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise DataError(str(path), f"{where}.{key}", f"must be a number ≥ 0, got {value!r}")
+    for key in ("rest", "focus"):
+        look = halos[key]
+        if not isinstance(look, dict) or set(look) != _HALO_LOOK_KEYS:
+            raise DataError(str(path), f"{where}.{key}", f"needs exactly the keys {sorted(_HALO_LOOK_KEYS)}")
+        dash = look["dash"]
+        if dash is not None and not (isinstance(dash, str) and _DASH.fullmatch(dash)):
+            raise DataError(str(path), f"{where}.{key}.dash", f'dash {dash!r} must be null or lengths, e.g. "6 4"')
+        for num in ("weight", "fill_opacity"):
+            value = look[num]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise DataError(str(path), f"{where}.{key}.{num}", f"must be a number ≥ 0, got {value!r}")
+    for key in ("label_zh", "label_en"):
+        if not isinstance(halos[key], str) or not halos[key].strip():
+            raise DataError(str(path), f"{where}.{key}", "the legend's explanation: a non-empty text")
+    return halos

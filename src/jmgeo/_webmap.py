@@ -285,6 +285,7 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "facts": parts.fact_payload,
         "documents": document_payload(parts.data.documents),
         "precision_styles": parts.data.registry.precision_styles,
+        "uncertainty_halos": parts.data.registry.uncertainty_halos,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
         "search": [e for name in shown for e in parts.search(name)],

@@ -61,8 +61,8 @@ function bindPending(a) {
   });
 }
 
-// A point feature: a circle marker in the points pane, with a dashed circle of its
-// uncertainty (300 m or more) on the canvas.
+// A point feature: a circle marker in the points pane, and a circle of its uncertainty on the
+// canvas below it (see showHalos) when the registry's uncertainty_halos says which are drawn.
 function pointMarker(a, layer, group, feature, latlng) {
   var s = styleFor(a, layer, feature.properties);
   if (layer.role === "context") {  // a town: a small dot under its label, no uncertainty circle
@@ -72,11 +72,49 @@ function pointMarker(a, layer, group, feature, latlng) {
   s.weight = 2.5;
   s.pane = "jmgeo-points";
   if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
-  var unc = feature.properties.uncertainty_m;
-  if (unc && unc >= 300) {
-    L.circle(latlng, { radius: unc, color: layer.color, weight: 1, dashArray: "2 4", fillOpacity: 0.03, interactive: false, renderer: a.vectorCanvas }).addTo(group);
+  var marker = L.circleMarker(latlng, s), halos = a.data.uncertainty_halos;
+  var unc = feature.properties.uncertainty_m, id = feature.properties.id;
+  if (halos && unc && unc >= halos.min_radius_m) {
+    a.halos[id] = { group: group, circle: L.circle(latlng, { radius: unc, color: layer.color, interactive: false, renderer: a.vectorCanvas }) };
+    marker.on("mouseover", function () { a.haloFocus.hover = id; showHalos(a); });
+    marker.on("mouseout", function () { if (a.haloFocus.hover === id) a.haloFocus.hover = null; showHalos(a); });
+    marker.on("popupopen", function () { a.haloFocus.selected = id; showHalos(a); });
+    marker.on("popupclose", function () { if (a.haloFocus.selected === id) a.haloFocus.selected = null; showHalos(a); });
   }
-  return L.circleMarker(latlng, s);
+  return marker;
+}
+
+// Uncertainty circles up to tens of km across would crowd the city view and its symbols, so
+// below the registry's all_from_zoom only the hovered or selected feature's circle is drawn
+// (in the "focus" look); from that zoom on, every one (in the "rest" look). Always on the
+// canvas, under the points' pane: a circle never covers a symbol.
+function showHalos(a) {
+  var settings = a.data.uncertainty_halos;
+  if (!settings) return;
+  var all = a.map.getZoom() >= settings.all_from_zoom;
+  Object.keys(a.halos).forEach(function (id) {
+    var h = a.halos[id], focused = id === a.haloFocus.hover || id === a.haloFocus.selected;
+    var look = focused ? settings.focus : settings.rest;
+    // kept in its layer's group: a layer switched off (or a story chapter without it) takes its circles along
+    if (all || focused) {
+      h.circle.setStyle({ dashArray: look.dash, weight: look.weight, fillOpacity: look.fill_opacity });
+      if (!h.group.hasLayer(h.circle)) h.group.addLayer(h.circle);
+    } else if (h.group.hasLayer(h.circle)) {
+      h.group.removeLayer(h.circle);
+    }
+  });
+}
+
+// The ids of the uncertainty circles drawn now, and how one is drawn (for the tests).
+function shownHalos(a) {
+  return Object.keys(a.halos).filter(function (id) { return a.map.hasLayer(a.halos[id].circle); });
+}
+
+function haloLook(a, id) {
+  var h = a.halos[id];
+  if (!h) return null;
+  var o = h.circle.options;
+  return { dash: o.dashArray, weight: o.weight, fill_opacity: o.fillOpacity, pane: o.renderer.options.pane, radius_px: h.circle._radius };
 }
 
 function drawLayer(a, layer) {
@@ -121,9 +159,11 @@ function findColocated(features) {
 
 function drawLayers(a) {
   a.features = {};
+  a.halos = {};
   a.state.level = levelAt(a, a.map.getZoom());
   a.drawOrder.forEach(function (layer) { drawLayer(a, layer); });
   a.colocated = findColocated(a.features);
+  showHalos(a);
   renderLabels(a);
   if (a.paintWaiters === false) bindPending(a);
   else afterFirstPaint(a, function () { bindPending(a); });

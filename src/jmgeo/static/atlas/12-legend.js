@@ -54,6 +54,22 @@ function legendPrecision(a) {
   return plist;
 }
 
+// When the points' uncertainty circles are drawn (the registry's uncertainty_halos, its zoom put
+// into its text), in place of the general note on dashed and hollow symbols, which it repeats;
+// null on a page with no point to circle.
+function legendHalos(a) {
+  var h = a.data.uncertainty_halos;
+  var any = h && a.data.layers.some(function (layer) {
+    return layer.kind === "point" && layer.role !== "context" && layer.features.features.some(function (f) {
+      return f.properties.uncertainty_m >= h.min_radius_m;
+    });
+  });
+  if (!any) return null;
+  var text = (a.state.lang === "en" ? h.label_en : h.label_zh)
+    .replace("{zoom}", String(h.all_from_zoom)).replace("{min_m}", String(h.min_radius_m));
+  return el("p", "jmgeo-legend-note jmgeo-legend-halos", text);
+}
+
 // How far the drawn outlines may be from the source boundaries (see jmgeo._simplify), or null.
 function boundaryNote(a) {
   var b = a.data.boundary_simplification;
@@ -76,7 +92,7 @@ function legendControl(a) {
     if (a.data.choropleth) choroplethLegend(a, box);
     box.appendChild(el("h5", null, t("precision_heading")));
     box.appendChild(legendPrecision(a));
-    box.appendChild(el("p", "jmgeo-legend-note", t("legend_note")));
+    box.appendChild(legendHalos(a) || el("p", "jmgeo-legend-note", t("legend_note")));
     box.appendChild(el("p", "jmgeo-legend-note jmgeo-legend-signs", t("legend_signs")));
     var note = boundaryNote(a);
     if (note) box.appendChild(note);

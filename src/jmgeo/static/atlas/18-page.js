@@ -43,6 +43,8 @@ function makePage(a) {
     timings: {},
     feature: function (id) { return findFeature(a, id); },
     layers: function () { return Object.assign({}, a.layers); },
+    halos: function () { return shownHalos(a); },
+    haloLook: function (id) { return haloLook(a, id); },
     openPopup: function (id) { return openPopup(a, id); },
     focusFeature: function (id) { return focusFeature(a, id); },
     setLanguage: function (lang) { setLanguage(a, lang); },
