@@ -185,8 +185,19 @@ def _add_ingest_parser(sub, common) -> None:
         "--workers",
         metavar="N",
         type=int,
-        default=1,
-        help="read the files in N local processes (default 1); the outputs are the same as with one",
+        default=None,
+        help="read the files in N local processes (default 1; with --dask, N workers, default one per core); "
+        "the outputs are the same as with one",
+    )
+    ingest.add_argument(
+        "--dask",
+        action="store_true",
+        help="read the files on a local Dask cluster (needs the dask extra: pip install 'jmgeo[dask]')",
+    )
+    ingest.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="read the files on a running Dask cluster (tcp://host:8786) whose workers see the same paths",
     )
     ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
@@ -223,7 +234,7 @@ def _run_ingest(args) -> int:
         raise DataError(
             "ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)"
         )
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise DataError("--workers", None, f"{args.workers} is not a number of processes: give 1 or more")
     year = None
     if args.date:
@@ -241,6 +252,7 @@ def _run_ingest(args) -> int:
         stdin_name=args.stdin_name,
         progress=not args.quiet,
         workers=args.workers,
+        dask=args.scheduler or ("local" if args.dask else None),
     )
     for path in result.paths.values():
         print(path)
