@@ -261,7 +261,7 @@ def main(argv=None) -> int:
         "gazetteer_vs_naive": ratio("gazetteer", "naive"),
     }
     result = {
-        "benchmark": "jmgeo ingest at 1 and 2 workers and on a local Dask cluster, vs a regex floor and a naive gazetteer",
+        "benchmark": "jmgeo ingest at 1 and 2 workers and on a local Dask cluster, vs a regex floor and naive search",
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "corpus": {"megabytes": round(size / 1e6, 1), "files": args.files},

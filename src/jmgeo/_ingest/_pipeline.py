@@ -28,7 +28,7 @@ from tqdm import tqdm
 from .._errors import ArgumentError, DataError
 from .._geodata import GeoData, read_geodata
 from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
-from ._pairing import amount_rows, last_stated_year, target_year_of
+from ._pairing import SITE_ENDINGS, amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
 from ._review import ReviewResult, write_review
@@ -204,15 +204,28 @@ def _sentence_records(
     sent: Sentence, simp: str, gazetteer: Gazetteer, state: _DocState, summary: DocumentSummary, city_id: str
 ):
     """Yield the place mentions, candidates and review rows of one sentence, in that order."""
-    mentions = with_short_forms(simp, gazetteer.find(simp), state.short_forms)
+    found = gazetteer.find(simp)
+    if sent.words:  # Latin words: English names too, where no Chinese name was found
+        taken = [(m.start, m.end) for m in found]
+        english = [
+            m for m in gazetteer.find_english(simp, sent.words) if not any(a < m.end and m.start < b for a, b in taken)
+        ]
+        found = sorted(found + english, key=lambda m: m.start) if english else found
+    mentions = with_short_forms(simp, found, state.short_forms)
     for m in mentions:
         summary.mentions += 1
         yield PlaceMention(
             state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids
         )
-    for start, end, _name in find_candidates(simp, mentions):
+    sites = []
+    for start, end, name in find_candidates(simp, mentions):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
-    for row in amount_rows(sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year):
+        if name.endswith(SITE_ENDINGS):
+            sites.append((start, end, sent.text[start:end]))
+    for row in amount_rows(
+        sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year, tuple(sites),
+        gazetteer.areas,
+    ):  # fmt: skip
         summary.rows += 1
         yield row
 
