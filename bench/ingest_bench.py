@@ -110,6 +110,13 @@ def _rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its ended children (the workers)."""
+    return sum(
+        r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+
+
 def _chunks(files: list[Path]) -> Iterable[str]:
     """The decoded text of the files, about 1 MiB at a time."""
     from jmgeo._ingest._readers import iter_lines, open_source
@@ -137,6 +144,7 @@ def child(mode: str, folder: Path) -> dict:
     gaz = load_gazetteer()
     base = _rss_mb()
     load_before = os.getloadavg()
+    cpu0 = _cpu_s()
     t0 = time.perf_counter()
     extra: dict = {}
     if mode.startswith(("ingest", "dask")):
@@ -169,6 +177,7 @@ def child(mode: str, folder: Path) -> dict:
             found += len(gaz.find(chunk)) if mode == "gazetteer" else len(naive_find(names, chunk))
         extra = {"matches": found}
     seconds = time.perf_counter() - t0
+    cpu = max(_cpu_s() - cpu0, 0.01)  # (getrusage counts in hundredths of a second at best)
     workers = extra.get("workers", 1)
     per_worker = _rss_mb(resource.RUSAGE_CHILDREN) if workers > 1 else _rss_mb()
     return {
@@ -178,6 +187,9 @@ def child(mode: str, folder: Path) -> dict:
         "seconds": round(seconds, 2),
         "mb_per_s": round(size / 1e6 / seconds, 3),
         "mb_per_s_per_worker": round(size / 1e6 / seconds / workers, 3),
+        # CPU time is what the load of other processes changes least: MB per CPU second is the speed per core
+        "cpu_seconds": round(cpu, 1),
+        "mb_per_cpu_s": round(size / 1e6 / cpu, 3),
         "peak_rss_mb": round(_rss_mb(), 1),
         "peak_rss_per_worker_mb": round(per_worker, 1),
         "rss_after_imports_mb": round(base, 1),
@@ -245,6 +257,7 @@ def main(argv=None) -> int:
             if not args.quiet:
                 print(
                     f"{size / 1e6:>5.0f} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  "
+                    f"{rec['mb_per_cpu_s']:>6.2f} MB/CPU-s  "
                     f"peak RSS per worker {rec['peak_rss_per_worker_mb']:>6.1f} MB  load {rec['loadavg_before'][0]}",
                     flush=True,
                 )
@@ -253,8 +266,18 @@ def main(argv=None) -> int:
     def ratio(a: str, b: str) -> float | None:
         return round(by[a]["mb_per_s"] / by[b]["mb_per_s"], 2) if a in by and b in by else None
 
+    def cpu_ratio(a: str, b: str) -> float | None:
+        if a not in by or b not in by or not by[b]["cpu_seconds"]:
+            return None
+        return round(by[a]["cpu_seconds"] / by[b]["cpu_seconds"], 2)
+
     ratios = {
         "ingest_2_workers_vs_1": ratio("ingest-2", "ingest-1"),
+        # the CPU the 2-worker runs spend against the 1-worker run: 1.0 means the work splits without overhead,
+        # so on two free cores the speed-up would be about 2 / this
+        "cpu_2_workers_vs_1": cpu_ratio("ingest-2", "ingest-1"),
+        "cpu_dask_2_vs_1": cpu_ratio("dask-2", "ingest-1"),
+        "cpu_ingest_1_vs_floor": cpu_ratio("ingest-1", "floor"),
         "dask_2_workers_vs_ingest_1": ratio("dask-2", "ingest-1"),
         "ingest_1_vs_floor": ratio("ingest-1", "floor"),
         "ingest_1_vs_gazetteer_alone": ratio("ingest-1", "gazetteer"),
