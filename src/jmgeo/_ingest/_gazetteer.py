@@ -114,24 +114,31 @@ class Gazetteer:
         """Read a route named by its two ends (``A—B铁路``, ``A至B的海铁联运班列``) as the route with those ends.
 
         The two ends are places (or neighbouring cities) joined by a dash, 至 or 到, followed in the same clause
-        by a route word (:data:`ROUTE_WORDS`). When exactly one route of the gazetteer has those two ends, the
-        whole span is that route; otherwise the ends stay the places they are, and a route's generic alias
-        inside the span (海铁联运班列, a train to another port) is dropped: the text named other ends.
+        by a route word (:data:`ROUTE_WORDS`). The second end may be a list (``A至B、C和D的海铁联运班列``: a route
+        from A to each). When, for each pair of ends, exactly one route of the gazetteer has those two ends and
+        that kind of way, the whole span names those routes; otherwise the ends stay the places they are, and a
+        route's generic alias inside the span (海铁联运班列, a train to another port) is dropped.
         """
         ends = [(e - len(name) + 1, e + 1, fid) for e, (name, fid) in self._ends.iter_long(text + _END)]
-        for (a0, a1, a_id), (b0, b1, b_id) in zip(ends, ends[1:], strict=False):
+        for i in range(len(ends) - 1):
+            (a0, a1, a_id), b0 = ends[i], ends[i + 1][0]
             if text[a1:b0] not in _CONNECTORS:
                 continue
-            tail = _ROUTE_TAIL.match(text, b1)
+            far = [ends[i + 1]]  # the second end, and any listed after it (、和及与)
+            for nxt in ends[i + 2 :]:
+                if text[far[-1][1] : nxt[0]] not in _LIST_JOINS:
+                    break
+                far.append(nxt)
+            tail = _ROUTE_TAIL.match(text, far[-1][1])
             if tail is None:
                 continue
             span = (a0, tail.end())
             inside = [m for m in mentions if m.start < span[1] and span[0] < m.end]
             way = _WAY[_ROUTE_WORD.search(tail.group()).group()]
-            routes = [r for r, ways in self.routes.get(frozenset((a_id, b_id)), ()) if way in ways]
+            found = [[r for r, ways in self.routes.get(frozenset((a_id, b_id)), ()) if way in ways] for *_, b_id in far]
             keep = [m for m in mentions if m not in inside]
-            if len(routes) == 1:
-                keep.append(Mention(span[0], span[1], text[span[0] : span[1]], tuple(routes)))
+            if all(len(routes) == 1 for routes in found):
+                keep.append(Mention(span[0], span[1], text[span[0] : span[1]], tuple(r for [r] in found)))
             else:
                 keep += [m for m in inside if not self.route_ids.intersection(m.feature_ids)]
             mentions = sorted(keep, key=lambda m: m.start)
@@ -198,6 +205,7 @@ _WAY = {"铁路": "rail", "高铁": "rail", "城际": "rail", "轻轨": "rail", 
         "高速": "road"}  # fmt: skip
 # after the second end: at most eight characters of the same clause (的, 海铁联运, 高速), then a route word
 _ROUTE_TAIL = re.compile(r"[^，。、；：,;:和与及（）()]{0,8}?(?:" + "|".join(ROUTE_WORDS) + ")")
+_LIST_JOINS = {"、", "和", "及", "与", "，"}
 _CONNECTORS = {"—", "–", "-", "－", "——", "至", "到", "~", "～"}
 # English: A-Z folded to a-z, dashes and apostrophes to ASCII (one character each: offsets stay the same)
 _EN_FOLD = str.maketrans(

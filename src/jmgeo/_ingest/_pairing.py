@@ -28,10 +28,11 @@ _RELATIVE_RE = re.compile("|".join(_RELATIVE) + "|当年|同年")
 _TARGET_RE = re.compile("|".join(map(re.escape, TARGET_WORDS)))
 _CLAUSE_SEP = "，,；;：:"
 _SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5, "unknown_place": 0.4}
-#: Endings of a place-like name not in ``geodata/`` that name a site (a station, village, reservoir, plant ...):
-#: an amount in its clause is about that site, not about the city or the county it is in.
-SITE_ENDINGS = ("站", "村", "港", "港区", "码头", "机场", "水库", "电站", "核电站", "厂", "矿", "桥", "大桥", "岛",
-                "镇", "园", "园区", "基地", "组", "场")  # fmt: skip
+#: Endings of a place-like name not in ``geodata/`` that name one site (a village, a power station, a reservoir,
+#: a plant, a town): an amount in its clause is about that site, not about the city or the county it is in. Words
+#: for kinds of place that are as often a category as a name (产业园, 深水港, 驿站, 基地) are not among them.
+SITE_ENDINGS = ("村", "村民小组", "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
+                "高铁站", "客运站", "货运站")  # fmt: skip
 
 
 def last_stated_year(text: str) -> int | None:
