@@ -120,9 +120,10 @@ class Gazetteer:
         route's generic alias inside the span (海铁联运班列, a train to another port) is dropped.
         """
         ends = [(e - len(name) + 1, e + 1, fid) for e, (name, fid) in self._ends.iter_long(text + _END)]
+        spans: list[tuple[int, int, tuple[str, ...]]] = []  # (start, end, route ids or () for "drop route aliases")
         for i in range(len(ends) - 1):
             (a0, a1, a_id), b0 = ends[i], ends[i + 1][0]
-            if text[a1:b0] not in _CONNECTORS:
+            if text[a1:b0] not in _CONNECTORS or (spans and a0 < spans[-1][1]):
                 continue
             far = [ends[i + 1]]  # the second end, and any listed after it (、和及与)
             for nxt in ends[i + 2 :]:
@@ -132,17 +133,27 @@ class Gazetteer:
             tail = _ROUTE_TAIL.match(text, far[-1][1])
             if tail is None:
                 continue
-            span = (a0, tail.end())
-            inside = [m for m in mentions if m.start < span[1] and span[0] < m.end]
             way = _WAY[_ROUTE_WORD.search(tail.group()).group()]
             found = [[r for r, ways in self.routes.get(frozenset((a_id, b_id)), ()) if way in ways] for *_, b_id in far]
-            keep = [m for m in mentions if m not in inside]
-            if all(len(routes) == 1 for routes in found):
-                keep.append(Mention(span[0], span[1], text[span[0] : span[1]], tuple(r for [r] in found)))
+            routes = tuple(r for [r] in found) if all(len(f) == 1 for f in found) else ()
+            spans.append((a0, tail.end(), routes))
+        if not spans:
+            return mentions
+        # one pass (mentions and spans are both in text order): a mention inside a span gives way to its routes
+        out, k = [], 0
+        for s0, s1, routes in spans:
+            while k < len(mentions) and mentions[k].end <= s0:
+                out.append(mentions[k])
+                k += 1
+            inside = []
+            while k < len(mentions) and mentions[k].start < s1:
+                inside.append(mentions[k])
+                k += 1
+            if routes:
+                out.append(Mention(s0, s1, text[s0:s1], routes))
             else:
-                keep += [m for m in inside if not self.route_ids.intersection(m.feature_ids)]
-            mentions = sorted(keep, key=lambda m: m.start)
-        return mentions
+                out += [m for m in inside if not self.route_ids.intersection(m.feature_ids)]
+        return out + mentions[k:]
 
     def find_english(self, text: str, words: tuple[int, ...] = ()) -> list[Mention]:
         """Return the mentions of English names in ``text`` (normalised: spaces removed), matched as whole words.
