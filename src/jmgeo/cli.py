@@ -125,7 +125,8 @@ review table of the amounts they state, each paired with the place it is about:
 
   OUT.csv            the review table: doc, span, quote, number_text, value, unit, year,
                      feature_ids, confidence ... and an empty `accept` column for you
-  OUT.json           the same rows, plus the documents, mentions and candidates
+  OUT.jsonl.gz       the full record (JSON Lines, gzip; each quote once): rows, documents,
+                     mentions, candidates
   OUT.mentions.csv   every place name found (doc, span, feature ids)
   OUT.candidates.csv place-like names not in geodata/ (…港 …站 …园区 …镇), to add
 
@@ -134,7 +135,9 @@ geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, Big5/Big5-HKSCS, UTF-16 with 
 detected and checked as Chinese text; traditional characters are matched as
 simplified, quotes keep the original. geodata/ is only read. An input that cannot be
 read (empty, binary, unknown encoding, a bad byte) is skipped with its reason and the
-others are written; the exit status is then 3.
+others are written; the exit status is then 3. --workers N reads the files in N
+processes, --dask on a local Dask cluster, --scheduler ADDRESS on a running one: the
+outputs are the same, byte for byte, as from one process.
 
 After review, mark rows with y in `accept` and run
   jmgeo ingest --merge OUT.csv
@@ -142,6 +145,7 @@ to add them to geodata/facts/ (checked like `jmgeo check`, never duplicating a f
 
 examples:
   jmgeo ingest articles/ --out review.csv
+  jmgeo ingest articles/ --dask --workers 4
   jmgeo ingest new.txt --date 2025-03
   cat new.txt | jmgeo ingest - --stdin-name new.txt
   jmgeo ingest --merge review.csv"""
