@@ -336,7 +336,7 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
     areas = frozenset([city["id"], *(d["id"] for d in spec["districts"])])
     records = [rec for recs in data.place_records.values() for rec in recs]
     parks = frozenset(rec["id"] for rec in records if _PARK_KIND.search(rec.get("kind") or ""))
-    ends = {**{n: ids[0] for n, ids in names.items()}}
+    ends = {n: ids[0] for n, ids in names.items()}
     for neighbour in spec.get("neighbours", []):  # a route's end may be a neighbouring city (深圳至江门)
         for n in [neighbour["name_zh"], *neighbour.get("aliases", [])]:
             if _is_chinese(n):
