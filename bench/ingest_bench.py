@@ -1,27 +1,29 @@
-"""Benchmark ``jmgeo ingest`` against a naive gazetteer baseline, at two corpus sizes.
+"""Benchmark ``jmgeo ingest``: MB/s at 1 and 2 workers and on a local Dask cluster, memory per worker, output size.
 
-Inputs -> output: the five source documents (``../shared/seeds`` or ``$JMGEO_DOCS``) ->
-``bench/results/ingest.json`` (and a table on stdout).
+Inputs -> output: the five source documents (``../shared/seeds`` or ``$JMGEO_DOCS``) and the labelled
+documents of ``tests/ingest_corpus/`` -> ``bench/results/ingest.json`` (and a table on stdout).
 
-The corpus is the five documents repeated until it reaches the target size, streamed to
-a temporary file (never held in memory). Each copy's sentences carry a copy tag
-(``〔copy abc〕`` before each 。) so that the repeated-paragraph shortcut of ingest does
-not skip the work: every sentence is new to it.
+The corpus is those documents repeated with variation until it reaches the target size, written as
+``--files`` UTF-8 files to a temp folder (never committed). Each copy's sentences carry a copy tag
+(``〔copy abc〕`` before each 。) and its digits are shifted by the copy number, so that the
+repeated-paragraph shortcut of ingest does not skip the work and the numbers differ from copy to copy.
 
-Three runs per size, each in a fresh Python process so that its peak memory
-(``ru_maxrss``) is its own:
+Each mode runs in a fresh Python process, so its peak memory (``ru_maxrss``) is its own:
 
-- ``ingest``: the whole pipeline, end to end: decode, normalise, gazetteer,
-  amounts, years, pairing, and the review files written to a temp folder;
-- ``gazetteer``: only the place search of ingest (Aho-Corasick, leftmost-longest) over
-  the decoded text, 1 MiB at a time;
-- ``naive``: the baseline, one ``str.find`` loop per gazetteer name over the same chunks.
+- ``floor``: decode the files line by line and run one regular expression for numbers over every
+  line: the least any Python reader of these bytes does (the floor a pure-Python ingest cannot beat);
+- ``gazetteer``: only the place search of ingest (Aho-Corasick, leftmost-longest), 1 MiB at a time;
+- ``naive``: one ``str.find`` loop per gazetteer name over the same chunks (the gazetteer's peer);
+- ``ingest-1``, ``ingest-2``: the whole pipeline writing the review files, in 1 and 2 local processes;
+- ``dask-2``: the same on a ``dask.distributed.LocalCluster`` of 2 single-threaded worker processes.
 
-Throughput is corpus MB (UTF-8 bytes) per second of wall time; memory is the peak
-resident set of the process minus its resident set after imports (what the run itself
-added). Not a test: timings on shared 2-core machines are noisy.
+Throughput is corpus MB (bytes / 1e6) per second of wall time. Memory per worker is the peak
+resident set of the largest worker process (``RUSAGE_CHILDREN`` after they ended; for one worker,
+the process itself). The load average before and after each run is recorded: on a shared machine
+the numbers are only as good as the load lets them be. ``--profile`` adds where the time of one
+process goes, per module (cProfile, on the first file). Not a test: no timing is asserted anywhere.
 
-Usage: ``.venv/bin/python bench/ingest_bench.py [--sizes 10 50] [--quiet]``
+Usage: ``.venv/bin/python bench/ingest_bench.py [--mb 50] [--files 20] [--profile] [--quiet]``
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -39,6 +42,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MODES = ("floor", "gazetteer", "naive", "ingest-1", "ingest-2", "dask-2")
 
 
 def _tag(i: int) -> str:
@@ -50,23 +55,39 @@ def _tag(i: int) -> str:
             return letters
 
 
-def build_corpus(path: Path, megabytes: float) -> int:
-    """Write the documents, repeated with copy tags, to ``path`` until ``megabytes`` MB; return bytes."""
+def _texts() -> list[str]:
+    """The seed documents and the labelled ones, decoded (the labelled set has Big5 and GBK files)."""
     from jmgeo._documents import find_documents_dir
+    from jmgeo._ingest._readers import iter_lines, open_source
 
-    docs = sorted(find_documents_dir().glob("*.txt"))
-    texts = [p.read_text(encoding="utf-8") for p in docs]
-    target = int(megabytes * 1_000_000)
-    written = 0
+    paths = sorted(find_documents_dir().glob("*.txt")) + sorted((ROOT / "tests" / "ingest_corpus").glob("*.txt"))
+    out = []
+    for p in paths:
+        src = open_source(p)
+        out.append("\n".join(line.rstrip("\n") for _, line in iter_lines(src)) + "\n")
+        src.close()
+    return out
+
+
+def build_corpus(folder: Path, megabytes: float, files: int = 1) -> int:
+    """Write the documents, repeated with copy tags and shifted digits, as ``files`` files; return bytes."""
+    texts = _texts()
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = int(megabytes * 1_000_000 / files)
     copy = 0
-    with open(path, "w", encoding="utf-8") as fh:
-        while written < target:
-            for text in texts:
-                chunk = text.replace("。", f"〔copy {_tag(copy)}〕。") + "\n"
-                fh.write(chunk)
-                written += len(chunk.encode("utf-8"))
-            copy += 1
-    return path.stat().st_size
+    total = 0
+    for n in range(files):
+        written = 0
+        with open(folder / f"corpus_{n:03d}.txt", "w", encoding="utf-8") as fh:
+            while written < per_file:
+                for text in texts:
+                    shift = str.maketrans("0123456789", "".join(str((d + copy) % 10) for d in range(10)))
+                    chunk = text.translate(shift).replace("。", f"〔copy {_tag(copy)}〕。")
+                    fh.write(chunk)
+                    written += len(chunk.encode("utf-8"))
+                copy += 1
+        total += written
+    return total
 
 
 def naive_find(names: Iterable[str], text: str) -> list[tuple[int, str]]:
@@ -85,109 +106,198 @@ def naive_find(names: Iterable[str], text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+def _rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
-def child(mode: str, corpus: Path) -> dict:
-    """Run one mode over the corpus in this process; return timings and memory."""
-    from jmgeo._ingest._gazetteer import load_gazetteer
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its ended children (the workers)."""
+    return sum(
+        r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
+
+
+def _chunks(files: list[Path]) -> Iterable[str]:
+    """The decoded text of the files, about 1 MiB at a time."""
     from jmgeo._ingest._readers import iter_lines, open_source
 
-    gaz = load_gazetteer()
-    size = corpus.stat().st_size
-    base = _rss_mb()
-    t0 = time.perf_counter()
-    found = 0
-    if mode == "ingest":
-        from jmgeo._ingest import ingest
-
-        with tempfile.TemporaryDirectory() as tmp:
-            result = ingest([corpus], Path(tmp) / "review.csv", date_year=2024, progress=False)
-        found = result.rows
-        extra = {"rows": result.rows, "mentions": result.mentions, "candidates": result.candidates}
-    else:
-        names = list(gaz.names)
+    for path in files:
         buf: list[str] = []
         n = 0
-        src = open_source(corpus)
+        src = open_source(path)
         for _, line in iter_lines(src):
             buf.append(line)
             n += len(line)
             if n >= 1 << 20:
-                text = "".join(buf)
-                found += len(gaz.find(text)) if mode == "gazetteer" else len(naive_find(names, text))
+                yield "".join(buf)
                 buf, n = [], 0
-        text = "".join(buf)
-        found += len(gaz.find(text)) if mode == "gazetteer" else len(naive_find(names, text))
+        yield "".join(buf)
         src.close()
+
+
+def child(mode: str, folder: Path) -> dict:
+    """Run one mode over the corpus folder in this process; return timings, memory and output sizes."""
+    from jmgeo._ingest._gazetteer import load_gazetteer
+
+    files = sorted(folder.glob("*.txt"))
+    size = sum(p.stat().st_size for p in files)
+    gaz = load_gazetteer()
+    base = _rss_mb()
+    load_before = os.getloadavg()
+    cpu0 = _cpu_s()
+    t0 = time.perf_counter()
+    extra: dict = {}
+    if mode.startswith(("ingest", "dask")):
+        from jmgeo._ingest import ingest
+
+        workers = int(mode.split("-")[1])
+        with tempfile.TemporaryDirectory() as tmp:
+            result = ingest(
+                files,
+                Path(tmp) / "review.csv",
+                date_year=2024,
+                progress=False,
+                workers=workers,
+                dask="local" if mode.startswith("dask") else None,
+            )
+            outputs = {key: p.stat().st_size for key, p in result.paths.items()}
+        extra = {"workers": workers, "rows": result.rows, "mentions": result.mentions, "output_bytes": outputs}
+        extra["record_vs_input"] = round(outputs["record"] / size, 3)
+        extra["all_outputs_vs_input"] = round(sum(outputs.values()) / size, 3)
+    elif mode == "floor":
+        number = re.compile(r"[0-9０-９][0-9０-９,，.．]*")
+        found = 0
+        for chunk in _chunks(files):
+            found += sum(1 for _ in number.finditer(chunk))
+        extra = {"numbers": found}
+    else:
+        names = list(gaz.names)
+        found = 0
+        for chunk in _chunks(files):
+            found += len(gaz.find(chunk)) if mode == "gazetteer" else len(naive_find(names, chunk))
         extra = {"matches": found}
     seconds = time.perf_counter() - t0
+    cpu = max(_cpu_s() - cpu0, 0.01)  # (getrusage counts in hundredths of a second at best)
+    workers = extra.get("workers", 1)
+    per_worker = _rss_mb(resource.RUSAGE_CHILDREN) if workers > 1 else _rss_mb()
     return {
         "mode": mode,
+        "files": len(files),
         "bytes": size,
         "seconds": round(seconds, 2),
         "mb_per_s": round(size / 1e6 / seconds, 3),
-        "rss_after_imports_mb": round(base, 1),
+        "mb_per_s_per_worker": round(size / 1e6 / seconds / workers, 3),
+        # CPU time is what the load of other processes changes least: MB per CPU second is the speed per core
+        "cpu_seconds": round(cpu, 1),
+        "mb_per_cpu_s": round(size / 1e6 / cpu, 3),
         "peak_rss_mb": round(_rss_mb(), 1),
-        "added_mb": round(_rss_mb() - base, 1),
+        "peak_rss_per_worker_mb": round(per_worker, 1),
+        "rss_after_imports_mb": round(base, 1),
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         **extra,
     }
 
 
+def profile(folder: Path) -> dict:
+    """Where the time of one process goes: cProfile's own time per module, on the first file."""
+    import cProfile
+    import pstats
+
+    from jmgeo._ingest import ingest
+
+    first = sorted(folder.glob("*.txt"))[0]
+    prof = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as tmp:
+        prof.enable()
+        ingest([first], Path(tmp) / "review.csv", date_year=2024, progress=False)
+        prof.disable()
+    stats = pstats.Stats(prof).stats
+    by_module: dict[str, float] = {}
+    for (filename, _, func), (_, _, tottime, _, _) in stats.items():
+        if "jmgeo" in filename:
+            key = "jmgeo." + filename.split("jmgeo/", 1)[1].removesuffix(".py").replace("/", ".")
+        elif filename == "~":
+            key = "builtin " + func.split(" of ")[0].strip("<>").replace("built-in method ", "")
+        else:
+            key = Path(filename).parent.name + "/" + Path(filename).name
+        by_module[key] = by_module.get(key, 0.0) + tottime
+    total = sum(by_module.values())
+    top = sorted(by_module.items(), key=lambda kv: -kv[1])[:15]
+    return {"file_bytes": first.stat().st_size, "share": {k: round(v / total, 3) for k, v in top}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", nargs="+", type=float, default=[10, 50], help="corpus sizes in MB (default: 10 50)")
+    parser.add_argument("--mb", type=float, default=50, help="corpus size in MB (default: 50)")
+    parser.add_argument("--files", type=int, default=20, help="number of files it is split into (default: 20)")
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES, help="what to run (default: all)")
+    parser.add_argument("--profile", action="store_true", help="also profile one process, per module")
     parser.add_argument("--out", default=str(HERE / "results" / "ingest.json"), help="results file")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help="no table on stdout")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        mode, folder = args.child
+        print(json.dumps(profile(Path(folder)) if mode == "profile" else child(mode, Path(folder))))
         return 0
-    from tqdm import tqdm
-
     runs = []
-    steps = [(size, mode) for size in args.sizes for mode in ("ingest", "gazetteer", "naive")]
-    bar = tqdm(total=len(steps), desc="bench", file=sys.stderr, disable=args.quiet or not sys.stderr.isatty())
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes:
-            corpus = Path(tmp) / f"corpus_{size:g}MB.txt"
-            build_corpus(corpus, size)
-            for mode in ("ingest", "gazetteer", "naive"):
-                out = subprocess.run(
-                    [sys.executable, __file__, "--child", mode, str(corpus)], capture_output=True, text=True, check=True
-                )
-                rec = json.loads(out.stdout.strip().splitlines()[-1])
-                rec["target_mb"] = size
-                runs.append(rec)
-                bar.update(1)
+    with tempfile.TemporaryDirectory(prefix="jmgeo-bench-") as tmp:
+        folder = Path(tmp)
+        size = build_corpus(folder, args.mb, args.files)
+        for mode in args.modes + (["profile"] if args.profile else []):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", mode, str(folder)], capture_output=True, text=True, check=True
+            )
+            rec = json.loads(out.stdout.strip().splitlines()[-1])
+            if mode == "profile":
+                profile_rec = rec
+                continue
+            runs.append(rec)
+            if not args.quiet:
                 print(
-                    f"{size:>5g} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  "
-                    f"peak RSS {rec['peak_rss_mb']:>6.1f} MB (+{rec['added_mb']:.1f})",
+                    f"{size / 1e6:>5.0f} MB  {mode:<9}  {rec['mb_per_s']:>7.2f} MB/s  {rec['seconds']:>7.1f} s  "
+                    f"{rec['mb_per_cpu_s']:>6.2f} MB/CPU-s  "
+                    f"peak RSS per worker {rec['peak_rss_per_worker_mb']:>6.1f} MB  load {rec['loadavg_before'][0]}",
                     flush=True,
                 )
-            corpus.unlink()
-    bar.close()
-    by = {(r["target_mb"], r["mode"]): r for r in runs}
+    by = {r["mode"]: r for r in runs}
+
+    def ratio(a: str, b: str) -> float | None:
+        return round(by[a]["mb_per_s"] / by[b]["mb_per_s"], 2) if a in by and b in by else None
+
+    def cpu_ratio(a: str, b: str) -> float | None:
+        if a not in by or b not in by or not by[b]["cpu_seconds"]:
+            return None
+        return round(by[a]["cpu_seconds"] / by[b]["cpu_seconds"], 2)
+
     ratios = {
-        f"{size:g}MB": {
-            "gazetteer_vs_naive_speed": round(by[(size, "gazetteer")]["mb_per_s"] / by[(size, "naive")]["mb_per_s"], 2),
-            "ingest_vs_naive_speed": round(by[(size, "ingest")]["mb_per_s"] / by[(size, "naive")]["mb_per_s"], 2),
-        }
-        for size in args.sizes
+        "ingest_2_workers_vs_1": ratio("ingest-2", "ingest-1"),
+        # the CPU the 2-worker runs spend against the 1-worker run: 1.0 means the work splits without overhead,
+        # so on two free cores the speed-up would be about 2 / this
+        "cpu_2_workers_vs_1": cpu_ratio("ingest-2", "ingest-1"),
+        "cpu_dask_2_vs_1": cpu_ratio("dask-2", "ingest-1"),
+        "cpu_ingest_1_vs_floor": cpu_ratio("ingest-1", "floor"),
+        "dask_2_workers_vs_ingest_1": ratio("dask-2", "ingest-1"),
+        "ingest_1_vs_floor": ratio("ingest-1", "floor"),
+        "ingest_1_vs_gazetteer_alone": ratio("ingest-1", "gazetteer"),
+        "gazetteer_vs_naive": ratio("gazetteer", "naive"),
     }
     result = {
-        "benchmark": "jmgeo ingest vs naive str.find gazetteer",
+        "benchmark": "jmgeo ingest at 1 and 2 workers and on a local Dask cluster, vs a regex floor and naive search",
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-        "date": time.strftime("%Y-%m-%d"),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpus": {"megabytes": round(size / 1e6, 1), "files": args.files},
         "runs": runs,
         "ratios": ratios,
     }
+    if args.profile:
+        result["profile_one_process"] = profile_rec
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(ratios))
-    print(args.out)
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not args.quiet:
+        print(json.dumps(ratios))
+        print(args.out)
     return 0
 
 

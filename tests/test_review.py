@@ -1,6 +1,7 @@
 """The review table and --merge: written atomically, read back, merged validated and without duplicates."""
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -14,7 +15,7 @@ from jmgeo import check_geodata
 from jmgeo._errors import DataError, ValidationError
 from jmgeo._geodata import read_geodata
 from jmgeo._ingest import ingest, merge_review
-from jmgeo._ingest._review import REVIEW_COLUMNS, read_review
+from jmgeo._ingest._review import REVIEW_COLUMNS, read_record, read_review
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -49,7 +50,7 @@ def accept(review_csv: Path, dest: Path, choose, edit=None) -> Path:
 def test_review_files_agree(review):
     paths = review.paths
     rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"), newline="")))
-    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    data = read_record(paths["record"])
     assert len(rows) == len(data["facts"]) == review.rows > 200
     assert [r["number_text"] for r in rows] == [f["number_text"] for f in data["facts"]]
     assert all(r["accept"] == "" for r in rows)
@@ -156,7 +157,7 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     assert code == 0, stderr
     assert [Path(p).name for p in stdout.split()] == [
         "review.csv",
-        "review.json",
+        "review.jsonl.gz",
         "review.mentions.csv",
         "review.candidates.csv",
     ]
@@ -174,7 +175,7 @@ def test_cli_ingest_merge_and_bad_input(tmp_path, geodata_copy, docs_dir, cli):
     after = tree_digest(tmp_path)
     for name in ("review.csv", "review.mentions.csv", "review.candidates.csv"):
         assert after[name] == outputs[name]  # the readable documents' rows, byte for byte
-    skipped = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["skipped"]
+    skipped = read_record(tmp_path / "review.jsonl.gz")["skipped"]
     assert [(s["doc"], s["path"]) for s in skipped] == [("gbk_broken.txt", str(bad))]
     assert tree_digest(geodata_copy) == geodata
     # Nothing readable at all: exit 2, nothing written, the earlier review files unchanged.
@@ -204,8 +205,8 @@ def test_review_csv_cells_never_open_as_formulas_and_merge_back_unchanged(tmp_pa
         assert all(c.lstrip("+-").replace(".", "", 1).isdigit() for c in risky), (name, risky)
     rows = read_review(out)
     assert rows and {row["doc"] for row in rows} == {doc.name}
-    # the CSV reads back exactly as the JSON (which holds the text as it is) says
-    as_json = read_review(out.with_suffix(".json"))
+    # the CSV reads back exactly as the full record (which holds the text as it is) says
+    as_json = read_review(tmp_path / "review.jsonl.gz")
     assert [(r["doc"], r["quote"], r["number_text"]) for r in rows] == [
         (r["doc"], r["quote"], r["number_text"]) for r in as_json
     ]
@@ -244,8 +245,61 @@ def test_workers_give_the_same_review_files_in_the_same_order(tmp_path, docs_dir
     two = ingest([tmp_path / "in"], tmp_path / "two.csv", geodata_dir=geodata_copy, progress=False, workers=2)
     assert [d.doc for d in two.documents] == [d.doc for d in one.documents] and len(one.documents) == 5
     assert [s.doc for s in two.skipped] == [s.doc for s in one.skipped] == ["zz_bad.txt"]
-    for key in ("csv", "mentions", "candidates", "json"):
+    for key in ("csv", "mentions", "candidates", "record"):
         assert two.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+    # on a real local Dask cluster of two worker processes: the same bytes again, in the same order
+    three = ingest(
+        [tmp_path / "in"], tmp_path / "three.csv", geodata_dir=geodata_copy, progress=False, workers=2, dask="local"
+    )
+    assert [s.doc for s in three.skipped] == ["zz_bad.txt"]
+    for key in ("csv", "mentions", "candidates", "record"):
+        assert three.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+
+
+def test_dask_scheduler_address_gives_the_same_review_files(tmp_path, geodata_copy, docs_dir):
+    """``--scheduler ADDRESS``: an existing cluster (started here, two worker processes) reads the files."""
+    from dask.distributed import LocalCluster
+
+    one = ingest([docs_dir], tmp_path / "one.csv", geodata_dir=geodata_copy, progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        code_path = tmp_path / "two.csv"
+        two = ingest([docs_dir], code_path, geodata_dir=geodata_copy, progress=False, dask=cluster.scheduler_address)
+    for key in ("csv", "mentions", "candidates", "record"):
+        assert two.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+
+
+def test_dask_asked_for_without_dask_installed_is_a_clear_error(tmp_path, monkeypatch, cli):
+    (tmp_path / "a.txt").write_text("江门北站今年开行班列120列。", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if the extra were not installed
+    code, _, stderr = cli(["ingest", tmp_path / "a.txt", "--out", tmp_path / "r.csv", "--dask", "-q"])
+    assert code == 2 and "pip install 'jmgeo[dask]'" in stderr, stderr
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, cli):
+    (tmp_path / "a.txt").write_text("江门北站今年开行班列120列。", encoding="utf-8")
+    code, _, stderr = cli(
+        ["ingest", tmp_path / "a.txt", "--out", tmp_path / "r.csv", "--scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert code == 2 and "cannot reach the Dask scheduler" in stderr, stderr
+
+
+def test_full_record_stores_each_quote_once_and_reads_back_whole(review, docs_dir):
+    """The full record (JSON Lines, gzip) holds every row with its quote, each quote written once."""
+    paths = review.paths
+    with gzip.open(paths["record"], "rt", encoding="utf-8") as fh:
+        lines = [json.loads(line) for line in fh]
+    quotes = [line for line in lines[1:] if line[0] == "quote"]
+    facts = [line for line in lines[1:] if line[0] == "fact"]
+    assert len(facts) == review.rows and len(quotes) < len(facts)  # several amounts share a quote
+    assert len({(q[2], q[3]) for q in quotes}) >= len(quotes) - 5  # ...which is stored once (per document)
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"), newline="")))
+    record = read_record(paths["record"])
+    assert [(r["doc"], r["quote"], r["number_text"], int(r["start"])) for r in rows] == [
+        (f["doc"], f["quote"], f["number_text"], f["start"]) for f in record["facts"]
+    ]
+    # the full record is no bigger than the input (here about a third; docs/ingest.md measures 50 MB)
+    assert paths["record"].stat().st_size < sum(p.stat().st_size for p in Path(docs_dir).glob("*.txt"))
 
 
 def test_progress_in_a_log_is_a_line_every_few_seconds(tmp_path, geodata_copy, monkeypatch, capsys):

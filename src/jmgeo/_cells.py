@@ -16,6 +16,7 @@ from collections.abc import Iterable
 __all__ = ["SpreadsheetWriter", "from_spreadsheet", "to_spreadsheet"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RISKY_FIRST = frozenset(["'", *_FORMULA_START])
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -29,7 +30,7 @@ def to_spreadsheet(value: object) -> object:
     >>> to_spreadsheet("'quoted"), to_spreadsheet(3)
     ("''quoted", 3)
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value[:1] not in _RISKY_FIRST:  # most cells: one set look-up
         return value
     if value.startswith("'") or (value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)):
         return "'" + value

@@ -125,7 +125,8 @@ review table of the amounts they state, each paired with the place it is about:
 
   OUT.csv            the review table: doc, span, quote, number_text, value, unit, year,
                      feature_ids, confidence ... and an empty `accept` column for you
-  OUT.json           the same rows, plus the documents, mentions and candidates
+  OUT.jsonl.gz       the full record (JSON Lines, gzip; each quote once): rows, documents,
+                     mentions, candidates
   OUT.mentions.csv   every place name found (doc, span, feature ids)
   OUT.candidates.csv place-like names not in geodata/ (…港 …站 …园区 …镇), to add
 
@@ -134,7 +135,9 @@ geodata/SCHEMA.md). Encodings: UTF-8, GB18030/GBK, Big5/Big5-HKSCS, UTF-16 with 
 detected and checked as Chinese text; traditional characters are matched as
 simplified, quotes keep the original. geodata/ is only read. An input that cannot be
 read (empty, binary, unknown encoding, a bad byte) is skipped with its reason and the
-others are written; the exit status is then 3.
+others are written; the exit status is then 3. --workers N reads the files in N
+processes, --dask on a local Dask cluster, --scheduler ADDRESS on a running one: the
+outputs are the same, byte for byte, as from one process.
 
 After review, mark rows with y in `accept` and run
   jmgeo ingest --merge OUT.csv
@@ -142,6 +145,7 @@ to add them to geodata/facts/ (checked like `jmgeo check`, never duplicating a f
 
 examples:
   jmgeo ingest articles/ --out review.csv
+  jmgeo ingest articles/ --dask --workers 4
   jmgeo ingest new.txt --date 2025-03
   cat new.txt | jmgeo ingest - --stdin-name new.txt
   jmgeo ingest --merge review.csv"""
@@ -185,8 +189,19 @@ def _add_ingest_parser(sub, common) -> None:
         "--workers",
         metavar="N",
         type=int,
-        default=1,
-        help="read the files in N local processes (default 1); the outputs are the same as with one",
+        default=None,
+        help="read the files in N local processes (default 1; with --dask, N workers, default one per core); "
+        "the outputs are the same as with one",
+    )
+    ingest.add_argument(
+        "--dask",
+        action="store_true",
+        help="read the files on a local Dask cluster (needs the dask extra: pip install 'jmgeo[dask]')",
+    )
+    ingest.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="read the files on a running Dask cluster (tcp://host:8786) whose workers see the same paths",
     )
     ingest.add_argument("--dry-run", action="store_true", help="with --merge: check everything, write nothing")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar; print only the paths written")
@@ -223,7 +238,7 @@ def _run_ingest(args) -> int:
         raise DataError(
             "ingest", None, "nothing to read: give files, folders, or - for standard input (see jmgeo ingest --help)"
         )
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise DataError("--workers", None, f"{args.workers} is not a number of processes: give 1 or more")
     year = None
     if args.date:
@@ -241,6 +256,7 @@ def _run_ingest(args) -> int:
         stdin_name=args.stdin_name,
         progress=not args.quiet,
         workers=args.workers,
+        dask=args.scheduler or ("local" if args.dask else None),
     )
     for path in result.paths.values():
         print(path)

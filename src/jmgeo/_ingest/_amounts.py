@@ -32,7 +32,7 @@ _BASE_UNITS = (
     "标箱 TEU 人次 人 名 家 个百分点 百分点 个月 个 项 宗 件 条 所 类 倍 次 班 列 趟 天 年 周 强 成 % ‰ "
     "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁 架次 个小时 小时 分钟 秒 "
     # English units, as they read with the spaces removed (31,500TEU, 652,000tonnes, 1.2billionyuan)
-    "tonnes tons yuan km hectares passengers vehicles"
+    "tonnes tons yuan km km/h metres meters hectares passengers vehicles"
 ).split()
 # Units a Chinese numeral may carry: with others (一带一路, 三大, 十四届五次) it is a word, not an amount.
 _CN_UNITS = set(

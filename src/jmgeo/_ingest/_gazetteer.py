@@ -24,6 +24,9 @@ from .._geodata import read_geodata
 
 __all__ = [
     "AREA_NAMED_SITE",
+    "INDUSTRY_WORDS",
+    "PARK_ENDINGS",
+    "ROUTE_WORDS",
     "CANDIDATE_SUFFIXES",
     "CITY_GENERIC",
     "ORDINARY_SENSE",
@@ -58,15 +61,30 @@ class Gazetteer:
         their ids, most specific first.
     """
 
-    def __init__(self, names: dict[str, tuple[str, ...]], areas: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        names: dict[str, tuple[str, ...]],
+        areas: frozenset[str] = frozenset(),
+        *,
+        english: dict[str, tuple[str, tuple[str, ...], str | None]] | None = None,
+        routes: dict[frozenset[str], tuple[tuple[str, frozenset[str]], ...]] | None = None,
+        ends: dict[str, str] | None = None,
+        parks: frozenset[str] = frozenset(),
+    ):
         if not names:
             raise ValueError("a gazetteer needs at least one name")
         self.names = dict(names)
         self.areas = areas  # ids of the city and the districts: a site named after one is not it
-        self._automaton = ahocorasick.Automaton()
-        for name, ids in self.names.items():
-            self._automaton.add_word(name, (name, tuple(ids)))
-        self._automaton.make_automaton()
+        self.parks = parks  # ids of parks whose short name is also their industry's (智能家电)
+        # routes named by their two ends: {frozenset({end id, end id}): ((route id, its kinds of way), ...)}, and
+        # the names an end may be written with (the gazetteer's and the neighbouring cities'): {name: feature id}
+        self.routes = dict(routes or {})
+        self.route_ids = frozenset(r for found in self.routes.values() for r, _ in found)
+        self._automaton = _automaton({name: (name, tuple(ids)) for name, ids in self.names.items()})
+        self._ends = _automaton({name: (name, fid) for name, fid in (ends or {}).items()}) if self.routes else None
+        # English names: {key (folded, spaces removed): (key, ids, the acronym as written or None)}
+        self.english = dict(english or {})
+        self._english = _automaton(self.english) if self.english else None
 
     def __len__(self) -> int:
         return len(self.names)
@@ -84,11 +102,138 @@ class Gazetteer:
         鹤山工业城 ('heshan_industrial_city',)
         """
         out = []
-        for end, (name, ids) in self._automaton.iter_long(text):
+        for end, (name, ids) in self._automaton.iter_long(text + _END):
             mention = _in_context(Mention(end - len(name) + 1, end + 1, name, ids), text, self)
             if mention is not None:
                 out.append(mention)
+        if self._ends is not None and _ROUTE_WORD.search(text):
+            out = self._routes_by_ends(text, out)
         return out
+
+    def _routes_by_ends(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Read a route named by its two ends (``A—B铁路``, ``A至B的海铁联运班列``) as the route with those ends.
+
+        The two ends are places (or neighbouring cities) joined by a dash, 至 or 到, followed in the same clause
+        by a route word (:data:`ROUTE_WORDS`). The second end may be a list (``A至B、C和D的海铁联运班列``: a route
+        from A to each). When, for each pair of ends, exactly one route of the gazetteer has those two ends and
+        that kind of way, the whole span names those routes; otherwise the ends stay the places they are, and a
+        route's generic alias inside the span (海铁联运班列, a train to another port) is dropped.
+        """
+        ends = [(e - len(name) + 1, e + 1, fid) for e, (name, fid) in self._ends.iter_long(text + _END)]
+        spans: list[tuple[int, int, tuple[str, ...]]] = []  # (start, end, route ids or () for "drop route aliases")
+        for i in range(len(ends) - 1):
+            (a0, a1, a_id), b0 = ends[i], ends[i + 1][0]
+            if text[a1:b0] not in _CONNECTORS or (spans and a0 < spans[-1][1]):
+                continue
+            far = [ends[i + 1]]  # the second end, and any listed after it (、和及与)
+            for nxt in ends[i + 2 :]:
+                if text[far[-1][1] : nxt[0]] not in _LIST_JOINS:
+                    break
+                far.append(nxt)
+            tail = _ROUTE_TAIL.match(text, far[-1][1])
+            if tail is None:
+                continue
+            way = _WAY[_ROUTE_WORD.search(tail.group()).group()]
+            found = [[r for r, ways in self.routes.get(frozenset((a_id, b_id)), ()) if way in ways] for *_, b_id in far]
+            routes = tuple(r for [r] in found) if all(len(f) == 1 for f in found) else ()
+            spans.append((a0, tail.end(), routes))
+        if not spans:
+            return mentions
+        # one pass (mentions and spans are both in text order): a mention inside a span gives way to its routes
+        out, k = [], 0
+        for s0, s1, routes in spans:
+            while k < len(mentions) and mentions[k].end <= s0:
+                out.append(mentions[k])
+                k += 1
+            inside = []
+            while k < len(mentions) and mentions[k].start < s1:
+                inside.append(mentions[k])
+                k += 1
+            if routes:
+                out.append(Mention(s0, s1, text[s0:s1], routes))
+            else:
+                out += [m for m in inside if not self.route_ids.intersection(m.feature_ids)]
+        return out + mentions[k:]
+
+    def find_english(self, text: str, words: tuple[int, ...] = ()) -> list[Mention]:
+        """Return the mentions of English names in ``text`` (normalised: spaces removed), matched as whole words.
+
+        ``words`` are the offsets where the layout had spaces between words (``Sentence.words``): a name must
+        start and end at one of them, at the text's ends, or next to a character that is not a Latin letter.
+        A name starts with a capital; after that, case is not compared (Jiangmen hi-tech zone), except in
+        acronyms (JMCT, SZX). A district's or the city's
+        name before a site word (``Jiangmen Port Group``, ``Taishan Nuclear Power Station``) is not the area.
+
+        Examples
+        --------
+        >>> gaz = load_gazetteer()
+        >>> text = "GaoshaPorthandled31,500TEU;theXinhuiportareamoved652,000tonnes."
+        >>> words = (6, 10, 17, 26, 30, 36, 40, 45, 51, 58)
+        >>> [(m.name, m.feature_ids[0]) for m in gaz.find_english(text, words)]
+        [('GaoshaPort', 'gaosha_port'), ('Xinhuiport', 'xinhui_port')]
+        >>> [m.name for m in gaz.find_english("Portsmouthisnotaport.", (10, 12, 15, 16))]
+        []
+        """
+        if self._english is None:
+            return []
+        folded = text.translate(_EN_FOLD)
+        breaks = set(words)
+        out = []
+        for end, (key, ids, acronym) in self._english.iter_long(folded + _END):
+            start, end = end - len(key) + 1, end + 1
+            if not (_word_edge(folded, start, breaks) and _word_edge(folded, end, breaks)):
+                continue
+            if acronym and text[start:end] != acronym:
+                continue  # an acronym (JMCT) is matched as written
+            if not text[start].isupper():
+                continue  # a name is written with a capital in English: a taishan tea is not Taishan
+            if set(ids) <= self.areas and _EN_SITE.match(folded, end):
+                continue  # Jiangmen Port Group, Taishan Nuclear Power Station: named after the area, not it
+            out.append(Mention(start, end, text[start:end], ids))
+        return out
+
+
+# Appended to a text before a search: pyahocorasick's iter_long drops a short match inside a longer key that
+# the text ends in the middle of (深茂铁路深圳 finds no 深圳 when 深茂铁路深圳至江门段 is a key).
+_END = "\x00"
+
+
+def _automaton(entries: dict) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of ``{key: value}``; ``iter_long`` gives the leftmost-longest keys."""
+    automaton = ahocorasick.Automaton()
+    for key, value in entries.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+#: Words that end a route's name after its two ends (深江铁路, 江门北—盐田港海铁联运班列, 江门至珠海城际).
+ROUTE_WORDS = ("铁路", "高铁", "城际", "轻轨", "班列", "航线", "专线", "快线", "组合港", "通道", "公路", "高速")
+_ROUTE_WORD = re.compile("|".join(ROUTE_WORDS))
+# the kind of way each route word names: a 航线 between two ports is not the railway between them
+_WAY = {"铁路": "rail", "高铁": "rail", "城际": "rail", "轻轨": "rail", "班列": "train", "航线": "water",
+        "专线": "train", "快线": "train", "组合港": "water", "通道": "road", "公路": "road",
+        "高速": "road"}  # fmt: skip
+# after the second end: at most eight characters of the same clause (的, 海铁联运, 高速), then a route word
+_ROUTE_TAIL = re.compile(r"[^，。、；：,;:和与及（）()]{0,8}?(?:" + "|".join(ROUTE_WORDS) + ")")
+_LIST_JOINS = {"、", "和", "及", "与", "，"}
+_CONNECTORS = {"—", "–", "-", "－", "——", "至", "到", "~", "～"}
+# English: A-Z folded to a-z, dashes and apostrophes to ASCII (one character each: offsets stay the same)
+_EN_FOLD = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ–—’", "abcdefghijklmnopqrstuvwxyz--'"
+)  # fmt: skip
+# what follows an area's English name when the words name a site or body called after it
+_EN_SITE = re.compile(
+    r"(?:port|station|airport|terminal|nuclear|power|bridge|village|group|industrialpark|park|road|street|avenue)"
+)
+_LATIN = re.compile(r"[a-z0-9]")
+
+
+def _word_edge(folded: str, pos: int, breaks: set[int]) -> bool:
+    """Return whether ``pos`` is a word's edge in English text with its spaces removed."""
+    if pos in (0, len(folded)) or pos in breaks:
+        return True
+    return not (_LATIN.match(folded, pos - 1) and _LATIN.match(folded, pos))
 
 
 #: Other cities, whose generic names (高新区) are not Jiangmen's: 珠海高新区 is Zhuhai's.
@@ -108,6 +253,12 @@ CITY_GENERIC = ("高新区",)
 #: 台山核电站, 江门站. That place is not the district (it is proposed as a candidate instead).
 AREA_NAMED_SITE = ("港区", "港", "电站", "核电", "站", "村", "水库", "机场", "码头", "园区", "工业园", "大桥")
 _DIRECTIONS = "北南东西"
+#: Endings of a park's name that make it a place's name whatever follows (…产业园, …园区, …基地, …城).
+PARK_ENDINGS = ("园", "园区", "区", "城", "基地", "中心", "组团", "平台")
+#: What follows an industry's name when it means the industry: 智能家电产业, 食品行业, 轨道交通装备制造.
+INDUSTRY_WORDS = ("产业", "行业", "企业", "制造", "装备", "产品", "领域", "集群", "产值", "龙头", "项目", "链")
+# …unless the words go on to name a park: 智能家电产业园, 食品产业园区, 轨道交通装备产业园, (省级)特色产业园
+_PARK_AFTER = re.compile(r"[^，。、；：,;:和与及]{0,6}?(?:园|基地|集聚区)")
 
 
 def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
@@ -133,6 +284,13 @@ def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
         left, right, anywhere = ORDINARY_SENSE[name]
         if before.endswith(left) or after.startswith(right) or any(w in text for w in anywhere):
             return None
+    if gazetteer.parks.intersection(m.feature_ids) and not name.endswith(PARK_ENDINGS):
+        # 智能家电 is a park's short name and an industry: 智能家电产业园 is the park, 智能家电产业 the industry
+        rest = text[m.end : m.end + 8]
+        if rest.startswith(INDUSTRY_WORDS) and not _PARK_AFTER.match(rest):
+            # the industry of a place: 新会轨道交通装备 is Xinhui's, so the longest name it starts with is meant
+            prefix = next((name[:k] for k in range(len(name) - 1, 1, -1) if name[:k] in gazetteer.names), None)
+            return None if prefix is None else Mention(m.start, m.start + len(prefix), prefix, gazetteer.names[prefix])
     if set(m.feature_ids) <= gazetteer.areas:
         site = next((w for w in AREA_NAMED_SITE if after.startswith(w)), None)
         # 江门港口, 江门站在: the ending is part of another word (港口, 站在), not a site's name
@@ -176,7 +334,95 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
             if fid not in ids:
                 names[variant] = ids + (fid,)
     areas = frozenset([city["id"], *(d["id"] for d in spec["districts"])])
-    return Gazetteer(names, areas)
+    records = [rec for recs in data.place_records.values() for rec in recs]
+    parks = frozenset(rec["id"] for rec in records if _PARK_KIND.search(rec.get("kind") or ""))
+    ends = {n: ids[0] for n, ids in names.items()}
+    for neighbour in spec.get("neighbours", []):  # a route's end may be a neighbouring city (深圳至江门)
+        for n in [neighbour["name_zh"], *neighbour.get("aliases", [])]:
+            if _is_chinese(n):
+                ends.setdefault(n, neighbour["id"])
+    english = _english_names(spec, records)
+    routes = _route_ends(records, ends)
+    _drop_kind_words(names, records, {r for found in routes.values() for r, _ in found})
+    return Gazetteer(names, areas, english=english, routes=routes, ends=ends, parks=parks)
+
+
+def _drop_kind_words(names: dict[str, tuple[str, ...]], records: list[dict], route_ids: set[str]) -> None:
+    """Remove a route's alias that is a word for its kind, not a name: one that is part of another route's
+    name (海铁联运班列, in 江门北—高栏港海铁联运班列 too, is any sea-rail train, not the one to 盐田港)."""
+    route_names = {rec["id"]: [rec["name_zh"], *rec.get("aliases", [])] for rec in records if rec["id"] in route_ids}
+    for rid, own in route_names.items():
+        others = [n for other, ns in route_names.items() if other != rid for n in ns]
+        for alias in own:
+            if alias in names and rid in names[alias] and any(alias in n and alias != n for n in others):
+                kept = tuple(i for i in names[alias] if i != rid)
+                if kept:
+                    names[alias] = kept
+                else:
+                    del names[alias]
+
+
+_PARK_KIND = re.compile(r"park|starter_area|base|cluster")
+
+
+def _english_names(spec: dict, records: list[dict]) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
+    """Return the English gazetteer: ``{key: (key, feature ids, acronym or None)}``, keys folded without spaces.
+
+    The English name and the aliases written with a capital (pinyin aliases, all lower case, are for the
+    map's search) of the city, the districts (also without " District") and every place; ``Port of X`` is
+    also ``X Port``. A bare name shared by an area and a place (Xinhui) is the area's in English text.
+    """
+    entries: list[tuple[str, str]] = []
+    for area in [spec["city"], *spec["districts"]]:
+        name_en = area.get("name_en") or ""
+        entries += [(n, area["id"]) for n in [name_en, name_en.removesuffix(" District"), *area.get("aliases", [])]]
+    for rec in records:
+        for n in [rec.get("name_en") or "", *rec.get("aliases", [])]:
+            entries.append((n, rec["id"]))
+            if n.startswith("Port of "):
+                entries.append((n.removeprefix("Port of ") + " Port", rec["id"]))
+    out: dict[str, tuple[str, tuple[str, ...], str | None]] = {}
+    for name, fid in entries:
+        name = name.strip()
+        if not name or _is_chinese(name) or name == name.lower() or len(name) < 3:
+            continue
+        key = re.sub(r"\s+", "", name).translate(_EN_FOLD)
+        acronym = key.upper() if name.isupper() and " " not in name else None
+        _, ids, _ = out.get(key, (key, (), acronym))
+        if fid not in ids:
+            out[key] = (key, ids + (fid,), acronym)
+    return out
+
+
+_END_SPLIT = re.compile(r"[—–\-－]|至|到")
+
+
+def _route_ends(records: list[dict], ends: dict[str, str]) -> dict[frozenset[str], tuple[tuple[str, frozenset], ...]]:
+    """Return ``{frozenset(two end ids): ((route id, kinds of way), ...)}``: each route's ends, from
+    ``geometry_from`` when it has two, else from a name of the form ``A—B…`` / ``A至B…`` (the last place
+    named in A, the first in B); its kinds of way from the route words in its names (铁路: rail)."""
+    automaton = _automaton({n: (n, fid) for n, fid in ends.items()})
+
+    def found(text: str) -> list[str]:
+        return [fid for _, (_, fid) in automaton.iter_long(text + _END)]
+
+    out: dict[frozenset[str], tuple[str, ...]] = {}
+    for rec in records:
+        pair = rec.get("geometry_from") if len(rec.get("geometry_from") or ()) == 2 else None
+        for name in [rec["name_zh"], *rec.get("aliases", [])]:
+            if pair is not None:
+                break
+            if not _ROUTE_WORD.search(name):
+                continue
+            parts = _END_SPLIT.split(name)
+            if len(parts) == 2 and found(parts[0]) and found(parts[1]):
+                pair = [found(parts[0])[-1], found(parts[1])[0]]
+        if pair is not None and pair[0] != pair[1] and (rec["id"] not in pair):
+            names = "".join([rec["name_zh"], *rec.get("aliases", [])])
+            ways = frozenset(_WAY[w] for w in _ROUTE_WORD.findall(names)) | ({"road"} if "大桥" in names else set())
+            key = frozenset(pair)
+            out[key] = out.get(key, ()) + ((rec["id"], ways),)
+    return out
 
 
 _FULL_WIDTH_BRACKETS = str.maketrans("()", "（）")

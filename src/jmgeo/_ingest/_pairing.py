@@ -19,7 +19,7 @@ from ._gazetteer import Mention
 from ._records import ReviewRow
 from ._sentences import Sentence
 
-__all__ = ["amount_rows", "last_stated_year", "target_year_of"]
+__all__ = ["SITE_ENDINGS", "amount_rows", "last_stated_year", "target_year_of"]
 
 _YEAR_RE = re.compile(r"(?<![\d.])(1[89]\d\d|20\d\d)(?=年(?!代))")
 _DECADE_RE = re.compile(r"(\d\d)世纪(\d)0年代")
@@ -27,7 +27,12 @@ _RELATIVE = {"今年": 0, "本年": 0, "年内": 0, "去年": -1, "上年": -1, 
 _RELATIVE_RE = re.compile("|".join(_RELATIVE) + "|当年|同年")
 _TARGET_RE = re.compile("|".join(map(re.escape, TARGET_WORDS)))
 _CLAUSE_SEP = "，,；;：:"
-_SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5}
+_SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5, "unknown_place": 0.4}
+#: Endings of a place-like name not in ``geodata/`` that name one site (a village, a power station, a reservoir,
+#: a plant, a town): an amount in its clause is about that site, not about the city or the county it is in. Words
+#: for kinds of place that are as often a category as a name (产业园, 深水港, 驿站, 基地) are not among them.
+SITE_ENDINGS = ("村", "村民小组", "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
+                "高铁站", "客运站", "货运站")  # fmt: skip
 
 
 def last_stated_year(text: str) -> int | None:
@@ -120,12 +125,25 @@ def _resolve_year(
 
 
 def _pair_places(
-    idx: _SentenceIndex, pos: int, mentions: list[Mention], starts: list[int], city_id: str
+    idx: _SentenceIndex,
+    pos: int,
+    mentions: list[Mention],
+    starts: list[int],
+    city_id: str,
+    sites: tuple[tuple[int, int, str], ...] = (),
+    areas: frozenset[str] = frozenset(),
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence or city.
+    """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence, city or unknown place.
 
-    ``mentions`` are in text order and ``starts`` are their start offsets.
+    ``mentions`` are in text order and ``starts`` are their start offsets. ``sites`` are place-like names not
+    in ``geodata/`` that name a site (:data:`SITE_ENDINGS`): an amount whose clause names one, and no place but
+    the city or a district (``areas``), is about that site (scope ``unknown_place``, no feature ids, the
+    site's name), and so is one with no place in its sentence but a site: never the city as if it were the site.
     """
+    left, right = idx.clause(pos)
+    in_clause = [name for a, b, name in sites if left <= a and b <= right]
+    if in_clause and all(set(m.feature_ids) <= areas for m in mentions if left <= m.start and m.end <= right):
+        return (), tuple(in_clause), "unknown_place"
 
     def within(left: int, right: int) -> list[Mention]:
         return [
@@ -147,6 +165,8 @@ def _pair_places(
         elif after is not None:
             chosen = within(*idx.clause(after.start))
     if not chosen:
+        if sites:
+            return (), tuple(dict.fromkeys(name for _, _, name in sites)), "unknown_place"
         return (city_id,), (), "city"
     ids: list[str] = []
     names: list[str] = []
@@ -182,6 +202,8 @@ def amount_rows(
     last_year: int | None,
     city_id: str,
     target_year: int | None = None,
+    sites: tuple[tuple[int, int, str], ...] = (),
+    areas: frozenset[str] = frozenset(),
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 
@@ -189,7 +211,8 @@ def amount_rows(
     and ``mentions`` the gazetteer's matches in it; ``doc_year`` and ``last_year`` are as
     in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target;
     ``target_year`` is the year the sentence before set a target for (``到2030年``, see
-    :func:`target_year_of`), which a target with no year of its own takes.
+    :func:`target_year_of`), which a target with no year of its own takes. ``sites`` and ``areas`` are as in
+    :func:`_pair_places`.
     """
     amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips)
     if not amounts:
@@ -208,7 +231,7 @@ def amount_rows(
         ):
             # 到2030年，…。集装箱吞吐量力争达到150万标箱: a target in the sentence after 到2030年 is for 2030
             year, basis, year_flags = target_year, "derived", ("year_from_previous_target",)
-        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id)
+        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id, sites, areas)
         qualifier = amount.qualifier
         if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):
             qualifier = "target"
@@ -216,6 +239,8 @@ def amount_rows(
         flags = list(year_flags)
         if scope == "city":
             flags.append("city_fallback")
+        elif scope == "unknown_place":
+            flags.append("place_not_in_geodata")
         if ambiguous:
             flags.append("ambiguous_place")
         if amount.chinese_numeral:

@@ -50,6 +50,8 @@ class Sentence:
     of each number in a table row whose column header gives its unit (``吞吐量（万吨）``). ``skips``:
     ``(start, end)`` of page markers that a PDF's text put inside the sentence (``- 3 -``, ``第3页``): the
     amounts are read as if they were not there, so ``约`` before a page break still qualifies the number after it.
+    ``words``: offsets where whitespace separated two Latin words (``Gaosha Port handled``), so English names are
+    matched as whole words in the text whose spaces are gone.
     """
 
     text: str
@@ -58,6 +60,7 @@ class Sentence:
     cells: tuple[int, ...] = ()
     table: tuple[tuple[int, int, str], ...] = ()
     skips: tuple[tuple[int, int], ...] = ()
+    words: tuple[int, ...] = ()  # offsets where the layout had a space between two Latin words (English names)
 
 
 _TOKEN = re.compile(r"\S+")
@@ -71,8 +74,9 @@ PAGE_MARKER = re.compile(
     r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\f+)\s*"
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-# Only a line with digits on both sides of white space, or a full stop, can have a cell join or an English end.
-_MAY_HAVE_MARKS = re.compile(r"\d\s+\d|\.")
+# Only a line with ASCII on both sides of white space, or a full stop, can have a cell join, an English end or a
+# word break.
+_MAY_HAVE_MARKS = re.compile(r"[!-~]\s+[!-~]|\.")
 _HEADER_UNIT_ANYWHERE = re.compile(r"[）)](?:\s|$)")
 _HEADER_UNIT = re.compile(r"[（(]([^（）()\d]{1,6})[）)]$")
 _CELL_NUMBER = re.compile(r"\d+(?:[,，]\d{3})*(?:\.\d+)?")
@@ -104,8 +108,9 @@ def _row_cells(line: str, units: list[str]) -> list[tuple[int, int, str]] | None
     return out
 
 
-def _line_marks(line: str) -> tuple[list[int], list[int]]:
-    """Return the offsets, in the line with whitespace removed, of table cell joins and English sentence ends.
+def _line_marks(line: str) -> tuple[list[int], list[int], list[int]]:
+    """Return the offsets, in the line with whitespace removed, of table cell joins, English sentence ends and
+    breaks between two Latin words.
 
     A cell join is whitespace between two digits (``45 2,300``: two columns, not 452,300). An English
     sentence ends after a full stop that follows a letter, a digit or ``%`` (not initials: U.S.) and comes before
@@ -114,6 +119,7 @@ def _line_marks(line: str) -> tuple[list[int], list[int]]:
     """
     cells: list[int] = []
     ends: list[int] = []
+    words: list[int] = []
     tokens = _TOKEN.findall(line)
     ascii_line = len(_NON_ASCII.sub("", line)) > 0.8 * max(1, len(line))
     pos = 0
@@ -122,6 +128,8 @@ def _line_marks(line: str) -> tuple[list[int], list[int]]:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt is not None and tok[-1].isdigit() and nxt[0].isdigit():
             cells.append(pos)
+        if nxt is not None and tok[-1].isascii() and nxt[0].isascii():
+            words.append(pos)
         if (
             tok.endswith(".")
             and len(tok) > 1
@@ -131,7 +139,7 @@ def _line_marks(line: str) -> tuple[list[int], list[int]]:
             and ((nxt is not None and (nxt[0].isupper() or nxt[0] in "\"“'(")) or (nxt is None and ascii_line))
         ):
             ends.append(pos)
-    return cells, ends
+    return cells, ends, words
 
 
 def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
@@ -158,6 +166,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
     starts: list[tuple[int, int]] = []  # (offset in buf, line number) of each piece
     cells: list[int] = []  # offsets in buf of table cell joins
     english_ends: list[int] = []  # offsets in buf of English sentence ends
+    words: list[int] = []  # offsets in buf of breaks between Latin words
     table: list[tuple[int, int, str]] = []  # numbers in table rows, with their column's unit
     skips: list[tuple[int, int]] = []  # page markers inside the text
     header: list[str] | None = None  # the units of the table being read
@@ -166,7 +175,8 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         inside = tuple(c - cut for c in cells if cut < c < end)
         numbers = tuple((a - cut, b - cut, u) for a, b, u in table if cut <= a and b <= end)
         pages = tuple((max(a, cut) - cut, min(b, end) - cut) for a, b in skips if a < end and cut < b)
-        return Sentence(buf[cut:end], buf_start + cut, line, inside, numbers, pages)
+        breaks = tuple(w - cut for w in words if cut < w < end)
+        return Sentence(buf[cut:end], buf_start + cut, line, inside, numbers, pages, breaks)
 
     def line_at(pos: int) -> int:
         line = starts[0][1]
@@ -184,10 +194,10 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         if heading and buf:
             yield sentence(0, len(buf), line_at(0))
             buf_start += len(buf)
-            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
+            buf, starts, cells, english_ends, table, skips, words = "", [], [], [], [], [], []
         starts.append((len(buf), lineno))
         # (the checks below are regular expressions, not Python loops: they run on every line)
-        line_cells, line_ends = _line_marks(raw) if _MAY_HAVE_MARKS.search(raw) else ((), ())
+        line_cells, line_ends, line_words = _line_marks(raw) if _MAY_HAVE_MARKS.search(raw) else ((), (), ())
         if PAGE_MARKER.fullmatch(raw):
             skips.append((len(buf), len(buf) + len(piece)))
         row = _row_cells(raw, header) if header else None
@@ -196,11 +206,12 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
         cells += [len(buf) + c for c in line_cells]
         english_ends += [len(buf) + e for e in line_ends]
+        words += [len(buf) + w for w in line_words]
         buf += piece
         if heading:
             yield sentence(0, len(buf), lineno)
             buf_start += len(buf)
-            buf, starts, cells, english_ends, table, skips = "", [], [], [], [], []
+            buf, starts, cells, english_ends, table, skips, words = "", [], [], [], [], [], []
             continue
         cut = 0
         for end in sorted({m.end() for m in _END_RE.finditer(buf)}.union(english_ends)):
@@ -217,10 +228,9 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             yield sentence(cut, cut + size, line_at(cut))
             cut += size
         if cut:
-            cells = [c - cut for c in cells if c > cut]
+            cells, english_ends, words = ([c - cut for c in xs if c > cut] for xs in (cells, english_ends, words))
             table = [(a - cut, b - cut, u) for a, b, u in table if a >= cut]
             skips = [(max(a - cut, 0), b - cut) for a, b in skips if b > cut]
-            english_ends = [e - cut for e in english_ends if e > cut]
             kept = []
             for i, (off, ln) in enumerate(starts):
                 nxt = starts[i + 1][0] if i + 1 < len(starts) else len(buf)
