@@ -103,6 +103,15 @@ def test_search_keys_match_the_shared_vectors(blank):
 
 
 @pytest.mark.browser
+def test_search_ranks_match_the_shared_vectors(blank):
+    vectors = json.loads((Path(__file__).parent / "vectors" / "search_ranks.json").read_text(encoding="utf-8"))
+    got = blank.evaluate(
+        "v => v.cases.map(c => window.jmgeoAtlas.search.rankMatches(c.query, v.index, v.facts))", vectors
+    )
+    assert [(c["query"], g) for c, g in zip(vectors["cases"], got, strict=True) if g != c["results"]] == []
+
+
+@pytest.mark.browser
 def test_geometry_decoding_matches_the_shared_vectors(blank):
     rows = load("geometry")
     got = blank.evaluate("rows => rows.map(r => window.jmgeoAtlas.decode.decodeGeometry(r.encoded, r.scale))", rows)
@@ -202,7 +211,7 @@ def test_search_ranks_as_python_does_on_a_small_index(blank):
     assert [r["id"] for r in got[0][:3]] == ["a", "b", "c"] and [r["score"] for r in got[0][:3]] == [0, 1, 2]
     assert got[2][0] == {"id": "b", "layer": "l", "score": 3, "why": "initials"}
     assert got[3][0]["id"] == "b" and got[3][0]["why"] == "sound"  # 髙 folds to 高, 刚 sounds as 港
-    assert got[5] == [{"id": "n", "layer": "l", "score": 20, "why": "fact", "fact": "f"}]
+    assert got[5] == [{"id": "n", "layer": "l", "score": 8, "why": "fact", "fact": "f"}]
     assert got[8] == [] and {r["why"] for r in got[9]} == {"nearest"}
     words = ["", "a", "gdp", "centre", "center", "zhuxiwuliu", "zhuxiguojiwuliuzhongxin", "observatry", "tain", "tian"]
     pairs = [[p, t] for p in words for t in words]

@@ -15,8 +15,9 @@ is this module's twin; ``tests/vectors/search_ranks.json`` holds the rankings bo
   containing it (2); pinyin initials (``zxwl``) equal, starting, containing (3, 4, 5); every token
   found in one name, in any order (6); tokens found with typos, by edit distance on the pinyin or
   the English, or in part (a Chinese token's character pairs; most tokens found): 7 + the edits,
-  + 2 per missing token; facts (20 + what they miss): a number equal to one the fact quotes,
-  topic words in its English claim or its Chinese quote (by character pairs);
+  + 2 per missing token; facts (8 + twice what they miss, after names of the same score): a number
+  equal to one the fact quotes, topic words in its English claim or its Chinese quote (by character
+  pairs);
 - ties keep layer order (facts: newest year first); when nothing matches, the nearest names (40 +
   the edits; for Chinese, the query's characters a name lacks).
 
@@ -435,7 +436,10 @@ def rank(query: str, index: dict, facts: dict[str, dict]) -> list[dict]:
         found = _entry_score(pq, entry)
         if found is not None:
             hits.append(
-                ((found[0], 0, order), {"id": entry["id"], "layer": entry["layer"], "score": found[0], "why": found[1]})
+                (
+                    (found[0], 0, 0, order),
+                    {"id": entry["id"], "layer": entry["layer"], "score": found[0], "why": found[1]},
+                )
             )
     entries = index["entries"]
     for order, (fact_id, target) in enumerate(zip(facts, index["facts"], strict=False)):
@@ -445,8 +449,9 @@ def rank(query: str, index: dict, facts: dict[str, dict]) -> list[dict]:
             entry = entries[target]
             year = fact.get("year")
             year = year if isinstance(year, int | float) and not isinstance(year, bool) else -1
-            result = {"id": entry["id"], "layer": entry["layer"], "score": 20 + cost, "why": "fact", "fact": fact_id}
-            hits.append(((20 + cost, -year, order), result))
+            score = 8 + 2 * cost
+            result = {"id": entry["id"], "layer": entry["layer"], "score": score, "why": "fact", "fact": fact_id}
+            hits.append(((score, 1, -year, order), result))
     hits.sort(key=lambda h: h[0])
     results = [h[1] for h in hits[:LIMIT]]
     return results or _nearest(pq, index)

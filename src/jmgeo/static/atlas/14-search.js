@@ -201,7 +201,7 @@ function rankMatches(query, index, facts) {
   if (!pq.q) return [];
   index.entries.forEach(function (entry, order) {
     var found = entryScore(pq, entry);
-    if (found) hits.push([[found[0], 0, order], { id: entry.id, layer: entry.layer, score: found[0], why: found[1] }]);
+    if (found) hits.push([[found[0], 0, 0, order], { id: entry.id, layer: entry.layer, score: found[0], why: found[1] }]);
   });
   // index.facts[k]: the entry the k-th fact (in the order of the page's facts) opens
   Object.keys(facts).forEach(function (factId, order) {
@@ -209,10 +209,13 @@ function rankMatches(query, index, facts) {
     if (!entry) return;
     var cost = factCost(pq, factText(fact));
     if (cost === null) return;
-    var year = typeof fact.year === "number" ? fact.year : -1;
-    hits.push([[20 + cost, -year, order], { id: entry.id, layer: entry.layer, score: 20 + cost, why: "fact", fact: factId }]);
+    var year = typeof fact.year === "number" ? fact.year : -1, score = 8 + 2 * cost;
+    hits.push([[score, 1, -year, order], { id: entry.id, layer: entry.layer, score: score, why: "fact", fact: factId }]);
   });
-  hits.sort(function (x, y) { return x[0][0] - y[0][0] || x[0][1] - y[0][1] || x[0][2] - y[0][2]; });
+  hits.sort(function (x, y) {
+    for (var k = 0; k < 4; k++) if (x[0][k] !== y[0][k]) return x[0][k] - y[0][k];
+    return 0;
+  });
   var results = hits.slice(0, SEARCH_LIMIT).map(function (h) { return h[1]; });
   return results.length ? results : nearestNames(pq, index);
 }
