@@ -203,6 +203,7 @@ def test_search_ranks_as_python_does_on_a_small_index(blank):
         "",
         "qqqq",
         "port gaosha",
+        "高沙港" + "x🚢" * 400,  # read to its 64th character (the ship, outside the BMP, counts as one)
     ]
     got = blank.evaluate(
         "([qs, i, f]) => qs.map(q => window.jmgeoAtlas.search.rankMatches(q, i, f))", [queries, index, facts]
@@ -213,6 +214,7 @@ def test_search_ranks_as_python_does_on_a_small_index(blank):
     assert got[3][0]["id"] == "b" and got[3][0]["why"] == "sound"  # 髙 folds to 高, 刚 sounds as 港
     assert got[5] == [{"id": "n", "layer": "l", "score": 8, "why": "fact", "fact": "f"}]
     assert got[8] == [] and {r["why"] for r in got[9]} == {"nearest"}
+    assert got[11] == rank(queries[11][:64], index, facts)
     words = ["", "a", "gdp", "centre", "center", "zhuxiwuliu", "zhuxiguojiwuliuzhongxin", "observatry", "tain", "tian"]
     pairs = [[p, t] for p in words for t in words]
     got = blank.evaluate("ps => ps.map(([p, t]) => window.jmgeoAtlas.search.subDistance(p, t))", pairs)

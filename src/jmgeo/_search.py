@@ -65,6 +65,8 @@ _SYLLABLE = re.compile(r"([a-z]+)([^a-z]+)")
 WHY = ("name", "traditional", "pinyin", "initials", "words", "sound", "spelling", "fact", "nearest")
 LIMIT = 10
 NEAREST = 3
+# Characters of a query read: a pasted paragraph would cost each keystroke a long edit-distance run.
+MAX_QUERY = 64
 
 
 def _fold_case(text: str) -> str:
@@ -256,7 +258,7 @@ def _tables(fold: str, sounds: str) -> tuple[dict, dict]:
 def _query(text: str, index: dict) -> dict:
     """A query's parts: the folded key ``q``, its tokens, whether folding changed it, its pinyin."""
     folds, reads = _tables(index["fold"], index["sounds"])
-    lowered = _fold_case(text)
+    lowered = _fold_case(str(text)[:MAX_QUERY])
     simplified = "".join(folds.get(ch, ch) for ch in lowered)
     folded = _THOUSANDS.sub("", simplified)
     tokens = _TOKEN.findall(folded)

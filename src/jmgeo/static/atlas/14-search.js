@@ -16,6 +16,8 @@ var SEARCH_THOUSANDS = /(?<=[0-9])[,，](?=[0-9]{3}(?![0-9]))/g;
 var SEARCH_TOKEN = /[0-9]+(?:\.[0-9]+)?|[a-z]+(?:[23](?![0-9]))?|[\u3400-\u9fff]+/g;
 var SEARCH_HAN = /^[\u3400-\u9fff]/;
 var SEARCH_LIMIT = 10, SEARCH_NEAREST = 3;
+// Characters of a query read: a pasted paragraph would cost each keystroke a long edit-distance run.
+var SEARCH_MAX_QUERY = 64;
 
 // The fewest edits (insert, delete, change, swap two neighbours) making pattern a part of text.
 function subDistance(pattern, text) {
@@ -53,7 +55,7 @@ function searchTables(index) {
 }
 
 function parseQuery(text, index) {
-  var t = searchTables(index), lowered = foldCase(text);
+  var t = searchTables(index), lowered = foldCase(Array.from(String(text)).slice(0, SEARCH_MAX_QUERY).join(""));
   var simplified = Array.from(lowered).map(function (ch) { return t.folds[ch] || ch; }).join("");
   var folded = simplified.replace(SEARCH_THOUSANDS, "");
   var tokens = folded.match(SEARCH_TOKEN) || [], sound = {};
