@@ -206,3 +206,20 @@ def test_traditional_characters_and_no_match_in_the_box(atlas):
     # the keyboard still walks the suggestions
     atlas.locator(".jmgeo-search-input").press("Enter")
     atlas.locator(".leaflet-popup-content .jmgeo-popup").wait_for(timeout=5000)
+
+
+@pytest.mark.browser
+def test_on_a_phone_a_city_fact_opens_the_folded_menu_at_that_fact(browser, built):
+    from browser import open_offline
+
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=(390, 844))
+    page.wait_for_function("window.jmgeoAtlas && window.jmgeoAtlas.page && window.jmgeoAtlas.page.ready")
+    results = _type(page, "9535")
+    results.first.click()
+    marked = page.locator(".jmgeo-city-panel .jmgeo-fact-found")
+    marked.wait_for(timeout=5000)
+    assert marked.is_visible() and "9535" in marked.inner_text()
+    box = marked.bounding_box()
+    assert 0 <= box["y"] < 844 and box["x"] >= 0 and box["x"] + box["width"] <= 390  # on the screen
+    page.close()
+    assert errors == []

@@ -290,17 +290,19 @@ function chooseResult(a, s, i) {
   if (!r) return;
   s.list.hidden = true;
   s.input.setAttribute("aria-expanded", "false");
+  var root = a.map.getContainer();
   if (r.fact && a.data.city && r.id === a.data.city.id) {
-    var button = document.querySelector(".jmgeo-city-button");
-    var panel = document.querySelector(".jmgeo-city-panel");
+    var button = root.querySelector(".jmgeo-city-button"), panel = root.querySelector(".jmgeo-city-panel");
+    var toolbar = root.querySelector(".jmgeo-toolbar.jmgeo-folded");  // on a phone, the menu is folded
     if (button && panel) {
+      if (toolbar) toolbar.querySelector(".jmgeo-fold-button").click();
       if (panel.hidden) button.click();
       showFoundFact(panel, r.fact);
       return;
     }
   }
   focusFeature(a, r.id);
-  showFoundFact(document.querySelector(".leaflet-popup-content"), r.fact);
+  showFoundFact(root.querySelector(".leaflet-popup-content"), r.fact);
 }
 function searchKeys(a, s, e) {
   if (e.key === "ArrowDown") { s.active = Math.min(s.results.length - 1, s.active + 1); renderResults(a, s); e.preventDefault(); }
