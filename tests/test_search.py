@@ -223,3 +223,10 @@ def test_on_a_phone_a_city_fact_opens_the_folded_menu_at_that_fact(browser, buil
     assert 0 <= box["y"] < 844 and box["x"] >= 0 and box["x"] + box["width"] <= 390  # on the screen
     page.close()
     assert errors == []
+
+
+def test_every_reason_has_words_in_both_languages():
+    from jmgeo._search import WHY
+
+    labels = json.loads((Path(__file__).parents[1] / "src/jmgeo/static/labels.json").read_text(encoding="utf-8"))
+    assert all(labels[f"why_{w}"]["zh"] and labels[f"why_{w}"]["en"] for w in WHY)

@@ -62,6 +62,7 @@ _LATIN = re.compile(r"^[a-z]+$")
 _WORD = re.compile(r"[a-z]+")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]")
 _SYLLABLE = re.compile(r"([a-z]+)([^a-z]+)")
+# The reasons a result gives for matching (the page words them as labels.json's why_<reason>).
 WHY = ("name", "traditional", "pinyin", "initials", "words", "sound", "spelling", "fact", "nearest")
 LIMIT = 10
 NEAREST = 3
