@@ -103,6 +103,15 @@ def test_search_keys_match_the_shared_vectors(blank):
 
 
 @pytest.mark.browser
+def test_search_ranks_match_the_shared_vectors(blank):
+    vectors = json.loads((Path(__file__).parent / "vectors" / "search_ranks.json").read_text(encoding="utf-8"))
+    got = blank.evaluate(
+        "v => v.cases.map(c => window.jmgeoAtlas.search.rankMatches(c.query, v.index, v.facts))", vectors
+    )
+    assert [(c["query"], g) for c, g in zip(vectors["cases"], got, strict=True) if g != c["results"]] == []
+
+
+@pytest.mark.browser
 def test_geometry_decoding_matches_the_shared_vectors(blank):
     rows = load("geometry")
     got = blank.evaluate("rows => rows.map(r => window.jmgeoAtlas.decode.decodeGeometry(r.encoded, r.scale))", rows)
@@ -164,17 +173,52 @@ def test_address_reads_and_writes_the_fragment(blank):
 
 
 @pytest.mark.browser
-def test_search_ranks_exact_then_prefix_then_contains(blank):
-    entries = [
-        {"id": "c", "layer": "l", "keys": ["xgaosha"]},
-        {"id": "b", "layer": "l", "keys": ["gaoshagang", "gsg"]},
-        {"id": "a", "layer": "l", "keys": ["gaosha"]},
-        {"id": "n", "layer": "l", "keys": ["juno"]},
-    ] + [{"id": f"m{i}", "layer": "l", "keys": [f"zz gaosha {i}"]} for i in range(12)]
-    got = blank.evaluate("([q, e]) => window.jmgeoAtlas.search.rankMatches(q, e)", ["gaosha", entries])
-    assert [r["id"] for r in got] == ["a", "b", "c"] + [f"m{i}" for i in range(7)]
-    assert [r["rank"] for r in got[:3]] == [0, 1, 2]
-    assert blank.evaluate("([q, e]) => window.jmgeoAtlas.search.rankMatches(q, e)", ["", entries]) == []
+def test_search_ranks_as_python_does_on_a_small_index(blank):
+    from jmgeo._search import rank, sub_distance
+
+    index = {
+        "entries": [
+            {"id": "c", "layer": "l", "zh": ["x高沙"], "py": ["x gao sha"], "en": []},
+            {"id": "b", "layer": "l", "zh": ["高沙港"], "py": ["gao sha gang"], "en": ["gaoshaport"]},
+            {"id": "a", "layer": "l", "zh": ["高沙"], "py": ["gao sha"], "en": []},
+            {"id": "n", "layer": "l", "zh": [], "py": [], "en": ["juno"]},
+        ]
+        + [{"id": f"m{i}", "layer": "l", "zh": [], "py": [], "en": [f"zzgaosha{i}"]} for i in range(12)],
+        "facts": [3],
+        "fold": "髙高",
+        "sounds": "gang港刚gao高sha沙",
+    }
+    facts = {
+        "f": {"id": "f", "quote": "高沙港9535吨", "claim_en": "Gaosha handled 9,535 tonnes.", "number_text": "9535吨"}
+    }
+    queries = [
+        "高沙",
+        "gaosha",
+        "gsg",
+        "髙沙刚",
+        "gaosha prot",
+        "9535",
+        "9,535 tonnes",
+        "tonnes",
+        "",
+        "qqqq",
+        "port gaosha",
+        "高沙港" + "x🚢" * 400,  # read to its 64th character (the ship, outside the BMP, counts as one)
+    ]
+    got = blank.evaluate(
+        "([qs, i, f]) => qs.map(q => window.jmgeoAtlas.search.rankMatches(q, i, f))", [queries, index, facts]
+    )
+    assert got == [rank(q, index, facts) for q in queries]
+    assert [r["id"] for r in got[0][:3]] == ["a", "b", "c"] and [r["score"] for r in got[0][:3]] == [0, 1, 2]
+    assert got[2][0] == {"id": "b", "layer": "l", "score": 3, "why": "initials"}
+    assert got[3][0]["id"] == "b" and got[3][0]["why"] == "sound"  # 髙 folds to 高, 刚 sounds as 港
+    assert got[5] == [{"id": "n", "layer": "l", "score": 8, "why": "fact", "fact": "f"}]
+    assert got[8] == [] and {r["why"] for r in got[9]} == {"nearest"}
+    assert got[11] == rank(queries[11][:64], index, facts)
+    words = ["", "a", "gdp", "centre", "center", "zhuxiwuliu", "zhuxiguojiwuliuzhongxin", "observatry", "tain", "tian"]
+    pairs = [[p, t] for p in words for t in words]
+    got = blank.evaluate("ps => ps.map(([p, t]) => window.jmgeoAtlas.search.subDistance(p, t))", pairs)
+    assert got == [sub_distance(p, t) for p, t in pairs]
 
 
 @pytest.mark.browser

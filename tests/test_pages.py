@@ -58,11 +58,22 @@ def test_search_finds_gaosha_port_every_way(query, layers):
 
 
 def test_search_index_in_the_page_matches_python(pages_html, layers):
-    index = {e["id"]: e["keys"] for e in read_page_data(pages_html["jiangmen"])["search"]}
+    index = {e["id"]: e for e in read_page_data(pages_html["jiangmen"])["search"]["entries"]}
     assert set(index) == {fid for frame in layers.values() for fid in frame["id"]}
-    assert "gaoshagang" in index["gaosha_port"]  # pinyin of 高沙港
-    assert normalize_key("江门国际货柜码头") in index["gaosha_port"]  # an alias
-    assert "jiangmenzhongweizishiyanshi" in index["juno"]
+    assert "gao sha gang" in index["gaosha_port"]["py"]  # pinyin of 高沙港
+    assert normalize_key("江门国际货柜码头") in index["gaosha_port"]["zh"]  # an alias
+    assert "jiang men zhong wei zi shi yan shi" in index["juno"]["py"]
+    # zh and py are parallel: the pinyin of each Chinese name
+    assert all(len(e["zh"]) == len(e["py"]) for e in index.values())
+
+
+def test_each_page_searches_its_own_places_and_every_fact(pages_html):
+    for name, html in pages_html.items():
+        data = read_page_data(html)
+        entries, targets = data["search"]["entries"], data["search"]["facts"]
+        assert entries[0]["id"] == data["city"]["id"], name  # facts of places not on the page lead here
+        assert len(targets) == len(data["facts"]) and all(0 <= t < len(entries) for t in targets), name
+        assert {e["layer"] for e in entries} == {layer["id"] for layer in data["layers"]}, name
 
 
 def test_choropleth_counts_facts_per_district(pages_html, layers, facts):
@@ -148,13 +159,14 @@ def test_pinyin_prefetch_gives_the_same_keys_as_pypinyin(monkeypatch):
     from jmgeo import _pinyin as pinyin_module
 
     monkeypatch.setattr(pinyin_module, "_PREFETCHED", {})
-    pinyin_module.pinyin.cache_clear()
-    names = ["北部都会区", "高沙港", "江门国际货柜码头", "Gaosha", "重庆"]
+    pinyin_module.pinyin_syllables.cache_clear()
+    names = ["北部都会区", "高沙港", "江门国际货柜码头", "Gaosha", "重庆", "中创新航50GWh 基地"]
     prefetch = pinyin_module.PinyinPrefetch()
-    assert prefetch.collect(names) == 4  # only the names with Chinese characters
-    assert pinyin_module._PREFETCHED == {n: "".join(lazy_pinyin(n)) for n in names if n != "Gaosha"}
-    assert pinyin_module._PREFETCHED["北部都会区"] == "beibuduhuiqu"  # the phrase reading, not dou
-    pinyin_module.pinyin.cache_clear()
+    assert prefetch.collect(names) == 5  # only the names with Chinese characters
+    assert pinyin_module._PREFETCHED == {n: tuple(lazy_pinyin(n)) for n in names if n != "Gaosha"}
+    assert pinyin_module.pinyin("北部都会区") == "beibuduhuiqu"  # the phrase reading, not dou
+    assert pinyin_module.pinyin_syllables("中创新航50GWh 基地")[4] == "50GWh "  # other runs stay one item
+    pinyin_module.pinyin_syllables.cache_clear()
 
 
 @pytest.mark.parametrize("executable", ["/nonexistent/python", "/bin/false"])
@@ -164,10 +176,10 @@ def test_pinyin_prefetch_failure_falls_back_to_this_process(monkeypatch, executa
 
     monkeypatch.setattr(pinyin_module, "_PREFETCHED", {})
     monkeypatch.setattr(pinyin_module.sys, "executable", executable)
-    pinyin_module.pinyin.cache_clear()
+    pinyin_module.pinyin_syllables.cache_clear()
     prefetch = pinyin_module.PinyinPrefetch()
     assert prefetch.collect(["高沙港"]) == 0
     assert pinyin_module._PREFETCHED == {}
-    assert "gaoshagang" in search_module.feature_keys(["高沙港"])
+    assert search_module.feature_keys(["高沙港"])["py"] == ["gao sha gang"]
     prefetch.close()
-    pinyin_module.pinyin.cache_clear()
+    pinyin_module.pinyin_syllables.cache_clear()

@@ -15,7 +15,7 @@ from shapely.geometry import shape
 
 from jmgeo._crs import wgs84_to_gcj02
 from jmgeo._page_data import encode_geometry
-from jmgeo._search import normalize_key
+from jmgeo._search import feature_keys, fold_table, normalize_key, rank, sound_table
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 
@@ -41,6 +41,21 @@ def test_search_keys_match_the_vectors():
     rows = load("search_keys")
     assert len(rows) >= 100 and any(r["text"] != r["key"] for r in rows)
     assert [normalize_key(r["text"]) for r in rows] == [r["key"] for r in rows]
+
+
+def test_search_ranks_match_the_vectors():
+    vectors = json.loads((VECTORS / "search_ranks.json").read_text(encoding="utf-8"))
+    index, facts, cases = vectors["index"], vectors["facts"], vectors["cases"]
+    places = vectors["places"]
+    names = [n for _, zh, en, aliases in places for n in (zh, en, *aliases)]
+    assert fold_table(names + [f["quote"] + (f["unit"] or "") for f in facts.values()]) == index["fold"]
+    assert sound_table(names) == index["sounds"]
+    assert index["entries"] == [
+        {"id": fid, "layer": "places", **feature_keys([zh, en, *aliases])} for fid, zh, en, aliases in places
+    ]
+    whys = {r["why"] for c in cases for r in c["results"]}
+    assert whys >= {"name", "pinyin", "initials", "traditional", "sound", "spelling", "words", "fact", "nearest"}
+    assert [rank(c["query"], index, facts) for c in cases] == [c["results"] for c in cases]
 
 
 def test_geometry_encoding_matches_the_vectors():

@@ -13,23 +13,31 @@ import sys
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["HAN", "PinyinPrefetch", "pinyin"]
+__all__ = ["HAN", "PinyinPrefetch", "pinyin", "pinyin_syllables"]
 
 #: A Chinese (Han) character.
 HAN = re.compile(r"[\u3400-\u9fff]")
 
-# Pinyin computed ahead of time by a PinyinPrefetch (same package, same interpreter).
-_PREFETCHED: dict[str, str] = {}
+# Pinyin computed ahead of time by a PinyinPrefetch (same package, same interpreter), by syllable.
+_PREFETCHED: dict[str, tuple[str, ...]] = {}
 
 
-@lru_cache(maxsize=4096)
-def pinyin(text: str) -> str:
-    """The pinyin of ``text``, without tones or spaces (``高沙港`` -> ``gaoshagang``)."""
+@lru_cache(maxsize=16384)
+def pinyin_syllables(text: str) -> tuple[str, ...]:
+    """The pinyin of ``text`` by syllable, without tones (``高沙港`` -> ``('gao', 'sha', 'gang')``).
+
+    A run of other characters is one item, as pypinyin gives it (``50GWh``).
+    """
     if text in _PREFETCHED:
         return _PREFETCHED[text]
     from pypinyin import lazy_pinyin  # deferred: loading its phrase dictionary takes ~0.5 s
 
-    return "".join(lazy_pinyin(text))
+    return tuple(lazy_pinyin(text))
+
+
+def pinyin(text: str) -> str:
+    """The pinyin of ``text``, without tones or spaces (``高沙港`` -> ``gaoshagang``)."""
+    return "".join(pinyin_syllables(text))
 
 
 # Run by PinyinPrefetch as ``python -c``: load pypinyin first (the slow part), then read
@@ -38,7 +46,7 @@ _WORKER = """
 import json, sys
 from pypinyin import lazy_pinyin
 names = json.load(sys.stdin)
-json.dump({n: "".join(lazy_pinyin(n)) for n in names}, sys.stdout, ensure_ascii=True)
+json.dump({n: lazy_pinyin(n) for n in names}, sys.stdout, ensure_ascii=True)
 """
 
 
@@ -85,7 +93,11 @@ class PinyinPrefetch:
             return 0
         finally:
             self.close()
-        done = {n: result[n] for n in wanted if isinstance(result.get(n), str)}
+        done = {
+            n: tuple(result[n])
+            for n in wanted
+            if isinstance(result.get(n), list) and all(isinstance(s, str) for s in result[n])
+        }
         _PREFETCHED.update(done)
         return len(done)
 

@@ -41,7 +41,7 @@ from ._page_data import (
     point_layer,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
-from ._search import build_search_index
+from ._search import build_search_index, layer_entries, search_tables
 from ._simplify import DEFAULT_MAX_ERROR_M
 from ._text_version import skip_link_html, text_twin_html
 from ._values import json_value
@@ -186,10 +186,18 @@ class _SharedParts:
             frame, self.district_names, self.decimals, detailed.get(layer_id), overview.get(layer_id)
         )
 
-    def search(self, layer_id: str) -> list:
-        if layer_id not in self._search:
-            self._search[layer_id] = build_search_index({layer_id: self.layers[layer_id]})
-        return self._search[layer_id]
+    @cached_property
+    def search_tables(self) -> dict:
+        return search_tables(self.layers, self.facts)
+
+    def search(self, layer_ids: list[str]) -> dict:
+        """The search index of a page showing ``layer_ids`` (entries kept per layer, tables per build)."""
+        for layer_id in layer_ids:
+            if layer_id not in self._search:
+                self._search[layer_id] = layer_entries(layer_id, self.layers[layer_id])
+        entries = [e for layer_id in layer_ids for e in self._search[layer_id]]
+        chosen = {layer_id: self.layers[layer_id] for layer_id in layer_ids}
+        return build_search_index(chosen, self.facts, self.search_tables, entries)
 
 
 def _basemaps(data: GeoData, default: str | None) -> dict:
@@ -288,7 +296,7 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "uncertainty_halos": parts.data.registry.uncertainty_halos,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
-        "search": [e for name in shown for e in parts.search(name)],
+        "search": parts.search(shown),
         "coordinate_scale": 10**parts.decimals,
         "boundary_simplification": parts.outlines[2],
         "city": {k: json_value(city_row.get(k)) for k in _CITY_KEYS},

@@ -17,5 +17,5 @@ window.jmgeoAtlas = {
   labels: { labelCandidates: labelCandidates, labelBox: labelBox, placeLabels: placeLabels },
   offline: { offlineBasemapId: offlineBasemapId },
   legend: { svgSwatch: svgSwatch, legendHalos: legendHalos },
-  search: { searchKey: searchKey, rankMatches: rankMatches }
+  search: { searchKey: searchKey, rankMatches: rankMatches, subDistance: subDistance, parseQuery: parseQuery }
 };
