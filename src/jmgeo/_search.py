@@ -19,7 +19,7 @@ import pandas as pd
 from ._loading import load_layers
 from ._pinyin import HAN, pinyin
 
-__all__ = ["build_search_index", "index_names", "normalize_key", "search"]
+__all__ = ["build_search_index", "extra_search_entries", "index_names", "normalize_key", "search"]
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -73,6 +73,29 @@ def build_search_index(layers: dict[str, gpd.GeoDataFrame]) -> list[dict]:
     for name, frame in layers.items():
         for row in frame.itertuples():
             index.append({"id": row.id, "layer": name, "keys": feature_keys(_row_names(row))})
+    return index
+
+
+def extra_search_entries(extras: list) -> list[dict]:
+    """Search entries for layers of your own (:class:`jmgeo.ExtraLayer`): their ``name_zh``, ``name_en``, ``aliases``.
+
+    A layer kept as a :class:`~jmgeo._user_layers.PointTable` is read by column, without a
+    row object a feature; a feature without a name has no entry.
+    """
+    index = []
+    for extra in extras:
+        if extra.points is not None:
+            columns = extra.points.columns
+        else:
+            columns = {c: extra.frame[c].tolist() for c in ("id", "name_zh", "name_en") if c in extra.frame.columns}
+        n = len(extra)
+        ids = columns.get("id")
+        zh, en = columns.get("name_zh") or [None] * n, columns.get("name_en") or [None] * n
+        for i, (name_zh, name_en) in enumerate(zip(zh, en, strict=True)):
+            keys = feature_keys([name_zh, name_en])
+            if keys:  # (ids made as the page makes them for a layer without an id field)
+                fid = ids[i] if ids is not None else f"{extra.id}-{i}"
+                index.append({"id": str(fid), "layer": extra.id, "keys": keys})
     return index
 
 

@@ -27,7 +27,7 @@ function renderResults(a, s) {
   var input = s.input, list = s.list;
   list.textContent = "";
   s.results.forEach(function (r, i) {
-    var props = a.features[r.id] && a.features[r.id].feature.properties;
+    var found = findFeature(a, r.id), props = found && found.feature.properties;  // also a point cloud's
     if (!props) return;
     var li = el("li", "jmgeo-search-result");
     li.id = "jmgeo-search-option-" + i;
