@@ -247,3 +247,19 @@ def test_the_page_draws_them_in_the_legend_search_and_canvas(with_layers, browse
     drawn = page.evaluate(f"{PAGE}.layers().my_shops.drawn")
     assert drawn >= 1 and errors == []
     page.close()
+
+
+@pytest.mark.parametrize("validator", ["gdal-3.6", "gdal-utils-3.13.3.0"])
+def test_the_geopackage_with_your_layers_passes_gdal_validators(with_layers, validator):
+    from test_gpkg_standard import VALIDATORS, _debian_gdal
+
+    out, _ = with_layers
+    done = _debian_gdal(
+        "-m",
+        "osgeo_utils.samples.validate_gpkg",
+        "--extra",
+        "--warning-as-error",
+        str(out / "jiangmen.gpkg"),
+        pythonpath=VALIDATORS[validator],
+    )
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")

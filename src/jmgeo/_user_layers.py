@@ -346,8 +346,13 @@ def _read_features(source, file: str, layer_id: str, datum: str):
         raise DataError(file, None, "has no features")
     _fill_names_and_ids(columns.data, index, layer_id, geoms is None)
     if geoms is None:
-        lon, lat = _to_wgs84(np.frombuffer(xs), np.frombuffer(ys), datum)
-        return PointTable(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), columns.data, layer_id), None
+        # converted in place, a chunk at a time: the datum formula's temporaries stay the size of one chunk
+        lon, lat = np.frombuffer(xs), np.frombuffer(ys)
+        if datum != "WGS84":
+            for start in range(0, len(lon), CHUNK):
+                part = slice(start, start + CHUNK)
+                lon[part], lat[part] = _to_wgs84(lon[part], lat[part], datum)
+        return PointTable(lon, lat, columns.data, layer_id), None
     frame = gpd.GeoDataFrame(columns.data, geometry=geoms, crs=4326)
     if datum != "WGS84":
         frame = frame.set_geometry([_shift(g, datum) for g in frame.geometry], crs=4326)
