@@ -275,9 +275,11 @@ def _store_project(tmp: Path, registry: Registry, layers, name_as_read: str) -> 
     """
     import sqlite3  # deferred: only here
 
-    types = {name: pyogrio.read_info(tmp, layer=name)["geometry_type"] for name in layers}
+    infos = {name: pyogrio.read_info(tmp, layer=name) for name in layers}
+    types = {name: info["geometry_type"] for name, info in infos.items()}
+    fields = {name: ["fid", *(str(f) for f in info["fields"])] for name, info in infos.items()}
     extent = tuple(float(v) for v in layers[registry.city_layer].total_bounds)
-    qgs = project_qgs(registry, types, extent, name_as_read)
+    qgs = project_qgs(registry, types, extent, name_as_read, fields)
     with sqlite3.connect(tmp) as db:
         db.execute("CREATE TABLE qgis_projects (name TEXT PRIMARY KEY, metadata BLOB, content BLOB)")
         db.execute(
