@@ -89,7 +89,8 @@ def test_a_point_file_without_ids_gets_them_made_alike_everywhere(tmp_path):
     page = point_columns(np.column_stack([layer.points.lon, layer.points.lat]), layer.points.columns, layer.id)
     assert page["properties"]["id"] == expected
     assert [e["id"] for e in extra_search_entries([layer])] == expected
-    content, verify = extra_layer_geojson(layer)
+    chunks, verify = extra_layer_geojson(layer)
+    content = b"".join(chunks)
     assert [f["id"] for f in json.loads(content)["features"]] == expected
     (tmp_path / "bare.geojson").write_bytes(content)
     verify(tmp_path / "bare.geojson")  # the read-back check passes on what was written ...

@@ -118,8 +118,8 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
                 stage.write(out / name, content)
             for name, content in geojson.items():
                 stage.write(out / "geojson" / f"{name}.geojson", content, verify_geojson(list(layers[name]["id"])))
-            for name, (content, verify) in extra_geojson.items():
-                stage.write(out / "geojson" / f"{name}.geojson", content, verify)
+            for name, (chunks, verify) in extra_geojson.items():  # streamed: a large layer is never whole text
+                stage.write_stream(out / "geojson" / f"{name}.geojson", chunks, verify)
             stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg", data.registry, extras)
             for name, content in images.items():
                 stage.write(out / name, content)

@@ -122,16 +122,30 @@ def verify_geojson_lines(expected_ids: list) -> Callable[[Path], None]:
     return verify
 
 
-def extra_layer_geojson(extra) -> tuple[bytes, Callable[[Path], None]]:
-    """A layer of your own as GeoJSON bytes and its read-back check (a large point layer made chunk by chunk)."""
-    chunks = extra.points.frames() if extra.points is not None else [extra.wgs84()]
-    text = geojson_collection(line for frame in chunks for line in geojson_lines(frame))
-    if extra.points is not None:
+def extra_layer_geojson(extra) -> tuple[Iterator[bytes], Callable[[Path], None]]:
+    """A layer of your own as GeoJSON, in byte chunks (a large point layer 100,000 points a chunk), and its check.
+
+    For :meth:`jmgeo._files.OutputStage.write_stream`: the text is never held whole, and the
+    check reads it back a line at a time.
+    """
+    frame = None if extra.points is not None else extra.wgs84()
+    chunks = extra.points.frames() if frame is None else [frame]
+    if frame is None:
         ids = extra.points.ids()
     else:
-        frame = extra.wgs84()
         ids = list(frame["id"]) if "id" in frame else [None] * len(extra)
-    return text.encode("utf-8"), verify_geojson_lines(ids)
+
+    def stream() -> Iterator[bytes]:
+        yield b'{"type": "FeatureCollection", "features": [\n'
+        first = True
+        for part in chunks:
+            lines = ",\n".join(geojson_lines(part))
+            if lines:
+                yield (lines if first else ",\n" + lines).encode("utf-8")
+                first = False
+        yield b"\n]}\n"
+
+    return stream(), verify_geojson_lines(ids)
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
