@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -122,6 +123,7 @@ def main(argv=None) -> int:
                 if args.build and fmt == "gpkg":
                     row["build"] = measure_build(path, Path(tmp) / f"out_{n}")
                 rows.append(row)
+                save(rows)
                 j, g = row["jmgeo"], row["geopandas"]
                 print(
                     f"{n:>9,} {fmt:<4} read: jmgeo {j['read_mb']:7.1f} MB ({j['cpu_seconds']:.1f} s CPU), "
@@ -147,15 +149,20 @@ def main(argv=None) -> int:
                 for reader in ("jmgeo", "geopandas")
             }
             print(f"{fmt}: bytes a point read ({small['points']:,} -> {large['points']:,}): {per_point}")
+    print(f"written {save(rows).relative_to(ROOT)}")
+    return 0
+
+
+def save(rows: list) -> Path:
+    """Write the rows so far to bench/results/layer_memory.json (after each row: a long run keeps what it measured)."""
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
         "rows": rows,
     }
     out = ROOT / "bench" / "results" / "layer_memory.json"
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written {out.relative_to(ROOT)}")
-    return 0
+    return out
 
 
 if __name__ == "__main__":
