@@ -76,6 +76,20 @@ def open_project(path, image):
             sample.setdefault(feature["id"], []).append(
                 [fact["id"], fact["quote"], fact["doc"], [link["fact_quote"], link["fact_doc"]]]
             )
+    forms = {}
+    for lyr in project.mapLayers().values():
+        config = lyr.editFormConfig()
+        elements = config.tabs()
+        relations_in_form = [
+            [e.relation().id(), e.nmRelationId(), e.label(), e.relation().isValid()]
+            for e in elements
+            if e.type() == e.AeTypeRelation
+        ]
+        forms[lyr.id()] = {
+            "drag_and_drop": config.layout() == config.TabLayout,
+            "fields": [e.name() for e in elements if e.type() == e.AeTypeField],
+            "relations": relations_in_form,
+        }
     extent = project.viewSettings().defaultViewExtent()
     settings = QgsMapSettings()
     settings.setLayers([lyr for lyr in root.checkedLayers() if lyr.isSpatial()])
@@ -95,6 +109,7 @@ def open_project(path, image):
         "layers": layers,
         "relations": relations,
         "related_facts": sample,
+        "forms": forms,
         "links_display": sites_rel.referencingLayer().displayExpression() if sites_rel.isValid() else None,
         "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()],
     }

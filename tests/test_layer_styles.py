@@ -97,3 +97,77 @@ def test_a_layer_outside_the_registry_gets_no_style(tmp_path, layers, facts, geo
     )
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT f_table_name FROM layer_styles").fetchall() == [("sites",)]
+
+
+@pytest.fixture(scope="module")
+def blank_page(browser, tmp_path_factory):
+    """Leaflet and the page script in a blank page (nothing started): window.jmgeoAtlas's modules."""
+    from jmgeo._page_assets import inline_assets
+
+    assets = inline_assets()
+    path = tmp_path_factory.mktemp("styles") / "blank.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><script>{assets['leaflet_js']}</script>"
+        f"<script>{assets['atlas_js']}</script></head><body></body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    yield page
+    page.close()
+
+
+def _page_style(page, registry, spec, kind: str, precision: str | None) -> dict:
+    """What the page script's styleFor gives a feature of this layer, kind and precision."""
+    return page.evaluate(
+        """([draw, precisionStyles, layer, precision]) => window.jmgeoAtlas.draw.styleFor(
+            {data: {draw: draw, precision_styles: precisionStyles},
+             state: {offline: false, level: "detail"}, leveled: {}},
+            layer, {id: "x", precision: precision})""",
+        [
+            registry.draw,
+            registry.precision_styles,
+            {"id": spec.id, "role": spec.role, "kind": kind, "color": spec.color},
+            precision,
+        ],
+    )
+
+
+@pytest.mark.browser
+def test_qgis_styles_and_the_page_draw_from_one_source(blank_page, registry):
+    """Widths, opacities, dashes and the roles' overrides: the page's styleFor and the QML/SLD looks agree.
+
+    Both read ``draw`` in layers.json; change a value there and both follow (checked below too).
+    """
+    compared = 0
+    for spec in registry.layers:
+        for look in looks(spec, registry):
+            if look.kind == "point":  # drawn by pointMarker from the same entry: radius and outline width
+                assert (look.radius, look.width) == (registry.draw["point_radius"], registry.draw["width"]["point"])
+                continue
+            page = _page_style(blank_page, registry, spec, look.kind, look.precision)
+            assert page["weight"] == look.width, (spec.id, look)
+            assert page["opacity"] == look.stroke_opacity
+            assert tuple(float(n) for n in (page["dashArray"] or "").split()) == look.dash, (spec.id, look)
+            if spec.role != "context":  # the page fills context land in its own offline colour
+                assert page["fillOpacity"] == look.fill_opacity, (spec.id, look)
+            compared += 1
+    assert compared >= 15  # every area and line look of every layer
+    # one changed value in the registry moves both
+    draw = {**registry.draw, "width": {**registry.draw["width"], "line": 9}}
+    changed = dataclasses.replace(registry, draw=draw)
+    spec = next(s for s in registry.layers if "LineString" in s.geometry_types)
+    surveyed = next(look for look in looks(spec, changed) if look.kind == "line" and look.precision == "surveyed")
+    assert surveyed.width == 9 == _page_style(blank_page, changed, spec, "line", "surveyed")["weight"]
+
+
+@pytest.mark.browser
+def test_a_layer_of_your_own_is_styled_plainly_as_the_page_draws_it(blank_page, registry):
+    from jmgeo._registry import LayerSpec
+
+    spec = LayerSpec("mine", "我的", "Mine", "", "", ("Polygon",), registry.user_palette[0], role="user")
+    (look,) = looks(spec, registry)
+    page = _page_style(blank_page, registry, dataclasses.replace(spec, role="places"), "area", None)
+    assert (page["weight"], page["fillOpacity"], page["dashArray"]) == (look.width, look.fill_opacity, None)
+    qml = ET.fromstring(layer_style(spec, registry).qml.split("\n", 1)[1])
+    assert [rule.get("filter") for rule in qml.findall("renderer-v2/rules/rule")] == ["TRUE"]

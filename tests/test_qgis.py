@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from jmgeo._layer_styles import LABEL_EXPRESSION, looks
-from jmgeo._qgis_project import LINKS_DISPLAY, qgis_id
+from jmgeo._qgis_project import FACTS_SECTION, LINKS_DISPLAY, qgis_id
 from jmgeo._registry import parse_registry
 
 PROBE = Path(__file__).with_name("qgis_probe.py")
@@ -113,6 +113,19 @@ def test_the_project_relates_each_feature_to_its_facts(project, registry, facts)
     # the form lists each link by its fact's quote and source (facts joined to feature_facts)
     assert all(joined == [quote, doc] for _, quote, doc, joined in related)
     assert report["links_display"] == LINKS_DISPLAY
+
+
+def test_each_features_form_lists_its_facts_through_the_many_to_many_relation(project, registry, layers):
+    """The form: the layer's fields, then its facts, following feature_facts on to the facts (n:m)."""
+    report, _ = project
+    forms = report["forms"]
+    for spec in registry.layers:
+        form = forms[qgis_id(spec.id)]
+        assert form["drag_and_drop"], spec.id
+        assert form["fields"] == ["fid", *(c for c in layers[spec.id].columns if c != "geometry")], spec.id
+        # the relation to the link table, shown as the facts it leads to (the second relation's far side)
+        assert form["relations"] == [[f"{spec.id}_facts", "facts_links", FACTS_SECTION, True]], spec.id
+    assert forms[qgis_id("facts")]["relations"] == [] and not forms[qgis_id("facts")]["drag_and_drop"]
 
 
 def test_the_project_renders_in_the_web_maps_colours(project, registry):

@@ -21,7 +21,7 @@ from ._errors import ArgumentError, DataError, FontMissingError, JmgeoError, Val
 # The rest is imported when first used (PEP 562), so that ``jmgeo --help`` and the start
 # of ``jmgeo build`` do not wait for geopandas, folium and pyogrio (~1.2 s).
 _LAZY = {
-    "ExtraLayer": "_webmap",
+    "ExtraLayer": "_user_layers",
     "GeoData": "_geodata",
     "build_atlas": "_build",
     "check_geodata": "_loading",
@@ -32,6 +32,7 @@ _LAZY = {
     "make_map": "_webmap",
     "parse_amount": "_numbers",
     "read_geodata": "_geodata",
+    "read_layer": "_user_layers",
     "render_static": "_figures",
     "search": "_search",
     "write_geojson": "_export",
@@ -71,6 +72,7 @@ __all__ = [
     "make_map",
     "parse_amount",
     "read_geodata",
+    "read_layer",
     "render_static",
     "search",
     "write_geojson",

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from ._errors import RepairWarning, ValidationError
+from ._errors import ArgumentError, RepairWarning, ValidationError
 from ._pinyin import PinyinPrefetch
 from ._tally import RecordTally
 
@@ -34,6 +34,7 @@ def build_atlas(
     log: Callable[[str], None] | None = _stderr,
     static: bool = False,
     tally: RecordTally | None = None,
+    extra_layers: list | None = None,
 ) -> list[Path]:
     """Build the Jiangmen atlas into ``out_dir`` and return the paths written.
 
@@ -52,6 +53,10 @@ def build_atlas(
     tally : RecordTally, optional
         Filled with the record accounting of the run (read = written + repaired +
         rejected); when the build stops, every record counts as rejected.
+    extra_layers : list of ExtraLayer, optional
+        Layers of your own (e.g. :func:`jmgeo.read_layer` of a Shapefile): drawn on the main
+        atlas page (in its legend and search, a large point layer on a canvas) and written
+        with the rest, as ``OUT/geojson/<id>.geojson`` and a styled table of the GeoPackage.
 
     Examples
     --------
@@ -68,14 +73,14 @@ def build_atlas(
     # for that reason) and checks the geodata.
     pinyin = PinyinPrefetch()
     try:
-        return _build(out, geodata_dir, docs_dir, say, static, result, pinyin)
+        return _build(out, geodata_dir, docs_dir, say, static, result, pinyin, list(extra_layers or []))
     finally:
         pinyin.close()
 
 
-def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin) -> list[Path]:
+def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin, extras) -> list[Path]:
     # deferred so the pinyin child loads meanwhile: see build_atlas
-    from ._export import geojson_text, stage_geopackage, verify_geojson
+    from ._export import extra_layer_geojson, geojson_text, stage_geopackage, verify_geojson
     from ._facts import fact_frame
     from ._files import staged_outputs
     from ._geodata import read_geodata
@@ -101,17 +106,21 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
             warnings.simplefilter("ignore", RepairWarning)  # reported above, once, by the check
             layers = build_layers(data, facts)
         pinyin.collect(index_names(layers))
-        html = _render_pages(data, layers, facts, say)
+        _check_extra_ids(extras, layers)
+        html = _render_pages(data, layers, facts, say, extras)
         images = _draw_figures(data, layers, say) if static else {}
         geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
-        done = _written_tally(data.registry, report.tally, layers, facts)
+        extra_geojson = {extra.id: extra_layer_geojson(extra) for extra in extras}
+        done = _written_tally(data.registry, report.tally, layers, facts, extras)
         say(f"writing to {out}/ ...")
         with staged_outputs() as stage:
             for name, content in html.items():
                 stage.write(out / name, content)
             for name, content in geojson.items():
                 stage.write(out / "geojson" / f"{name}.geojson", content, verify_geojson(list(layers[name]["id"])))
-            stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg", data.registry)
+            for name, (chunks, verify) in extra_geojson.items():  # streamed: a large layer is never whole text
+                stage.write_stream(out / "geojson" / f"{name}.geojson", chunks, verify)
+            stage_geopackage(stage, layers, facts, out / "jiangmen.gpkg", data.registry, extras)
             for name, content in images.items():
                 stage.write(out / name, content)
     except BaseException:
@@ -121,12 +130,23 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     return stage.paths
 
 
-def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
+def _check_extra_ids(extras, layers) -> None:
+    """A layer of your own needs an id of its own: it names a GeoJSON file and a GeoPackage table."""
+    seen = set(layers)
+    for extra in extras:
+        if extra.id in seen:
+            raise ArgumentError(
+                f"layer id {extra.id!r} is already taken; name your layer FILE:NAME (jmgeo build --layer)"
+            )
+        seen.add(extra.id)
+
+
+def _render_pages(data, layers, facts, say, extras) -> dict[str, bytes]:
     """Every page of ``pages.json``, rendered to HTML bytes, by file name."""
     from ._webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
 
     html = {}
-    made = make_pages(data, layers, facts)
+    made = make_pages(data, layers, facts, extras)
     for i, (page, fmap) in enumerate(made, 1):
         say(f"rendering map page {i}/{len(made)}: {page.file} ...")
         html[page.file] = map_html(fmap).encode("utf-8")
@@ -155,7 +175,7 @@ def _fill(target: RecordTally, source: RecordTally) -> None:
     target.__dict__.update(copy.deepcopy(source.__dict__))
 
 
-def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally:
+def _written_tally(registry, checked: RecordTally, layers, facts, extras) -> RecordTally:
     """Count the records that go into the outputs; raise if any record was lost on the way."""
     boundary_layers, context_layers = registry.boundary_layers, registry.context_layers
     places_out = sum(len(frame) for name, frame in layers.items() if name not in boundary_layers + context_layers)
@@ -168,6 +188,8 @@ def _written_tally(registry, checked: RecordTally, layers, facts) -> RecordTally
     )
     done.count("facts", read=checked.kinds.get("facts", 0), written=len(facts))
     done.count("districts", read=checked.kinds.get("districts", 0), written=districts_out)
+    for extra in extras:  # each feature was checked as it was read (jmgeo._user_layers)
+        done.count("your layers", read=len(extra), written=len(extra))
     if context_out or checked.kinds.get("context"):
         done.count("context", read=checked.kinds.get("context", 0), written=context_out)
     return done

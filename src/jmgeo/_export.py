@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,13 +23,18 @@ from ._facts import feature_fact_links
 from ._files import OutputStage, atomic_write, staged_outputs
 from ._layer_styles import layer_style
 from ._qgis_project import PROJECT_NAME, project_metadata, project_qgs, project_qgz
-from ._registry import Registry
+from ._registry import LayerSpec, Registry
+from ._user_layers import user_color
 from ._values import json_value
 
 __all__ = [
+    "extra_layer_geojson",
+    "geojson_collection",
+    "geojson_lines",
     "geojson_text",
     "stage_geopackage",
     "verify_geojson",
+    "verify_geojson_lines",
     "write_geojson",
     "write_geopackage",
     "write_shapefile",
@@ -56,25 +61,32 @@ def _rfc7946_geometry(geom, decimals: int) -> str:
     return shapely.to_geojson(shapely.transform(geom, lambda c: np.round(c, decimals)))
 
 
-def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
-    """Return an RFC 7946 FeatureCollection for a WGS84 frame, one feature per line.
-
-    Coordinates are longitude/latitude, exterior rings counter-clockwise, and there is
-    no ``crs`` member. Every column becomes a property; list columns stay JSON arrays.
-    """
+def geojson_lines(frame: gpd.GeoDataFrame, decimals: int = 7) -> Iterator[str]:
+    """The features of a WGS84 frame as RFC 7946 GeoJSON text, one feature a string."""
     if frame.crs is None or frame.crs.to_epsg() != 4326:
         raise ArgumentError("GeoJSON export needs a frame in EPSG:4326 (WGS84)")
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    lines = []
     for row in frame.itertuples(index=False):
         values = row._asdict()
         props = {c: json_value(values[c]) for c in columns}
         head = json.dumps(
             {"type": "Feature", "id": props.get("id"), "properties": props}, ensure_ascii=False, allow_nan=False
         )
-        lines.append(head[:-1] + ', "geometry": ' + _rfc7946_geometry(values[frame.geometry.name], decimals) + "}")
-    body = ",\n".join(lines)
-    return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
+        yield head[:-1] + ', "geometry": ' + _rfc7946_geometry(values[frame.geometry.name], decimals) + "}"
+
+
+def geojson_text(frame: gpd.GeoDataFrame, decimals: int = 7) -> str:
+    """Return an RFC 7946 FeatureCollection for a WGS84 frame, one feature per line.
+
+    Coordinates are longitude/latitude, exterior rings counter-clockwise, and there is
+    no ``crs`` member. Every column becomes a property; list columns stay JSON arrays.
+    """
+    return geojson_collection(geojson_lines(frame, decimals))
+
+
+def geojson_collection(lines) -> str:
+    """A FeatureCollection of features given as text, one a line (from chunks of a large layer too)."""
+    return '{"type": "FeatureCollection", "features": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def verify_geojson(expected_ids: list) -> Callable[[Path], None]:
@@ -87,6 +99,53 @@ def verify_geojson(expected_ids: list) -> Callable[[Path], None]:
             raise OSError(f"{tmp}: read back {len(got)} features, expected {len(expected_ids)}")
 
     return verify
+
+
+def verify_geojson_lines(expected_ids: list) -> Callable[[Path], None]:
+    """:func:`verify_geojson` for a large layer: each feature's line is parsed on its own, in flat memory."""
+
+    def verify(tmp: Path) -> None:
+        count = 0
+        with tmp.open(encoding="utf-8") as lines:
+            if next(lines, "") != '{"type": "FeatureCollection", "features": [\n':
+                raise OSError(f"{tmp}: not a FeatureCollection as written")
+            for line in lines:
+                if line == "]}\n":
+                    break
+                fid = json.loads(line.rstrip(",\n"))["properties"]["id"]
+                if count >= len(expected_ids) or fid != expected_ids[count]:
+                    raise OSError(f"{tmp}: feature {count} read back as {fid!r}")
+                count += 1
+        if count != len(expected_ids):
+            raise OSError(f"{tmp}: read back {count} features, expected {len(expected_ids)}")
+
+    return verify
+
+
+def extra_layer_geojson(extra) -> tuple[Iterator[bytes], Callable[[Path], None]]:
+    """A layer of your own as GeoJSON, in byte chunks (a large point layer 100,000 points a chunk), and its check.
+
+    For :meth:`jmgeo._files.OutputStage.write_stream`: the text is never held whole, and the
+    check reads it back a line at a time.
+    """
+    frame = None if extra.points is not None else extra.wgs84()
+    chunks = extra.points.frames() if frame is None else [frame]
+    if frame is None:
+        ids = extra.points.ids()
+    else:
+        ids = list(frame["id"]) if "id" in frame else [None] * len(extra)
+
+    def stream() -> Iterator[bytes]:
+        yield b'{"type": "FeatureCollection", "features": [\n'
+        first = True
+        for part in chunks:
+            lines = ",\n".join(geojson_lines(part))
+            if lines:
+                yield (lines if first else ",\n" + lines).encode("utf-8")
+                first = False
+        yield b"\n]}\n"
+
+    return stream(), verify_geojson_lines(ids)
 
 
 def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], decimals: int = 7) -> Path:
@@ -166,9 +225,16 @@ def stage_geopackage(
     facts: pd.DataFrame,
     path: str | os.PathLike[str],
     registry: Registry | None = None,
+    extra_layers: list | None = None,
 ) -> Path:
-    """Stage a GeoPackage of every layer and the facts table in ``stage`` (see :func:`write_geopackage`)."""
+    """Stage a GeoPackage of every layer and the facts table in ``stage`` (see :func:`write_geopackage`).
+
+    ``extra_layers`` (:class:`jmgeo.ExtraLayer`, layers of your own) are written after the
+    atlas's layers, a large point layer in chunks (never one shapely point for each of its
+    features at once), each with its default style when there is a ``registry``.
+    """
     path = Path(path)
+    extras = list(extra_layers or [])
 
     def write(tmp: Path) -> None:
         expected: dict[str, int] = {}
@@ -177,7 +243,7 @@ def stage_geopackage(
         previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
         pyogrio.set_gdal_config_options(options)
         try:
-            _write_gpkg_layers(layers, facts, tmp, expected, registry, path.name)
+            _write_gpkg_layers(layers, facts, tmp, expected, registry, path.name, extras)
         except RuntimeError as exc:  # pyogrio's errors; on a full disk GDAL reports a broken SQLite file
             raise OSError(
                 f"{path}: the GeoPackage could not be written (disk full or folder not writable?): {exc}"
@@ -192,21 +258,26 @@ def stage_geopackage(
 
 
 def _write_gpkg_layers(
-    layers, facts, tmp: Path, expected: dict[str, int], registry: Registry | None, name_as_read: str
+    layers, facts, tmp: Path, expected: dict[str, int], registry: Registry | None, name_as_read: str, extras: list
 ) -> None:
-    tables = [*layers.items(), ("facts", facts)]
+    tables = [*((name, [frame]) for name, frame in layers.items())]
+    tables += [(extra.id, extra.points.frames() if extra.points is not None else [extra.wgs84()]) for extra in extras]
+    tables.append(("facts", [facts]))
     if "feature_ids" in facts.columns:  # a facts table of the caller's own may have no links
-        tables.append(("feature_facts", feature_fact_links(facts)))
-    styles = style_table(registry, list(layers)) if registry is not None else None
+        tables.append(("feature_facts", [feature_fact_links(facts)]))
+    styles = style_table(registry, list(layers), extras) if registry is not None else None
     if styles is not None and len(styles):
-        tables.append(("layer_styles", styles))
-    for name, frame in tables:
-        # the first write creates the file: its dataset options (the version) apply to the whole file
-        options = {"dataset_options": {"VERSION": GPKG_VERSION}} if not expected else {}
-        if name == "layer_styles":
-            options["layer_options"] = {"FID": "id"}  # QGIS's own layout of the table
-        pyogrio.write_dataframe(_gpkg_frame(frame), tmp, layer=name, driver="GPKG", **options)
-        expected[name] = len(frame)
+        tables.append(("layer_styles", [styles]))
+    for name, chunks in tables:
+        for frame in chunks:
+            # the first write creates the file: its dataset options (the version) apply to the whole file
+            options = {"dataset_options": {"VERSION": GPKG_VERSION}} if not expected else {}
+            if name == "layer_styles":
+                options["layer_options"] = {"FID": "id"}  # QGIS's own layout of the table
+            if name in expected:  # the next chunk of a large layer
+                options["append"] = True
+            pyogrio.write_dataframe(_gpkg_frame(frame), tmp, layer=name, driver="GPKG", **options)
+            expected[name] = expected.get(name, 0) + len(frame)
     if registry is not None and registry.city_layer in layers and "feature_facts" in expected:
         _store_project(tmp, registry, layers, name_as_read)
 
@@ -218,9 +289,11 @@ def _store_project(tmp: Path, registry: Registry, layers, name_as_read: str) -> 
     """
     import sqlite3  # deferred: only here
 
-    types = {name: pyogrio.read_info(tmp, layer=name)["geometry_type"] for name in layers}
+    infos = {name: pyogrio.read_info(tmp, layer=name) for name in layers}
+    types = {name: info["geometry_type"] for name, info in infos.items()}
+    fields = {name: ["fid", *(str(f) for f in info["fields"])] for name, info in infos.items()}
     extent = tuple(float(v) for v in layers[registry.city_layer].total_bounds)
-    qgs = project_qgs(registry, types, extent, name_as_read)
+    qgs = project_qgs(registry, types, extent, name_as_read, fields)
     with sqlite3.connect(tmp) as db:
         db.execute("CREATE TABLE qgis_projects (name TEXT PRIMARY KEY, metadata BLOB, content BLOB)")
         db.execute(
@@ -231,14 +304,24 @@ def _store_project(tmp: Path, registry: Registry, layers, name_as_read: str) -> 
     db.close()
 
 
-def style_table(registry: Registry, layer_ids: list[str]) -> pd.DataFrame:
-    """The ``layer_styles`` rows (QGIS's layout): each registry layer's default QML and SLD style."""
-    rows = []
+def style_table(registry: Registry, layer_ids: list[str], extras: list | None = None) -> pd.DataFrame:
+    """The ``layer_styles`` rows (QGIS's layout): each registry layer's default QML and SLD style.
+
+    A layer of your own (``extras``) gets the plain style the page gives it, in its colour.
+    """
+    specs = []
     for layer_id in layer_ids:
         try:
-            spec = registry.layer(layer_id)
-        except KeyError:  # a layer the registry does not know (the caller's own) has no style of ours
+            specs.append(registry.layer(layer_id))
+        except KeyError:  # a layer the registry does not know (the caller's own frame) has no style of ours
             continue
+    for i, extra in enumerate(extras or []):
+        color = user_color(extra, i, registry.user_palette)
+        types = tuple(extra.geometry_types())
+        specs.append(LayerSpec(extra.id, extra.title_zh, extra.title_en, "", "", types, color, role="user"))
+    rows = []
+    for spec in specs:
+        layer_id = spec.id
         style = layer_style(spec, registry)
         rows.append(
             {

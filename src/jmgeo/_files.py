@@ -67,11 +67,14 @@ class OutputStage:
         os.chmod(tmp, _new_file_mode(path))
         return path
 
-    def write_stream(self, path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    def write_stream(
+        self, path: str | os.PathLike[str], chunks: Iterable[bytes], verify: Callable[[Path], None] | None = None
+    ) -> Path:
         """Stage a file given as a stream of byte chunks, never held whole in memory.
 
         Like :meth:`write`: the temp file is synced and read back, here chunk by chunk
-        against a SHA-256 of what was written, so a short write on a full disk fails.
+        against a SHA-256 of what was written, so a short write on a full disk fails;
+        then ``verify`` runs on it.
         """
         path = Path(path)
         tmp = self._temp_for(path)
@@ -89,6 +92,8 @@ class OutputStage:
                 back.update(block)
         if back.digest() != digest.digest():
             raise OSError(f"{path}: the file was not written completely")
+        if verify is not None:
+            verify(tmp)
         os.chmod(tmp, _new_file_mode(path))
         return path
 

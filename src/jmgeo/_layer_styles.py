@@ -7,8 +7,10 @@ layer, drawn as the web map draws it (``static/atlas/10-draw.js``, ``styleFor`` 
 opacity, approximate and schematic features dashed, points as 7 px circles left white
 unless surveyed, and every feature labelled with its Chinese name over its English one.
 
-No colour is written here: every colour comes from the registry. The widths below are the
-page script's, in pixels.
+No colour, width or opacity is written here: colours come from the registry, the widths,
+opacities and role overrides from its ``draw`` entry, which the page script reads too
+(``data.draw`` in ``styleFor``), so the two cannot drift apart. A layer of your own
+(``jmgeo build --layer``) has no precision classes: one solid rule a geometry kind.
 """
 
 from __future__ import annotations
@@ -20,15 +22,6 @@ from ._registry import LayerSpec, Registry
 
 __all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
 
-#: Leaflet's defaults in the page script (10-draw.js), in pixels.
-STROKE_OPACITY = 0.95
-AREA_WIDTH = 2.0
-LINE_WIDTH = 4.0
-SCHEMATIC_LINE_WIDTH = 2.5
-POINT_RADIUS = 7.0
-POINT_WIDTH = 2.5
-#: The page's role overrides: the city is an unfilled, solid outline; districts a faint fill.
-ROLE_OVERRIDES = {"city": {"width": 3.0, "fill_opacity": 0.0}, "districts": {"width": 1.5, "fill_opacity": 0.06}}
 #: The page leaves a point's circle white unless its position is surveyed; labels get a halo of the same.
 WHITE = "#ffffff"
 LABEL_FONT = "Noto Sans CJK SC"
@@ -38,9 +31,9 @@ KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLi
 
 @dataclass(frozen=True)
 class Look:
-    """How one precision class of one geometry kind is drawn."""
+    """How one precision class of one geometry kind is drawn (``precision`` None: every feature)."""
 
-    precision: str
+    precision: str | None
     label: str
     kind: str  # "point", "line" or "area"
     stroke: str
@@ -48,6 +41,8 @@ class Look:
     fill: str
     fill_opacity: float
     dash: tuple[float, ...]
+    stroke_opacity: float
+    radius: float
 
 
 @dataclass(frozen=True)
@@ -69,24 +64,35 @@ def _kinds(spec: LayerSpec) -> list[str]:
     return kinds
 
 
+def _dash(dash) -> tuple[float, ...]:
+    return tuple(float(n) for n in str(dash).split()) if dash else ()
+
+
 def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
-    """Every (precision, geometry kind) of a layer, as the page script styles it."""
+    """Every (precision, geometry kind) of a layer, as the page script styles it (``styleFor``, ``pointMarker``)."""
+    draw = registry.draw
+    widths, common = draw["width"], (float(draw["stroke_opacity"]), float(draw["point_radius"]))
+    if spec.role == "user":  # the page gives features without a precision the plain style
+        return [
+            Look(
+                None, kind, kind, spec.color, float(widths[kind]), spec.color, float(draw["fill_opacity"]), (), *common
+            )
+            for kind in _kinds(spec)
+        ]
     out = []
+    override = draw.get("roles", {}).get(spec.role, {})
     for precision, p in registry.precision_styles.items():
-        dash = tuple(float(n) for n in str(p["dash"]).split()) if p.get("dash") else ()
-        fill_opacity = float(p["fill_opacity"])
-        override = ROLE_OVERRIDES.get(spec.role)
         for kind in _kinds(spec):
-            width = {"area": AREA_WIDTH, "point": POINT_WIDTH}.get(kind, LINE_WIDTH)
+            width, dash, fill_opacity = float(widths[kind]), _dash(p["dash"]), float(p["fill_opacity"])
             if kind == "line" and precision == "schematic":
-                width = SCHEMATIC_LINE_WIDTH
-            fill, look_dash, look_fill = spec.color, dash, fill_opacity
-            if override and kind == "area":
-                width, look_fill, look_dash = override["width"], override["fill_opacity"], ()
-            if kind == "point" and precision != "surveyed":
-                fill = WHITE
+                width = float(widths["schematic_line"])
+            if kind == "area":  # the page's role overrides change areas only (lines and points set their own)
+                width = float(override.get("width", width))
+                fill_opacity = float(override.get("fill_opacity", fill_opacity))
+                dash = _dash(override["dash"]) if "dash" in override else dash
+            fill = spec.color if kind != "point" or precision == "surveyed" else WHITE
             label = f"{p['label_zh'].split('：')[0]} {precision}"
-            out.append(Look(precision, label, kind, spec.color, width, fill, look_fill, look_dash))
+            out.append(Look(precision, label, kind, spec.color, width, fill, fill_opacity, dash, *common))
     return out
 
 
@@ -114,7 +120,7 @@ def _symbol_layer(cls: str, options: list[str]) -> str:
 
 def _line_layer(look: Look) -> str:
     options = [
-        _option("line_color", _rgba(look.stroke, STROKE_OPACITY)),
+        _option("line_color", _rgba(look.stroke, look.stroke_opacity)),
         _option("line_width", look.width),
         _option("line_width_unit", "Pixel"),
         _option("line_style", "solid"),
@@ -132,11 +138,11 @@ def _symbol(index: int, look: Look) -> str:
         options = [
             _option("name", "circle"),
             _option("color", _rgba(look.fill, look.fill_opacity)),
-            _option("outline_color", _rgba(look.stroke, STROKE_OPACITY)),
+            _option("outline_color", _rgba(look.stroke, look.stroke_opacity)),
             _option("outline_style", "dash" if look.dash else "solid"),
             _option("outline_width", look.width),
             _option("outline_width_unit", "Pixel"),
-            _option("size", 2 * POINT_RADIUS),
+            _option("size", 2 * look.radius),
             _option("size_unit", "Pixel"),
         ]
         body = _symbol_layer("SimpleMarker", options)
@@ -179,7 +185,7 @@ def qml_text(spec: LayerSpec, registry: Registry) -> str:
     """
     rules, symbols = [], []
     for i, look in enumerate(looks(spec, registry)):
-        condition = f"\"precision\" = '{look.precision}'"
+        condition = "TRUE" if look.precision is None else f"\"precision\" = '{look.precision}'"
         rules.append(f'<rule key="r{i}" symbol="{i}" label={quoteattr(look.label)} filter={quoteattr(condition)}/>')
         symbols.append(_symbol(i, look))
     return (
@@ -208,7 +214,11 @@ def _css(name: str, value) -> str:
 
 
 def _stroke(look: Look) -> str:
-    params = [_css("stroke", look.stroke), _css("stroke-opacity", STROKE_OPACITY), _css("stroke-width", look.width)]
+    params = [
+        _css("stroke", look.stroke),
+        _css("stroke-opacity", look.stroke_opacity),
+        _css("stroke-width", look.width),
+    ]
     if look.dash:
         params.append(_css("stroke-dasharray", " ".join(f"{n:g}" for n in look.dash)))
     return f"<Stroke>{''.join(params)}</Stroke>"
@@ -218,7 +228,7 @@ def _symbolizer(look: Look) -> str:
     fill = f"<Fill>{_css('fill', look.fill)}{_css('fill-opacity', look.fill_opacity)}</Fill>"
     if look.kind == "point":
         mark = f"<Mark><WellKnownName>circle</WellKnownName>{fill}{_stroke(look)}</Mark>"
-        return f"<PointSymbolizer><Graphic>{mark}<Size>{2 * POINT_RADIUS:g}</Size></Graphic></PointSymbolizer>"
+        return f"<PointSymbolizer><Graphic>{mark}<Size>{2 * look.radius:g}</Size></Graphic></PointSymbolizer>"
     if look.kind == "line":
         return f"<LineSymbolizer>{_stroke(look)}</LineSymbolizer>"
     return f"<PolygonSymbolizer>{fill}{_stroke(look)}</PolygonSymbolizer>"
@@ -232,15 +242,21 @@ def _sld_filter(look: Look, mixed: bool) -> str:
         "<ogc:PropertyIsEqualTo><ogc:PropertyName>precision</ogc:PropertyName>"
         f"<ogc:Literal>{look.precision}</ogc:Literal></ogc:PropertyIsEqualTo>"
     )
+    if look.precision is None:  # a layer of your own: one rule a geometry kind
+        precision = ""
     if not mixed:
-        return f"<ogc:Filter>{precision}</ogc:Filter>"
+        return f"<ogc:Filter>{precision}</ogc:Filter>" if precision else ""
     # GeoServer's geometryType(): a point rule must not draw an area's centroid
     kind = (
         '<ogc:PropertyIsLike wildCard="*" singleChar="." escape="!"><ogc:Function name="geometryType">'
         f"<ogc:PropertyName>geom</ogc:PropertyName></ogc:Function><ogc:Literal>*{_SLD_GEOMETRY[look.kind]}</ogc:Literal>"
         "</ogc:PropertyIsLike>"
     )
-    return f"<ogc:Filter><ogc:And>{precision}{kind}</ogc:And></ogc:Filter>"
+    return (
+        f"<ogc:Filter><ogc:And>{precision}{kind}</ogc:And></ogc:Filter>"
+        if precision
+        else f"<ogc:Filter>{kind}</ogc:Filter>"
+    )
 
 
 def sld_text(spec: LayerSpec, registry: Registry) -> str:

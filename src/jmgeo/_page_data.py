@@ -21,6 +21,7 @@ from ._values import json_value
 
 __all__ = [
     "CANVAS_MIN_FEATURES",
+    "point_columns",
     "CONTEXT_TOLERANCE_M",
     "OVERVIEW_MAX_ERROR_M",
     "choropleth",
@@ -196,19 +197,24 @@ def point_layer(frame: gpd.GeoDataFrame, layer_id: str, decimals: int = 5) -> di
     bad = np.flatnonzero((shapely.get_type_id(geoms) != 0) | shapely.is_empty(geoms))
     if len(bad):
         raise ArgumentError(f"layer {layer_id!r}: feature {bad[0]} is not a point ({len(bad)} such features)")
+    columns = {col: frame[col].to_numpy(dtype=object).tolist() for col in _FEATURE_PROPS if col in frame.columns}
+    return point_columns(shapely.get_coordinates(geoms), columns, layer_id, decimals)
+
+
+def point_columns(coords: np.ndarray, columns: dict, layer_id: str, decimals: int = 5) -> dict:
+    """:func:`point_layer` from positions (an ``(n, 2)`` array, WGS84) and attribute columns (lists of n).
+
+    Only the page's own properties (``id``, ``name_zh`` ...) are sent; this is how a point
+    layer read from a file (:class:`jmgeo._user_layers.PointTable`) reaches the page without a
+    shapely object a point.
+    """
     props = {}
     for col in _FEATURE_PROPS:
-        if col in frame.columns:
-            values = frame[col].to_numpy(dtype=object).tolist()
-            props[col] = [v if type(v) is str else json_value(v) for v in values]
+        if col in columns:
+            props[col] = [v if type(v) is str else json_value(v) for v in columns[col]]
     if "id" not in props:
-        props["id"] = [f"{layer_id}-{i}" for i in range(len(frame))]
-    return {
-        "render": "canvas",
-        "count": len(frame),
-        "points": _delta_ints(shapely.get_coordinates(geoms), decimals),
-        "properties": props,
-    }
+        props["id"] = [f"{layer_id}-{i}" for i in range(len(coords))]
+    return {"render": "canvas", "count": len(coords), "points": _delta_ints(coords, decimals), "properties": props}
 
 
 def city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:

@@ -6,7 +6,9 @@ Its layers read the GeoPackage it sits in (a path relative to that file), styled
 ``layer_styles``, in the web map's order (the city at the bottom) and groups (boundaries,
 themes, facts); the facts are related to the features through ``feature_facts``
 (``feature_id`` -> each layer's ``id``, ``fact_id`` -> ``facts.id``), so a feature's form
-lists its facts with their quotes and sources.
+lists its facts with their quotes and sources. The two relations make one many-to-many
+relation: each layer's form (a drag-and-drop form of its fields, then its facts) shows the
+facts themselves through ``feature_facts`` (QGIS's relation editor with ``nmRelationId``).
 """
 
 from __future__ import annotations
@@ -67,7 +69,29 @@ def _join() -> str:
     )
 
 
-def _maplayer(layer_id: str, title: str, gpkg_name: str, geometry_type: str | None, style: str = "") -> str:
+#: The form's section listing a feature's facts, and how the relation editor shows them.
+FACTS_SECTION = "事实 Facts"
+
+
+def _form(layer_id: str, fields: list[str]) -> str:
+    """A feature's form: its fields, then its facts through the n:m relation (feature -> feature_facts -> facts)."""
+    items = "".join(
+        f'<attributeEditorField showLabel="1" index="{i}" name={quoteattr(name)}/>' for i, name in enumerate(fields)
+    )
+    relation = (
+        f'<attributeEditorRelation showLabel="1" relation="{layer_id}_facts" name="{layer_id}_facts" '
+        f'nmRelationId="facts_links" forceSuppressFormPopup="0" label={quoteattr(FACTS_SECTION)} '
+        'relationWidgetTypeId="relation_editor"><editor_configuration type="Map">'
+        '<Option type="QString" name="buttons" value="NoButton"/>'
+        '<Option type="bool" name="show_first_feature" value="true"/>'
+        "</editor_configuration></attributeEditorRelation>"
+    )
+    return f"<editorlayout>tablayout</editorlayout><attributeEditorForm>{items}{relation}</attributeEditorForm>"
+
+
+def _maplayer(
+    layer_id: str, title: str, gpkg_name: str, geometry_type: str | None, style: str = "", fields=None
+) -> str:
     if geometry_type is None:
         kind = 'geometry="No geometry" wkbType="NoGeometry"'
     else:
@@ -80,6 +104,7 @@ def _maplayer(layer_id: str, title: str, gpkg_name: str, geometry_type: str | No
         f"<layername>{escape(title)}</layername>{_CRS if geometry_type else ''}"
         f'<provider encoding="UTF-8">ogr</provider>{style}'
         f"{_join() if layer_id == LINKS else ''}"
+        f"{_form(layer_id, fields) if fields else ''}"
         f"<previewExpression>{escape(_DISPLAY.get(layer_id, NAME_DISPLAY))}</previewExpression></maplayer>"
     )
 
@@ -112,8 +137,13 @@ def project_qgs(
     geometry_types: dict[str, str],
     extent: tuple[float, float, float, float],
     gpkg_name: str,
+    fields: dict[str, list[str]] | None = None,
 ) -> str:
-    """Return the project file (``.qgs`` XML) for the layers in ``geometry_types`` (id -> GeoPackage type)."""
+    """Return the project file (``.qgs`` XML) for the layers in ``geometry_types`` (id -> GeoPackage type).
+
+    With ``fields`` (id -> the layer's field names), each layer's form lists them, then its facts.
+    """
+    fields = fields or {}
     specs = [spec for spec in registry.layers if spec.id in geometry_types]
     boundaries = [spec for spec in specs if spec.role in ("city", "districts")]
     context = [spec for spec in specs if spec.role == "context"]
@@ -132,7 +162,10 @@ def project_qgs(
         + group("事实 Facts", [FACTS, LINKS])
     )
     layers = [
-        _maplayer(s.id, title[s.id], gpkg_name, geometry_types[s.id], _style_body(qml_text(s, registry))) for s in specs
+        _maplayer(
+            s.id, title[s.id], gpkg_name, geometry_types[s.id], _style_body(qml_text(s, registry)), fields.get(s.id)
+        )
+        for s in specs
     ]
     layers += [_maplayer(i, title[i], gpkg_name, None) for i in (FACTS, LINKS)]
     xmin, ymin, xmax, ymax = (f"{v:.6f}" for v in extent)

@@ -81,11 +81,18 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class Registry:
-    """The parsed registry: layer specs in display order and the precision styles."""
+    """The parsed registry: layer specs in display order, the precision styles, how the page draws, the palette.
+
+    ``draw`` holds the page's stroke opacity, widths and role overrides (read by the page
+    script and by the GeoPackage's styles, so the two cannot differ); ``user_palette`` the
+    colours given in turn to layers of your own (``jmgeo build --layer``).
+    """
 
     root: Path
     layers: tuple[LayerSpec, ...]
     precision_styles: dict[str, dict[str, Any]]
+    draw: dict[str, Any]
+    user_palette: tuple[str, ...]
     uncertainty_halos: dict[str, Any] | None = None
 
     def layer(self, layer_id: str) -> LayerSpec:
@@ -196,8 +203,59 @@ def parse_registry(root: Path) -> Registry:
                 f"precision_styles.{name}.dash",
                 f'dash {dash!r} must be null (a solid line) or lengths in pixels, dash then gap, e.g. "6 4"',
             )
-    halos = _parse_halos(path, data.get("uncertainty_halos"))
-    return Registry(root=root, layers=tuple(specs), precision_styles=styles, uncertainty_halos=halos)
+    return Registry(
+        root=root,
+        layers=tuple(specs),
+        precision_styles=styles,
+        draw=_parse_draw(data.get("draw"), path),
+        user_palette=_parse_palette(data.get("user_layer_palette"), path),
+        uncertainty_halos=_parse_halos(path, data.get("uncertainty_halos")),
+    )
+
+
+_COLOR = re.compile(r"#[0-9a-f]{6}")
+_DRAW_WIDTHS = ("area", "line", "schematic_line", "point")
+_ROLE_KEYS = {"width", "fill_opacity", "dash"}
+
+
+def _parse_draw(draw, path: Path) -> dict[str, Any]:
+    """``draw``: stroke opacity, widths by kind, the point radius and the roles' overrides, all numbers."""
+
+    def number(value, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise DataError(str(path), where, f"{value!r} must be a number of pixels (or an opacity), 0 or more")
+        return value
+
+    if not isinstance(draw, dict):
+        raise DataError(str(path), "draw", "say how the page draws: stroke_opacity, width, point_radius, roles")
+    number(draw.get("stroke_opacity"), "draw.stroke_opacity")
+    number(draw.get("fill_opacity"), "draw.fill_opacity")
+    number(draw.get("point_radius"), "draw.point_radius")
+    widths = draw.get("width")
+    if not isinstance(widths, dict) or set(widths) != set(_DRAW_WIDTHS):
+        raise DataError(str(path), "draw.width", f"give exactly the widths {', '.join(_DRAW_WIDTHS)}")
+    for kind, width in widths.items():
+        number(width, f"draw.width.{kind}")
+    for role, override in (draw.get("roles") or {}).items():
+        where = f"draw.roles.{role}"
+        if role not in ROLES or not isinstance(override, dict) or set(override) - _ROLE_KEYS:
+            raise DataError(str(path), where, f"a role of {ROLES} with some of {sorted(_ROLE_KEYS)}")
+        for key in ("width", "fill_opacity"):
+            if key in override:
+                number(override[key], f"{where}.{key}")
+        if override.get("dash") is not None and not _DASH.fullmatch(str(override["dash"])):
+            raise DataError(str(path), f"{where}.dash", 'null (a solid line) or lengths in pixels, e.g. "6 4"')
+    return draw
+
+
+def _parse_palette(palette, path: Path) -> tuple[str, ...]:
+    if (
+        not isinstance(palette, list)
+        or not palette
+        or not all(isinstance(c, str) and _COLOR.fullmatch(c) for c in palette)
+    ):
+        raise DataError(str(path), "user_layer_palette", "list one or more colours as #rrggbb (lower case)")
+    return tuple(palette)
 
 
 _HALO_KEYS = {"min_radius_m", "all_from_zoom", "rest", "focus", "label_zh", "label_en"}

@@ -40,6 +40,7 @@ from ._values import json_value
 
 __all__ = [
     "build_search_index",
+    "extra_search_entries",
     "fold_table",
     "index_names",
     "layer_entries",
@@ -149,6 +150,29 @@ def sound_table(names: list[str]) -> str:
         if sound in used_syllables and sound.isascii() and sound.isalpha():
             by_sound.setdefault(sound, []).append(ch)
     return "".join(s + "".join(by_sound[s]) for s in sorted(by_sound))
+
+
+def extra_search_entries(extras: list) -> list[dict]:
+    """Search entries for layers of your own (:class:`jmgeo.ExtraLayer`): their ``name_zh`` and ``name_en``.
+
+    A layer kept as a :class:`~jmgeo._user_layers.PointTable` is read by column, without a
+    row object a feature; a feature without a name has no entry.
+    """
+    index = []
+    for extra in extras:
+        if extra.points is not None:
+            columns = extra.points.columns
+        else:
+            columns = {c: extra.frame[c].tolist() for c in ("id", "name_zh", "name_en") if c in extra.frame.columns}
+        n = len(extra)
+        ids = columns.get("id")
+        zh, en = columns.get("name_zh") or [None] * n, columns.get("name_en") or [None] * n
+        for i, (name_zh, name_en) in enumerate(zip(zh, en, strict=True)):
+            keys = feature_keys([name_zh, name_en])
+            if any(keys.values()):  # (ids made as the page makes them for a layer without an id field)
+                fid = ids[i] if ids is not None else f"{extra.id}-{i}"
+                index.append({"id": str(fid), "layer": extra.id, **keys})
+    return index
 
 
 def fold_table(texts: list[str]) -> str:

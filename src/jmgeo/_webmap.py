@@ -11,12 +11,12 @@ drawn by the page script with ``textContent`` only.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
@@ -38,48 +38,17 @@ from ._page_data import (
     fact_payload,
     feature_collection,
     page_outlines,
+    point_columns,
     point_layer,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
-from ._search import build_search_index, layer_entries, search_tables
+from ._search import build_search_index, extra_search_entries, layer_entries, search_tables
 from ._simplify import DEFAULT_MAX_ERROR_M
 from ._text_version import skip_link_html, text_twin_html
+from ._user_layers import ExtraLayer, user_color
 from ._values import json_value
 
 __all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
-
-
-@dataclass
-class ExtraLayer:
-    """A GeoDataFrame to draw on the atlas map as one more toggleable layer.
-
-    Parameters
-    ----------
-    id : str
-        Layer id (snake_case, not one of the registry's layers).
-    frame : GeoDataFrame
-        The features, in any CRS (converted to WGS84). Columns named like the atlas's
-        (``id``, ``name_zh``, ``name_en``, ``kind``, ``note`` ...) show in tooltips and popups.
-    title_zh, title_en : str
-        Names in the layer control and the legend.
-    color : str
-        CSS colour of the features.
-
-    Examples
-    --------
-    >>> import geopandas as gpd, jmgeo
-    >>> from shapely.geometry import Point
-    >>> mine = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["我的点"]}, geometry=[Point(113.08, 22.58)], crs=4326)
-    >>> m = jmgeo.make_map(extra_layers=[jmgeo.ExtraLayer("my_points", mine, "我的点", "My points")])
-    >>> "我的点" in jmgeo._webmap.map_html(m)
-    True
-    """
-
-    id: str
-    frame: gpd.GeoDataFrame
-    title_zh: str
-    title_en: str = ""
-    color: str = "#c2255c"
 
 
 class _RawElement(Element):
@@ -190,12 +159,13 @@ class _SharedParts:
     def search_tables(self) -> dict:
         return search_tables(self.layers, self.facts)
 
-    def search(self, layer_ids: list[str]) -> dict:
-        """The search index of a page showing ``layer_ids`` (entries kept per layer, tables per build)."""
+    def search(self, layer_ids: list[str], extra_entries: list[dict] = ()) -> dict:
+        """The search index of a page showing ``layer_ids`` and your own layers' ``extra_entries``
+        (entries kept per layer, tables per build)."""
         for layer_id in layer_ids:
             if layer_id not in self._search:
                 self._search[layer_id] = layer_entries(layer_id, self.layers[layer_id])
-        entries = [e for layer_id in layer_ids for e in self._search[layer_id]]
+        entries = [e for layer_id in layer_ids for e in self._search[layer_id]] + list(extra_entries)
         chosen = {layer_id: self.layers[layer_id] for layer_id in layer_ids}
         return build_search_index(chosen, self.facts, self.search_tables, entries)
 
@@ -230,45 +200,52 @@ def _page_figure(spec: PageSpec, bounds, height: str) -> tuple[Figure, folium.Ma
 
 
 def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[ExtraLayer]) -> list[tuple]:
-    """``(id, frame, title_zh, title_en, color, shown, role, extra)`` per layer: the page's, then the extras."""
+    """``(id, frame, title_zh, title_en, color, shown, role, extra)`` per layer: the page's, then the extras.
+
+    ``frame`` is None and ``extra`` the :class:`ExtraLayer` for a point layer kept as a :class:`PointTable`.
+    """
     shown = [layer for layer in parts.data.registry.layers if layer.id in spec.layers and layer.id in parts.layers]
-    entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, s.role, False) for s in shown]
-    for extra in extra_layers:
+    entries = [(s.id, parts.layers[s.id], s.title_zh, s.title_en, s.color, s.shown, s.role, None) for s in shown]
+    palette = parts.data.registry.user_palette
+    for i, extra in enumerate(extra_layers):
         bad_id = id_problem(extra.id, "extra layer id")
         if bad_id:
             raise ArgumentError(bad_id)
-        if any(extra.id == e[0] for e in entries):
+        if any(extra.id == e[0] for e in entries) or extra.id in parts.layers:
             raise ArgumentError(f"extra layer id {extra.id!r} is already a layer of the map")
-        if extra.frame.crs is None:
-            raise ArgumentError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
-        entries.append(
-            (extra.id, extra.frame.to_crs(4326), extra.title_zh, extra.title_en, extra.color, True, "places", True)
-        )
+        frame = None
+        if extra.points is None:
+            if extra.frame.crs is None:
+                raise ArgumentError(f"extra layer {extra.id!r} has no CRS; set one (e.g. frame.set_crs(4326))")
+            frame = extra.frame.to_crs(4326)
+        color = user_color(extra, i, palette)
+        entries.append((extra.id, frame, extra.title_zh, extra.title_en, color, True, "places", extra))
     return entries
 
 
 def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> tuple[list, list]:
     """Add a feature group per layer to the map; return the groups and the layers' page data."""
     payload_layers, groups = [], []
-    for layer_id, frame, title_zh, title_en, color, on, role, is_extra in entries:
+    for layer_id, frame, title_zh, title_en, color, on, role, extra in entries:
         group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
         group.add_to(fmap)
         groups.append((layer_id, group))
-        entry = {
-            "id": layer_id,
-            "role": role,
-            "title_zh": title_zh,
-            "title_en": title_en,
-            "color": color,
-            "kind": layer_kind(frame),
-        }
-        if not is_extra:
+        entry = {"id": layer_id, "role": role, "title_zh": title_zh, "title_en": title_en, "color": color}
+        if extra is None:
             spec = parts.data.registry.layer(layer_id)
-            entry.update(label_min_zoom=spec.label_min_zoom, label_rank=spec.label_rank)
-        if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
-            entry.update(point_layer(frame, layer_id, parts.decimals))
+            entry.update(kind=layer_kind(frame), label_min_zoom=spec.label_min_zoom, label_rank=spec.label_rank)
+        if frame is None:  # a PointTable: positions straight from its arrays
+            table = extra.points
+            entry["kind"] = "point"
+            entry.update(
+                point_columns(np.column_stack([table.lon, table.lat]), table.columns, layer_id, parts.decimals)
+            )
         else:
-            entry["features"] = parts.features(layer_id, frame if is_extra else None)
+            entry.setdefault("kind", layer_kind(frame))
+            if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
+                entry.update(point_layer(frame, layer_id, parts.decimals))
+            else:
+                entry["features"] = parts.features(layer_id, frame if extra is not None else None)
         payload_layers.append(entry)
     return groups, payload_layers
 
@@ -276,7 +253,7 @@ def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> 
 _CITY_KEYS = ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")
 
 
-def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap: str | None) -> dict:
+def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap: str | None, extras: list) -> dict:
     """The page's JSON data block: its layers, facts, labels, basemaps, search entries, city, story."""
     city = parts.layers[parts.roles[0]]
     minx, miny, maxx, maxy = city.total_bounds
@@ -293,10 +270,11 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "facts": parts.fact_payload,
         "documents": document_payload(parts.data.documents),
         "precision_styles": parts.data.registry.precision_styles,
+        "draw": parts.data.registry.draw,
         "uncertainty_halos": parts.data.registry.uncertainty_halos,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
-        "search": parts.search(shown),
+        "search": parts.search(shown, extra_search_entries(extras)),
         "coordinate_scale": 10**parts.decimals,
         "boundary_simplification": parts.outlines[2],
         "city": {k: json_value(city_row.get(k)) for k in _CITY_KEYS},
@@ -316,7 +294,7 @@ def _make_page(
 ) -> folium.Map:
     figure, fmap = _page_figure(spec, parts.layers[parts.roles[0]].total_bounds, height)
     groups, payload_layers = _add_layers(fmap, parts, _layer_entries(parts, spec, extra_layers))
-    payload = _payload(parts, spec, payload_layers, basemap)
+    payload = _payload(parts, spec, payload_layers, basemap, extra_layers)
     figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
@@ -409,11 +387,21 @@ def make_map(
 
 
 def make_pages(
-    data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame
+    data: GeoData,
+    layers: dict[str, gpd.GeoDataFrame],
+    facts: pd.DataFrame,
+    extra_layers: list[ExtraLayer] | None = None,
 ) -> list[tuple[PageSpec, folium.Map]]:
-    """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common."""
+    """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common.
+
+    ``extra_layers`` (your own, ``jmgeo build --layer``) go on the main atlas page, the one
+    showing every layer (``pages.json``'s first page).
+    """
     parts = _SharedParts(data, layers, facts, 5, DEFAULT_MAX_ERROR_M, OVERVIEW_MAX_ERROR_M)
-    return [(spec, _make_page(parts, spec, None, "100%", [])) for spec in parts.pages]
+    extras = extra_layers or []
+    return [
+        (spec, _make_page(parts, spec, None, "100%", extras if i == 0 else [])) for i, spec in enumerate(parts.pages)
+    ]
 
 
 def _number_elements(root: Element) -> None:

@@ -59,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also draw each map as PNG, SVG and PDF for reports (slow: 5-10 s per map)",
     )
+    build.add_argument(
+        "--layer",
+        dest="layers",
+        action="append",
+        metavar="FILE[:NAME][@DATUM]",
+        help="add a layer of your own from any vector file OGR reads (Shapefile, GeoPackage, GeoJSON ...), "
+        "streamed with fiona; repeat for several. NAME is its id (snake_case, default from the file name); "
+        "DATUM the datum of its longitude/latitude: WGS84 (default), GCJ-02 (Amap, Tencent) or BD-09 (Baidu), "
+        "converted to WGS84 on load. Drawn on the main page (legend, search; a canvas when large) and exported "
+        "with the rest. A bad file or feature stops the build with one message naming it (exit 2), "
+        "e.g. --layer shops.shp:my_shops@GCJ-02",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
     sub.add_parser(
@@ -293,6 +305,21 @@ def _run_ingest(args) -> int:
     return 0
 
 
+def _read_layers(arguments: list[str], log) -> list:
+    """``--layer FILE[:NAME][@DATUM]`` each read into an ExtraLayer (the first bad one raises DataError)."""
+    from ._user_layers import parse_layer_argument, read_layer  # deferred: see main()
+
+    extras = []
+    for argument in arguments:
+        path, name, datum = parse_layer_argument(argument)
+        if log:
+            log(f"reading your layer {path} ({datum}) ...")
+        extras.append(read_layer(path, layer_id=name, datum=datum))
+        if log:
+            log(f"  {extras[-1].id}: {len(extras[-1])} feature(s)")
+    return extras
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the jmgeo command line; return the exit status."""
     parser = _parser()
@@ -309,8 +336,15 @@ def main(argv: list[str] | None = None) -> int:
 
             log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             try:
+                extras = _read_layers(args.layers or [], log)
                 paths = build_atlas(
-                    args.out, geodata_dir=args.geodata, docs_dir=args.docs, log=log, static=args.static, tally=tally
+                    args.out,
+                    geodata_dir=args.geodata,
+                    docs_dir=args.docs,
+                    log=log,
+                    static=args.static,
+                    tally=tally,
+                    extra_layers=extras,
                 )
             except (JmgeoError, OSError) as exc:
                 # every run accounts for its records, also when it stops

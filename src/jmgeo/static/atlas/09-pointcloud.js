@@ -91,6 +91,7 @@ function pointCloud(a, layer) {
     var f = feats[k], latlng = toLatLng(a, f.geometry.coordinates);
     return {
       feature: f,
+      layerId: layer.id,
       getLatLng: function () { return latlng; },
       openPopup: function () {
         L.popup({ maxWidth: 380, maxHeight: 360 }).setLatLng(latlng)

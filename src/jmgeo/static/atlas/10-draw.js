@@ -32,18 +32,23 @@ function toLatLng(a, coords) {
   return L.latLng(coords[1], coords[0]);
 }
 
+// Widths, opacities and the roles' overrides come from geodata/layers.json's "draw" (data.draw),
+// the same entry the GeoPackage's QGIS and SLD styles are made from (jmgeo._layer_styles).
 function styleFor(a, layer, props) {
-  var data = a.data, p = data.precision_styles[props.precision] || {};
-  var s = { color: layer.color, weight: 2, opacity: 0.95, fillColor: layer.color, fillOpacity: p.fill_opacity, dashArray: p.dash || null };
-  if (layer.role === "city") { s.weight = 3; s.fillOpacity = 0; s.dashArray = null; }
-  if (layer.role === "districts") { s.weight = 1.5; s.fillOpacity = 0.06; s.dashArray = null; }
-  if (layer.role === "context") { s.weight = 1; s.fillColor = OFFLINE_LAND; s.fillOpacity = a.state.offline ? 1 : 0.3; s.dashArray = null; }
+  var data = a.data, d = data.draw, p = data.precision_styles[props.precision] || {};
+  var fill = p.fill_opacity === undefined ? d.fill_opacity : p.fill_opacity;
+  var s = { color: layer.color, weight: d.width.area, opacity: d.stroke_opacity, fillColor: layer.color, fillOpacity: fill, dashArray: p.dash || null };
+  var role = d.roles[layer.role] || {};
+  if ("width" in role) s.weight = role.width;
+  if ("fill_opacity" in role) s.fillOpacity = role.fill_opacity;
+  if ("dash" in role) s.dashArray = role.dash;
+  if (layer.role === "context") { s.fillColor = OFFLINE_LAND; s.fillOpacity = a.state.offline ? 1 : 0.3; }
   if (layer.role === "city" && a.state.offline) { s.fillColor = OFFLINE_LAND; s.fillOpacity = 1; }
   if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
     s.fillColor = choroplethColor(data.choropleth, data.choropleth.values[props.id]);
     s.fillOpacity = 0.75;
   }
-  if (layer.kind === "line") s.weight = props.precision === "schematic" ? 2.5 : 4;
+  if (layer.kind === "line") s.weight = props.precision === "schematic" ? d.width.schematic_line : d.width.line;
   // The coarse level is drawn as it is: unclipped, not simplified again (see levelAt and applyLevel).
   var coarse = a.state.level === "overview" && !!a.leveled[props.id];
   s.noClip = coarse;
@@ -68,8 +73,8 @@ function pointMarker(a, layer, group, feature, latlng) {
   if (layer.role === "context") {  // a town: a small dot under its label, no uncertainty circle
     return L.circleMarker(latlng, { radius: 2.5, weight: 1, color: layer.color, fillColor: layer.color, fillOpacity: 1, pane: "jmgeo-points" });
   }
-  s.radius = 7;
-  s.weight = 2.5;
+  s.radius = a.data.draw.point_radius;
+  s.weight = a.data.draw.width.point;
   s.pane = "jmgeo-points";
   if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
   var marker = L.circleMarker(latlng, s), halos = a.data.uncertainty_halos;

@@ -243,7 +243,7 @@ function renderResults(a, s) {
     list.appendChild(note);
   }
   s.results.forEach(function (r, i) {
-    var props = a.features[r.id] && a.features[r.id].feature.properties;
+    var found = findFeature(a, r.id), props = found && found.feature.properties;  // also a point cloud's
     if (!props) return;
     var li = el("li", "jmgeo-search-result");
     li.id = "jmgeo-search-option-" + i;

@@ -20,10 +20,10 @@ function openPopup(a, featureId) {
 
 // Show a feature's layer, bring the feature into view and open its popup.
 function focusFeature(a, featureId) {
-  var map = a.map, lyr = a.features[featureId];
+  var map = a.map, lyr = findFeature(a, featureId);
   if (!lyr) return false;
-  var layerId = null;
-  Object.keys(a.layers).forEach(function (k) { if (a.layers[k].hasLayer(lyr)) layerId = k; });
+  var layerId = lyr.layerId || null;  // a point cloud's stand-in knows its layer
+  Object.keys(a.layers).forEach(function (k) { if (a.layers[k].hasLayer && a.layers[k].hasLayer(lyr)) layerId = k; });
   if (layerId && !map.hasLayer(a.groups[layerId])) map.addLayer(a.groups[layerId]);
   if (lyr.getLatLng) map.setView(lyr.getLatLng(), Math.max(map.getZoom(), 12), { animate: false });
   else map.fitBounds(lyr.getBounds(), { padding: [30, 30], animate: false });

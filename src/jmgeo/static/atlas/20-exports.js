@@ -13,7 +13,7 @@ window.jmgeoAtlas = {
   datum: { wgs84ToGcj02: wgs84ToGcj02, outOfChina: outOfChina },
   choropleth: { choroplethColor: choroplethColor },
   levels: { levelAt: levelAt, atLevel: atLevel, featuresAt: featuresAt, findLeveled: findLeveled },
-  draw: { drawOrderOf: drawOrderOf, findColocated: findColocated, showHalos: showHalos },
+  draw: { drawOrderOf: drawOrderOf, findColocated: findColocated, showHalos: showHalos, styleFor: styleFor },
   labels: { labelCandidates: labelCandidates, labelBox: labelBox, placeLabels: placeLabels },
   offline: { offlineBasemapId: offlineBasemapId },
   legend: { svgSwatch: svgSwatch, legendHalos: legendHalos },

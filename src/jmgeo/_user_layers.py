@@ -1,0 +1,411 @@
+"""Your own layer on the atlas: any vector file OGR reads, streamed feature by feature with fiona.
+
+Inputs -> output: a file (Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV with geometry ...)
+and the datum its longitude/latitude are in (WGS84, GCJ-02 or BD-09; a projected file is
+reprojected to WGS84 by fiona's CRS) -> an :class:`ExtraLayer` in WGS84.
+
+A layer of points only is kept as a :class:`PointTable`: the positions in two float arrays
+(16 bytes a point) and the attributes by column, never one shapely object a feature, so a
+million-point file is read in memory that grows only by what it holds (``bench/layer_memory.py``).
+Other layers become a GeoDataFrame. Every feature is checked as it is read: a feature that
+cannot be read, has no geometry, an invalid one or coordinates outside -180..180 / -90..90
+stops the read with one :class:`~jmgeo._errors.DataError` naming the file and the feature.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fiona
+import geopandas as gpd
+import numpy as np
+import shapely
+from fiona.transform import transform_geom
+from pyproj import CRS
+from shapely.geometry import shape
+
+from ._crs import DATUMS, bd09_to_gcj02, gcj02_to_wgs84
+from ._errors import DataError
+from ._ids import id_problem
+
+__all__ = ["ExtraLayer", "PointTable", "parse_layer_argument", "read_layer", "user_color"]
+
+#: Points are converted to shapely objects this many at a time where a library needs them (exports).
+CHUNK = 100_000
+
+
+@dataclass
+class PointTable:
+    """A point layer in flat memory: WGS84 positions as two float arrays, attributes by column.
+
+    ``columns`` maps each attribute name to a list (or array) as long as the positions.
+    Without an ``id`` column the ids are ``<id_prefix>-<index>``, made when asked for.
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    columns: dict[str, list] = field(default_factory=dict)
+    id_prefix: str = "point"
+
+    def __len__(self) -> int:
+        return len(self.lon)
+
+    def ids(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """The features' ids from ``start`` to ``stop``."""
+        stop = len(self) if stop is None else stop
+        if "id" in self.columns:
+            return [str(v) for v in self.columns["id"][start:stop]]
+        return [f"{self.id_prefix}-{i}" for i in range(start, stop)]
+
+    def frames(self, chunk: int = CHUNK) -> Iterator[gpd.GeoDataFrame]:
+        """The table as GeoDataFrames of at most ``chunk`` rows each (for writers that need shapely)."""
+        for start in range(0, max(len(self), 1), chunk):
+            stop = min(start + chunk, len(self))
+            cols = {"id": self.ids(start, stop), **{k: list(v[start:stop]) for k, v in self.columns.items()}}
+            points = shapely.points(self.lon[start:stop], self.lat[start:stop])
+            yield gpd.GeoDataFrame(cols, geometry=points, crs=4326)
+
+
+@dataclass
+class ExtraLayer:
+    """A layer of your own to draw on the atlas map (and, in a build, to export with the rest).
+
+    Parameters
+    ----------
+    id : str
+        Layer id (snake_case, not one of the registry's layers).
+    frame : GeoDataFrame or None
+        The features, in any CRS (converted to WGS84). Columns named like the atlas's
+        (``id``, ``name_zh``, ``name_en``, ``kind``, ``note`` ...) show in tooltips and popups.
+        None when ``points`` holds the layer.
+    title_zh, title_en : str
+        Names in the layer control and the legend.
+    color : str, optional
+        CSS colour of the features; by default the next colour of ``user_layer_palette`` in
+        ``geodata/layers.json``.
+    points : PointTable, optional
+        A point layer in flat memory instead of ``frame`` (what :func:`read_layer` makes of a
+        file of points).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, jmgeo
+    >>> from shapely.geometry import Point
+    >>> mine = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["我的点"]}, geometry=[Point(113.08, 22.58)], crs=4326)
+    >>> m = jmgeo.make_map(extra_layers=[jmgeo.ExtraLayer("my_points", mine, "我的点", "My points")])
+    >>> "我的点" in jmgeo._webmap.map_html(m)
+    True
+    """
+
+    id: str
+    frame: gpd.GeoDataFrame | None
+    title_zh: str
+    title_en: str = ""
+    color: str | None = None
+    points: PointTable | None = None
+
+    def __len__(self) -> int:
+        return len(self.points) if self.points is not None else len(self.frame)
+
+    def wgs84(self) -> gpd.GeoDataFrame:
+        """The features as one WGS84 GeoDataFrame (for a ``points`` layer: made here, one shapely point each)."""
+        if self.points is not None:
+            return gpd.GeoDataFrame(
+                {"id": self.points.ids(), **{k: list(v) for k, v in self.points.columns.items()}},
+                geometry=shapely.points(self.points.lon, self.points.lat),
+                crs=4326,
+            )
+        return self.frame.to_crs(4326)
+
+    def geometry_types(self) -> list[str]:
+        """The geometry types of the features, sorted."""
+        if self.points is not None:
+            return ["Point"]
+        return sorted(set(self.frame.geometry.geom_type.dropna()))
+
+
+def user_color(extra: ExtraLayer, index: int, palette: tuple[str, ...]) -> str:
+    """The colour of the ``index``-th layer of your own: its own, else the palette's next (``user_layer_palette``)."""
+    return extra.color or palette[index % len(palette)]
+
+
+#: Names read from a file's fields into the atlas's own columns, first present wins.
+_NAME_FIELDS = {"name_zh": ("name_zh", "name", "NAME", "Name", "名称"), "name_en": ("name_en", "NAME_EN")}
+
+
+def _datum_name(text: str) -> str | None:
+    """``gcj02``, ``GCJ-02``, ``bd09`` ... -> the datum as :data:`jmgeo._crs.DATUMS` spells it."""
+    squashed = text.replace("-", "").replace("_", "").upper()
+    return next((d for d in DATUMS if d.replace("-", "") == squashed), None)
+
+
+def parse_layer_argument(text: str) -> tuple[Path, str | None, str]:
+    """Read ``FILE[:NAME][@DATUM]`` (``jmgeo build --layer``) into ``(file, name or None, datum)``.
+
+    ``NAME`` is the layer id (snake_case); ``DATUM`` one of WGS84, GCJ-02, BD-09 (any case,
+    the hyphen optional; WGS84 by default). A path that exists as it is is never split.
+
+    Examples
+    --------
+    >>> parse_layer_argument("shops.shp:my_shops@gcj02")
+    (PosixPath('shops.shp'), 'my_shops', 'GCJ-02')
+    >>> parse_layer_argument("poi.gpkg")
+    (PosixPath('poi.gpkg'), None, 'WGS84')
+    """
+    rest, datum = text, "WGS84"
+    if not Path(rest).exists() and "@" in rest:
+        head, _, tail = rest.rpartition("@")
+        known = _datum_name(tail)
+        if known is None:
+            raise DataError(text, None, f"unknown datum {tail!r} after @; give one of {', '.join(DATUMS)}")
+        rest, datum = head, known
+    name = None
+    if not Path(rest).exists() and ":" in rest:
+        head, _, tail = rest.rpartition(":")
+        problem = id_problem(tail, "layer name")
+        if problem:
+            raise DataError(text, None, f"{problem} (after the : in FILE:NAME)")
+        rest, name = head, tail
+    return Path(rest), name, datum
+
+
+def _layer_id(path: Path) -> str:
+    """A layer id from a file name: ``My Shops-2024.shp`` -> ``my_shops_2024``."""
+    stem = "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in path.stem.lower()).strip("_")
+    stem = "_".join(part for part in stem.split("_") if part)
+    if not stem or not stem[0].isalpha():
+        stem = f"layer_{stem}".rstrip("_")
+    return stem[:64]
+
+
+def _where(index: int, props: dict) -> str:
+    fid = props.get("id")
+    return f"feature {index}" + (f" (id {fid!r})" if fid not in (None, "") else "")
+
+
+def _to_wgs84(lon: np.ndarray, lat: np.ndarray, datum: str) -> tuple[np.ndarray, np.ndarray]:
+    if datum == "GCJ-02":
+        return gcj02_to_wgs84(lon, lat)
+    if datum == "BD-09":
+        return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    return lon, lat
+
+
+def _check_coords(coords: np.ndarray, file: str, where: str) -> None:
+    if not np.isfinite(coords).all():
+        raise DataError(file, where, "a coordinate is not a number (NaN or infinite)")
+    bad = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    if bad.any():
+        x, y = coords[np.argmax(bad)]
+        raise DataError(
+            file, where, f"coordinate ({x:g}, {y:g}) is outside longitude -180..180 / latitude -90..90: not lon/lat"
+        )
+
+
+def read_layer(
+    path: str | os.PathLike[str],
+    *,
+    layer_id: str | None = None,
+    datum: str = "WGS84",
+    title_zh: str | None = None,
+    title_en: str = "",
+    color: str | None = None,
+    file_layer: str | int | None = None,
+) -> ExtraLayer:
+    """Read a vector file (any format OGR reads) into an :class:`ExtraLayer`, feature by feature.
+
+    Parameters
+    ----------
+    path : path
+        The file (a Shapefile's ``.shp``, a GeoPackage, GeoJSON ...).
+    layer_id : str, optional
+        The layer's id (snake_case); by default made from the file name.
+    datum : {"WGS84", "GCJ-02", "BD-09"}
+        The datum of the file's longitude/latitude. GCJ-02 (Amap, Tencent) and BD-09 (Baidu)
+        are converted to WGS84 as they are read (:mod:`jmgeo._crs`). A file in a projected
+        CRS is first reprojected to WGS84 longitude/latitude, then converted.
+    title_zh, title_en : str, optional
+        The layer's names in the legend (by default the layer id).
+    color : str, optional
+        CSS colour (by default the next of ``user_layer_palette`` in ``geodata/layers.json``).
+    file_layer : str or int, optional
+        Which layer of a file holding several (a GeoPackage's table); the first by default.
+
+    Feature names are read from the fields ``name_zh`` (or ``name``, ``NAME``, ``名称``) and
+    ``name_en``; ids from ``id`` (else ``<layer id>-<feature index>``). Every field is kept.
+
+    Raises
+    ------
+    jmgeo.DataError
+        Naming the file, and the feature (its index, and its id if it has one), when the
+        file cannot be opened, a feature cannot be read, has no or an invalid geometry, or
+        a coordinate outside longitude/latitude range; also on a repeated id.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile, jmgeo
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "shops.geojson"
+    >>> point = {"type": "Point", "coordinates": [113.08, 22.58]}
+    >>> feature = {"type": "Feature", "properties": {"name": "店"}, "geometry": point}
+    >>> _ = path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    >>> layer = jmgeo.read_layer(path, datum="GCJ-02")
+    >>> layer.id, len(layer), round(float(layer.points.lon[0]), 4)
+    ('shops', 1, 113.0746)
+    """
+    path = Path(path)
+    file = str(path)
+    known = _datum_name(datum)
+    if known is None:
+        raise DataError(file, None, f"unknown datum {datum!r}; give one of {', '.join(DATUMS)}")
+    layer_id = layer_id or _layer_id(path)
+    problem = id_problem(layer_id, "layer id")
+    if problem:
+        raise DataError(file, None, problem)
+    if not path.exists():
+        raise DataError(file, None, "no such file")
+    try:
+        source = fiona.open(path, layer=file_layer)
+    except Exception as exc:  # fiona's DriverError, ValueError for a missing layer ...
+        raise DataError(file, None, f"cannot be read as a vector file: {exc}") from None
+    with source:
+        points, frame = _read_features(source, file, layer_id, known)
+    title = title_zh if title_zh is not None else layer_id
+    return ExtraLayer(layer_id, frame, title, title_en, color, points)
+
+
+class _Columns:
+    """Attribute columns grown feature by feature (a field first seen later is padded with None)."""
+
+    def __init__(self):
+        self.data: dict[str, list] = {}
+        self.n = 0
+
+    def add(self, props: dict) -> None:
+        data = self.data
+        if props.keys() == data.keys():  # the usual case: every feature has the same fields
+            for key, value in props.items():
+                data[key].append(value)
+        else:
+            for key, value in props.items():
+                if key not in data:
+                    data[key] = [None] * self.n
+                data[key].append(value)
+            for values in data.values():
+                if len(values) <= self.n:
+                    values.append(None)
+        self.n += 1
+
+
+def _read_features(source, file: str, layer_id: str, datum: str):
+    """Stream ``source``: ``(PointTable, None)`` for points only, else ``(None, GeoDataFrame)``."""
+    # A projected file is reprojected by GDAL/PROJ through fiona, feature by feature.
+    crs = source.crs
+    reproject = bool(crs) and not _is_lonlat(crs)
+    xs, ys = array("d"), array("d")
+    geoms: list | None = None  # shapely geometries, once a feature is not a point
+    columns = _Columns()
+    ids: set = set()
+    iterator = iter(source)
+    index = 0
+    while True:
+        try:
+            feature = next(iterator)
+        except StopIteration:
+            break
+        except Exception as exc:  # a record fiona/GDAL cannot decode
+            raise DataError(file, f"feature {index}", f"cannot be read: {exc}") from None
+        props = dict(feature.properties or {})
+        geometry = feature.geometry
+        if geometry is None:
+            raise DataError(file, _where(index, props), "has no geometry")
+        if reproject:
+            geometry = _reprojected(geometry, crs, file, _where(index, props))
+        fid = props.get("id")
+        if fid is not None and fid != "":
+            if fid in ids:
+                raise DataError(file, _where(index, props), f"id {fid!r} repeats an earlier feature's")
+            ids.add(fid)
+        if geometry.type == "Point" and geoms is None:
+            x, y = geometry.coordinates[:2]
+            # (a NaN fails both comparisons too) the common case without NumPy: a million of these
+            if not (-180.0 <= x <= 180.0 and -90.0 <= y <= 90.0):
+                _check_coords(np.array([[x, y]], dtype=float), file, _where(index, props))
+            xs.append(x)
+            ys.append(y)
+        else:
+            if geoms is None:  # the first non-point: the points so far become shapely points
+                geoms = list(shapely.points(np.frombuffer(xs), np.frombuffer(ys)))
+            geoms.append(_geometry(geometry, file, _where(index, props)))
+        columns.add(props)
+        index += 1
+    if index == 0:
+        raise DataError(file, None, "has no features")
+    _fill_names_and_ids(columns.data, index, layer_id, geoms is None)
+    if geoms is None:
+        # converted in place, a chunk at a time: the datum formula's temporaries stay the size of one chunk
+        lon, lat = np.frombuffer(xs), np.frombuffer(ys)
+        if datum != "WGS84":
+            for start in range(0, len(lon), CHUNK):
+                part = slice(start, start + CHUNK)
+                lon[part], lat[part] = _to_wgs84(lon[part], lat[part], datum)
+        return PointTable(lon, lat, columns.data, layer_id), None
+    frame = gpd.GeoDataFrame(columns.data, geometry=geoms, crs=4326)
+    if datum != "WGS84":
+        frame = frame.set_geometry([_shift(g, datum) for g in frame.geometry], crs=4326)
+    return None, frame
+
+
+def _is_lonlat(crs) -> bool:
+    try:
+        return CRS.from_user_input(crs.to_wkt()).is_geographic
+    except Exception:  # a CRS PROJ cannot read: taken as longitude/latitude, checked by range
+        return False
+
+
+def _reprojected(geometry, crs, file: str, where: str):
+    try:
+        return transform_geom(crs, "EPSG:4326", geometry)
+    except Exception as exc:
+        raise DataError(file, where, f"cannot be reprojected to WGS84: {exc}") from None
+
+
+def _geometry(geometry, file: str, where: str):
+    try:
+        geom = shape(geometry)
+    except Exception as exc:  # shapely refuses e.g. a ring of fewer than 4 points
+        raise DataError(file, where, f"broken geometry: {exc}") from None
+    if geom.is_empty:
+        raise DataError(file, where, "has an empty geometry")
+    _check_coords(shapely.get_coordinates(geom), file, where)
+    if not geom.is_valid:
+        raise DataError(file, where, f"invalid geometry: {shapely.is_valid_reason(geom)}")
+    return geom
+
+
+def _shift(geom, datum: str):
+    return shapely.transform(geom, lambda c: np.column_stack(_to_wgs84(c[:, 0], c[:, 1], datum)))
+
+
+def _fill_names_and_ids(data: dict[str, list], n: int, layer_id: str, points: bool) -> None:
+    """Give every feature an ``id`` and the atlas's ``name_zh``/``name_en`` from the file's name fields.
+
+    A point file without any ``id`` field keeps none: its ids (``<layer id>-<index>``) are made
+    where they are written (:meth:`PointTable.frames`, the page), never a million strings held.
+    """
+    for target, candidates in _NAME_FIELDS.items():
+        if target not in data:
+            source = next((c for c in candidates if c in data), None)
+            if source is not None:
+                data[target] = [None if v is None else str(v) for v in data[source]]
+    ids = data.get("id")
+    if ids is None and points:
+        return
+    if ids is None or any(v is None or v == "" for v in ids):
+        given = ids or [None] * n
+        data["id"] = [str(v) if v is not None and v != "" else f"{layer_id}-{i}" for i, v in enumerate(given)]
+    elif not all(type(v) is str for v in ids):
+        data["id"] = [str(v) for v in ids]

@@ -1,0 +1,266 @@
+"""Your own layer (``jmgeo build --layer``, ``jmgeo.read_layer``): real files written with fiona, read back as layers.
+
+Shapefiles and GeoPackages are written here with fiona (GDAL), read by the library feature by
+feature, drawn on the page (legend, search, canvas), exported, and a bad file or feature is
+refused with one message naming it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import fiona
+import numpy as np
+import pyogrio
+import pytest
+
+import jmgeo
+from browser import PAGE, open_offline
+from conftest import read_page_data
+from jmgeo import _crs
+from jmgeo._registry import parse_registry
+from jmgeo._user_layers import parse_layer_argument, read_layer
+
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "gcj02.json").read_text(encoding="utf-8"))
+#: The test vectors well inside the GCJ-02 box, as (wgs84, gcj02) pairs: outside it GCJ-02 is WGS84, and a
+#: point shifted across its edge has no inverse (the vectors test that edge in tests/test_vectors.py).
+IN_CHINA = [
+    (v["wgs84"], v["gcj02"])
+    for v in VECTORS
+    if not any(_crs._out_of_china(np.array(p[0]) + d, np.array(p[1]) + d) for p in v.values() for d in (-0.1, 0.1))
+]
+
+
+def _write_points(path: Path, positions, driver: str, names=None, crs="EPSG:4326") -> Path:
+    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str", "name_en": "str"}}
+    with fiona.open(path, "w", driver=driver, schema=schema, crs=crs, encoding="utf-8") as out:
+        for i, (x, y) in enumerate(positions):
+            name = names[i] if names else f"测试点{i}"
+            out.write(
+                {
+                    "geometry": {"type": "Point", "coordinates": (x, y)},
+                    "properties": {"id": f"t{i}", "name": name, "name_en": f"Test {i}"},
+                }
+            )
+    return path
+
+
+def _write_polygons(path: Path, rings, driver: str = "GPKG") -> Path:
+    schema = {"geometry": "Polygon", "properties": {"name": "str"}}
+    with fiona.open(path, "w", driver=driver, schema=schema, crs="EPSG:4326") as out:
+        for i, ring in enumerate(rings):
+            out.write({"geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {"name": f"区{i}"}})
+    return path
+
+
+@pytest.mark.parametrize(("driver", "suffix"), [("ESRI Shapefile", ".shp"), ("GPKG", ".gpkg")])
+def test_a_gcj02_file_lands_on_the_wgs84_points_of_the_test_vectors(tmp_path, driver, suffix):
+    path = _write_points(tmp_path / f"shops{suffix}", [g for _, g in IN_CHINA], driver)
+    layer = read_layer(path, datum="GCJ-02")
+    assert layer.points is not None and layer.frame is None  # points only: kept as arrays, not shapely objects
+    assert len(layer) == len(IN_CHINA) >= 5
+    for i, (wgs, _) in enumerate(IN_CHINA):
+        assert _crs.geodesic_distance_m(layer.points.lon[i], layer.points.lat[i], *wgs) < 1.0
+    assert layer.points.columns["name_zh"][0] == "测试点0"  # Chinese survives the Shapefile (UTF-8 .cpg)
+    assert layer.points.columns["id"] == [f"t{i}" for i in range(len(IN_CHINA))]
+
+
+def test_a_point_file_without_ids_gets_them_made_alike_everywhere(tmp_path):
+    from jmgeo._export import extra_layer_geojson
+    from jmgeo._page_data import point_columns
+    from jmgeo._search import extra_search_entries
+
+    path = tmp_path / "bare.gpkg"
+    schema = {"geometry": "Point", "properties": {"name": "str"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
+        for i in range(3):
+            out.write(
+                {
+                    "geometry": {"type": "Point", "coordinates": (113.0 + i / 100, 22.5)},
+                    "properties": {"name": f"点{i}"},
+                }
+            )
+    layer = read_layer(path)
+    assert "id" not in layer.points.columns  # no string a point held for ids the file does not have
+    expected = ["bare-0", "bare-1", "bare-2"]
+    assert layer.points.ids() == expected
+    page = point_columns(np.column_stack([layer.points.lon, layer.points.lat]), layer.points.columns, layer.id)
+    assert page["properties"]["id"] == expected
+    assert [e["id"] for e in extra_search_entries([layer])] == expected
+    chunks, verify = extra_layer_geojson(layer)
+    content = b"".join(chunks)
+    assert [f["id"] for f in json.loads(content)["features"]] == expected
+    (tmp_path / "bare.geojson").write_bytes(content)
+    verify(tmp_path / "bare.geojson")  # the read-back check passes on what was written ...
+    (tmp_path / "bare.geojson").write_bytes(content.replace(b'"bare-1"', b'"bare-9"'))
+    with pytest.raises(OSError, match="feature 1"):  # ... and fails on a changed file
+        verify(tmp_path / "bare.geojson")
+
+
+def test_bd09_and_wgs84_are_converted_or_kept(tmp_path):
+    wgs, gcj = IN_CHINA[0]
+    bd = [float(v) for v in _crs.gcj02_to_bd09(*gcj)]
+    baidu = read_layer(_write_points(tmp_path / "bd.gpkg", [bd], "GPKG"), datum="BD-09")
+    assert _crs.geodesic_distance_m(baidu.points.lon[0], baidu.points.lat[0], *wgs) < 1.0
+    plain = read_layer(_write_points(tmp_path / "w.gpkg", [gcj], "GPKG"))
+    assert (plain.points.lon[0], plain.points.lat[0]) == tuple(gcj)  # WGS84 by default: not moved
+
+
+def test_a_projected_file_is_reprojected_to_lon_lat(tmp_path):
+    wgs = IN_CHINA[0][0]
+    x, y = (float(v[0]) for v in _crs.Transformer.from_crs(4326, 32649, always_xy=True).transform([wgs[0]], [wgs[1]]))
+    layer = read_layer(_write_points(tmp_path / "utm.gpkg", [(x, y)], "GPKG", crs="EPSG:32649"))
+    assert _crs.geodesic_distance_m(layer.points.lon[0], layer.points.lat[0], *wgs) < 0.01
+
+
+def test_polygons_become_a_frame_converted_from_gcj02(tmp_path):
+    wgs, gcj = IN_CHINA[0]
+    ring = [gcj, [gcj[0] + 0.01, gcj[1]], [gcj[0] + 0.01, gcj[1] + 0.01], gcj]
+    layer = read_layer(_write_polygons(tmp_path / "zones.gpkg", [ring]), layer_id="zones", datum="gcj02")
+    assert layer.points is None and list(layer.frame["name_zh"]) == ["区0"]
+    corner = layer.frame.geometry.iloc[0].exterior.coords[0]
+    assert _crs.geodesic_distance_m(*corner, *wgs) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a.shp", ("a.shp", None, "WGS84")),
+        ("dir/a.gpkg:my_layer", ("dir/a.gpkg", "my_layer", "WGS84")),
+        ("a.shp@bd09", ("a.shp", None, "BD-09")),
+        ("a.shp:shops@GCJ-02", ("a.shp", "shops", "GCJ-02")),
+    ],
+)
+def test_layer_argument(text, expected):
+    path, name, datum = parse_layer_argument(text)
+    assert (str(path), name, datum) == expected
+
+
+@pytest.mark.parametrize("text", ["a.shp@mars", "a.shp:My-Layer"])
+def test_a_wrong_layer_argument_is_refused(text):
+    with pytest.raises(jmgeo.DataError, match="datum|layer name"):
+        parse_layer_argument(text)
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Files with one bad feature each, and what the error must say about it."""
+    out_of_range = _write_points(tmp_path / "far.gpkg", [(113.0, 22.5), (113.1, 22.6), (250.0, 22.5)], "GPKG")
+    bowtie = [[113.0, 22.5], [113.1, 22.6], [113.1, 22.5], [113.0, 22.6], [113.0, 22.5]]
+    square = [[113.0, 22.5], [113.1, 22.5], [113.1, 22.6], [113.0, 22.5]]
+    invalid = _write_polygons(tmp_path / "bowtie.gpkg", [square, bowtie])
+    no_geometry = tmp_path / "nogeom.gpkg"
+    schema = {"geometry": "Point", "properties": {"id": "str"}}
+    with fiona.open(no_geometry, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
+        out.write({"geometry": {"type": "Point", "coordinates": (113.0, 22.5)}, "properties": {"id": "ok"}})
+        out.write({"geometry": None, "properties": {"id": "empty_one"}})
+    garbage = tmp_path / "garbage.shp"
+    garbage.write_bytes(b"not a shapefile at all")
+    return {
+        "out of range": (out_of_range, r"far\.gpkg feature 2 \(id 't2'\): coordinate \(250, 22\.5\) is outside"),
+        "invalid": (invalid, r"bowtie\.gpkg feature 1: invalid geometry: Self-intersection"),
+        "no geometry": (no_geometry, r"nogeom\.gpkg feature 1 \(id 'empty_one'\): has no geometry"),
+        "unreadable": (garbage, r"garbage\.shp: cannot be read as a vector file"),
+        "missing": (tmp_path / "missing.shp", r"missing\.shp: no such file"),
+    }
+
+
+@pytest.mark.parametrize("case", ["out of range", "invalid", "no geometry", "unreadable", "missing"])
+def test_a_bad_file_gets_one_error_naming_the_file_and_feature(tmp_path, case):
+    path, message = _bad_files(tmp_path)[case]
+    with pytest.raises(jmgeo.DataError, match=message):
+        read_layer(path)
+
+
+def test_the_cli_stops_with_exit_2_and_leaves_earlier_outputs_alone(tmp_path, cli):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "jiangmen.html").write_text("earlier build", encoding="utf-8")
+    path, message = _bad_files(tmp_path)["out of range"]
+    code, stdout, stderr = cli(["build", "-q", "--out", out, "--layer", f"{path}:far"])
+    assert code == 2 and stdout == ""
+    assert len([line for line in stderr.splitlines() if "far.gpkg" in line]) == 1
+    assert "feature 2 (id 't2')" in stderr and "nothing was written" in stderr
+    assert sorted(p.name for p in out.iterdir()) == ["jiangmen.html"]
+    assert (out / "jiangmen.html").read_text(encoding="utf-8") == "earlier build"
+
+
+@pytest.fixture(scope="module")
+def with_layers(tmp_path_factory):
+    """An atlas built from the CLI with two layers of one's own: 300 GCJ-02 points (a Shapefile) and a polygon."""
+    from conftest import run_cli
+
+    tmp = tmp_path_factory.mktemp("own")
+    rng = np.random.default_rng(21)
+    wgs = np.column_stack([rng.uniform(112.6, 113.2, 300), rng.uniform(22.2, 22.8, 300)])
+    gcj = np.column_stack(_crs.wgs84_to_gcj02(wgs[:, 0], wgs[:, 1]))
+    names = [f"测试商店{i}" for i in range(300)]
+    names[123] = "蓬江独特五金店"
+    shp = _write_points(tmp / "shops.shp", gcj.tolist(), "ESRI Shapefile", names=names)
+    zones = _write_polygons(tmp / "zones.gpkg", [[[113.0, 22.5], [113.1, 22.5], [113.1, 22.6], [113.0, 22.5]]])
+    out = tmp / "out"
+    code, stdout, stderr = run_cli(["build", "-q", "--out", out, "--layer", f"{shp}:my_shops@GCJ-02", "--layer", zones])
+    assert code == 0, stderr
+    return out, wgs
+
+
+def test_the_layers_are_exported_with_the_rest(with_layers, geodata_dir):
+    out, wgs = with_layers
+    shops = json.loads((out / "geojson" / "my_shops.geojson").read_text(encoding="utf-8"))
+    assert [f["id"] for f in shops["features"]] == [f"t{i}" for i in range(300)]
+    got = np.array([f["geometry"]["coordinates"] for f in shops["features"]])
+    assert np.abs(got - wgs).max() < 1e-5  # converted from GCJ-02 back to the WGS84 positions
+    gpkg = out / "jiangmen.gpkg"
+    assert pyogrio.read_info(gpkg, layer="my_shops")["features"] == 300
+    assert pyogrio.read_info(gpkg, layer="zones")["features"] == 1
+    back = pyogrio.read_dataframe(gpkg, layer="my_shops")
+    assert back.loc[123, "name_zh"] == "蓬江独特五金店" and back.crs.to_epsg() == 4326
+    registry = parse_registry(geodata_dir)
+    with sqlite3.connect(gpkg) as db:
+        styles = dict(db.execute("SELECT f_table_name, styleQML FROM layer_styles"))
+    # in the palette's colours, in turn, as the page draws them
+    first, second = (",".join(str(int(c[i : i + 2], 16)) for i in (1, 3, 5)) for c in registry.user_palette[:2])
+    assert f'value="{first},' in styles["my_shops"] and f'value="{second},' in styles["zones"]
+
+
+@pytest.mark.browser
+def test_the_page_draws_them_in_the_legend_search_and_canvas(with_layers, browser, geodata_dir):
+    out, _ = with_layers
+    data = read_page_data((out / "jiangmen.html").read_text(encoding="utf-8"))
+    shops = next(layer for layer in data["layers"] if layer["id"] == "my_shops")
+    assert shops["render"] == "canvas" and shops["count"] == 300  # more than CANVAS_MIN_FEATURES: one array
+    assert shops["color"] == parse_registry(geodata_dir).user_palette[0]
+    assert {"id": "t123", "layer": "my_shops"}.items() <= next(e for e in data["search"] if e["id"] == "t123").items()
+    page, _, errors, _ = open_offline(browser, out / "jiangmen.html")
+    legend = page.locator(".jmgeo-legend [data-layer-id='my_shops']").inner_text()
+    assert "my_shops" in legend and "(300)" in legend
+    assert "(1)" in page.locator(".jmgeo-legend [data-layer-id='zones']").inner_text()
+    box = page.locator(".jmgeo-search-input")
+    box.click()
+    box.type("独特五金")
+    first = page.locator(".jmgeo-search-result").first
+    assert first.get_attribute("data-feature-id") == "t123"
+    box.press("Enter")
+    popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='t123']")
+    popup.wait_for(timeout=5000)
+    assert "蓬江独特五金店" in popup.inner_text()
+    drawn = page.evaluate(f"{PAGE}.layers().my_shops.drawn")
+    assert drawn >= 1 and errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("validator", ["gdal-3.6", "gdal-utils-3.13.3.0"])
+def test_the_geopackage_with_your_layers_passes_gdal_validators(with_layers, validator):
+    from test_gpkg_standard import VALIDATORS, _debian_gdal
+
+    out, _ = with_layers
+    done = _debian_gdal(
+        "-m",
+        "osgeo_utils.samples.validate_gpkg",
+        "--extra",
+        "--warning-as-error",
+        str(out / "jiangmen.gpkg"),
+        pythonpath=VALIDATORS[validator],
+    )
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
