@@ -231,7 +231,8 @@ def test_the_page_draws_them_in_the_legend_search_and_canvas(with_layers, browse
     shops = next(layer for layer in data["layers"] if layer["id"] == "my_shops")
     assert shops["render"] == "canvas" and shops["count"] == 300  # more than CANVAS_MIN_FEATURES: one array
     assert shops["color"] == parse_registry(geodata_dir).user_palette[0]
-    assert {"id": "t123", "layer": "my_shops"}.items() <= next(e for e in data["search"] if e["id"] == "t123").items()
+    entry = next(e for e in data["search"]["entries"] if e["id"] == "t123")
+    assert {"id": "t123", "layer": "my_shops"}.items() <= entry.items()
     page, _, errors, _ = open_offline(browser, out / "jiangmen.html")
     legend = page.locator(".jmgeo-legend [data-layer-id='my_shops']").inner_text()
     assert "my_shops" in legend and "(300)" in legend
