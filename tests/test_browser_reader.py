@@ -337,3 +337,81 @@ def test_the_legend_explains_the_signs_and_the_text_version_names_the_types(brow
     assert "物流中心" in kinds
     assert errors == []
     page.close()
+
+
+# ---- the city's facts to read, conflicts and interpretations ------------------------------------
+
+
+def test_the_citys_facts_are_grouped_by_topic_by_year_with_charts_of_their_series(browser, built, facts):
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from jmgeo._facts import fact_series
+    from jmgeo._geodata import read_geodata
+
+    topics = read_geodata().topics_spec
+    series = fact_series(facts, topics)
+    assert {s["id"] for s in series} >= {"gdp", "trade_total"}
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    page.locator(".jmgeo-city-button").click()
+    panel = page.locator(".jmgeo-city-panel")
+    groups = panel.locator(".jmgeo-fact-group").evaluate_all(
+        "gs => gs.map(g => ({topic: g.dataset.topic, title: g.querySelector('h5').textContent,"
+        " ids: [...g.querySelectorAll(':scope > ul > li')].map(li => li.dataset.factId)}))"
+    )
+    order = [t["id"] for t in [*topics["topics"], topics["other"]]]
+    assert [g["topic"] for g in groups] == [t for t in order if t in {g["topic"] for g in groups}]
+    city = facts[facts["feature_ids"].apply(lambda ids: "jiangmen" in ids)]
+    shown = [i for g in groups for i in g["ids"]]
+    assert sorted(shown) == sorted(city["id"]) and len(set(shown)) == len(shown)
+    year = {i: None if y is pd.NA else int(y) for i, y in zip(facts["id"], facts["year"], strict=True)}
+    for g in groups:
+        years = [year[i] for i in g["ids"]]
+        known = [y for y in years if y is not None]
+        assert known == sorted(known) and years[: len(known)] == known, g["topic"]
+    by_topic = {g["topic"]: g["title"] for g in groups}
+    assert by_topic["economy"].startswith("经济总量与增长")
+    # one chart per series, in its topic's group; its marks are the facts' values, read from the SVG
+    for s in series:
+        svg = panel.locator(f".jmgeo-fact-group[data-topic='{s['topic']}'] svg[data-series='{s['id']}']")
+        assert svg.count() == 1 and svg.is_visible()
+        root = ET.fromstring(svg.evaluate("s => new XMLSerializer().serializeToString(s)"))
+        marks = [m for m in root.iter() if m.get("class") == "jmgeo-chart-mark"]
+        got = [(int(m.get("data-year")), float(m.get("data-value")), m.get("data-fact-id")) for m in marks]
+        value = dict(zip(facts["id"], facts["value"], strict=True))
+        assert got == [(p["year"], p["value"], p["fact_id"]) for p in s["points"]]
+        assert all(abs(v - value[f]) < 1e-9 for _, v, f in got)  # 亿 and 亿元 both count at factor 1
+        text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+        assert s["title_zh"] in text and "来源" in text and str(s["points"][0]["year"]) in text
+    assert [p["year"] for p in next(s for s in series if s["id"] == "gdp")["points"]][:1] == [1949]
+    # the text version groups the city's facts the same way
+    twin = page.locator("#jmgeo-text tr[data-feature-id='jiangmen'] .jmgeo-fact-group")
+    assert twin.count() == len(groups)
+    assert page.locator("#jmgeo-text tr[data-feature-id='jiangmen'] svg[data-series='gdp']").count() == 1
+    assert errors == []
+    page.close()
+
+
+def test_conflicts_are_sentences_and_an_interpretation_is_marked(browser, built, facts):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    conflicted = facts[facts["conflicts_with"].apply(len) > 0]
+    interpreted = facts[facts["interpretation_of"].notna()]
+    assert len(conflicted) >= 2 and len(interpreted) >= 1
+    fid = "d003_china_eu_zone_investment"
+    for lang, says, note in (("zh", "文件003《", "本图集的解读"), ("en", "Document 003 (《", "An interpretation")):
+        if lang == "en":
+            page.locator(".jmgeo-lang-button").click()
+        popup, _ = popup_parts(page, "jm_industrial_cluster")
+        fact = popup.locator(f".jmgeo-fact[data-fact-id='{fid}']")
+        conflict = fact.locator(".jmgeo-conflict").inner_text()
+        assert says in conflict and "150亿美元" in conflict and "150亿元" in conflict
+        assert "d000_" not in conflict and "《开放之城（对外开放专题）》" in conflict
+        mark = fact.locator(".jmgeo-interpretation")
+        assert mark.get_attribute("data-of") == "unplaced_subject"
+        row = interpreted[interpreted["id"] == fid].iloc[0]
+        assert note in mark.inner_text() and row[f"interpretation_{lang}"] in mark.inner_text()
+        assert "中国—东盟" in mark.inner_text()
+    assert errors == []
+    page.close()
+

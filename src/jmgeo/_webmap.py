@@ -23,7 +23,7 @@ from jinja2 import Template
 
 from ._errors import ArgumentError
 from ._escape import page_json, page_text
-from ._facts import fact_frame
+from ._facts import fact_frame, fact_series, fact_topics
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
 from ._ids import id_problem
@@ -33,12 +33,14 @@ from ._page_assets import inline_assets, labels
 from ._page_data import (
     CANVAS_MIN_FEATURES,
     OVERVIEW_MAX_ERROR_M,
+    chart_payload,
     choropleth,
     document_payload,
     fact_payload,
     feature_collection,
     page_outlines,
     point_layer,
+    topic_payload,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
 from ._search import build_search_index
@@ -170,7 +172,11 @@ class _SharedParts:
 
     @cached_property
     def fact_payload(self) -> dict:
-        return fact_payload(self.facts)
+        return fact_payload(self.facts, fact_topics(self.facts, self.data.topics_spec))
+
+    @cached_property
+    def charts(self) -> list[dict]:
+        return chart_payload(fact_series(self.facts, self.data.topics_spec), self.data.documents)
 
     def features(self, layer_id: str, frame: gpd.GeoDataFrame | None = None) -> dict:
         """The encoded features of a layer (kept for the atlas's own layers; made anew for an extra ``frame``)."""
@@ -284,6 +290,8 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "layers": payload_layers,
         "facts": parts.fact_payload,
         "documents": document_payload(parts.data.documents),
+        "topics": topic_payload(parts.data.topics_spec),
+        "charts": parts.charts,
         "precision_styles": parts.data.registry.precision_styles,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
