@@ -415,3 +415,90 @@ def test_conflicts_are_sentences_and_an_interpretation_is_marked(browser, built,
     assert errors == []
     page.close()
 
+
+# ---- the story frames its places ----------------------------------------------------------------
+
+# A JS function: for the focus ids, each place's screen box, the map's box and every visible control's box.
+PLACES_AND_PANELS_JS = """(ids) => {
+    const p = window.jmgeoAtlas.page, map = p.map, c = map.getContainer().getBoundingClientRect();
+    const rect = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+    const panels = [...document.querySelectorAll('.leaflet-control')].map(e => e.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.height > 0).map(rect);
+    const places = ids.map(id => [id, p.feature(id)]).filter(x => x[1]).map(([id, l]) => {
+        const b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng(), l.getLatLng()]);
+        const nw = map.latLngToContainerPoint(b.getNorthWest()), se = map.latLngToContainerPoint(b.getSouthEast());
+        return {id, left: c.left + nw.x, top: c.top + nw.y, right: c.left + se.x, bottom: c.top + se.y};
+    });
+    const labels = [...document.querySelectorAll('.jmgeo-label-focus')].map(e => e.dataset.id);
+    return {places, panels, map: rect(c), labels};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_each_chapter_frames_and_labels_its_places_clear_of_every_panel(browser, built, viewport):
+    page, _, errors, _ = open_offline(browser, built / "story.html", viewport=viewport)
+    chapters = json.loads(page.locator("#jmgeo-data").text_content())["story"]["chapters"]
+    for i, chapter in enumerate(chapters):
+        page.evaluate(f"{PAGE}.showChapter({i})")
+        got = page.evaluate(PLACES_AND_PANELS_JS, chapter["focus"])
+        assert len(got["places"]) == len(chapter["focus"]), chapter["id"]
+        m = got["map"]
+        for place in got["places"]:
+            where = (viewport, chapter["id"], place)
+            assert m["left"] <= place["left"] and place["right"] <= m["right"], where
+            assert m["top"] <= place["top"] and place["bottom"] <= m["bottom"], where
+            for panel in got["panels"]:
+                apart = (
+                    place["right"] <= panel["left"]
+                    or place["left"] >= panel["right"]
+                    or place["bottom"] <= panel["top"]
+                    or place["top"] >= panel["bottom"]
+                )
+                assert apart, (where, panel)
+        # every place of the chapter is named on the map
+        assert sorted(got["labels"]) == sorted(chapter["focus"]), chapter["id"]
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_next_chapter_scrolls_the_panel_to_the_new_chapters_top(browser, built, viewport):
+    page, _, errors, _ = open_offline(browser, built / "story.html", viewport=viewport)
+    story = page.locator(".jmgeo-story")
+    for _ in range(2):
+        story.evaluate("s => { s.scrollTop = s.scrollHeight; }")
+        page.locator(".jmgeo-story-next").click()
+        assert story.evaluate("s => s.scrollTop") == 0
+        title = page.locator(".jmgeo-story .jmgeo-chapter-title").bounding_box()
+        panel = story.bounding_box()
+        assert panel["y"] <= title["y"] < panel["y"] + panel["height"]
+    assert errors == []
+    page.close()
+
+
+# ---- the static A4 images, linked when built ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,stem", [("jiangmen.html", "jiangmen"), ("logistics.html", "logistics"), ("story.html", "jiangmen")]
+)
+def test_the_legend_links_the_static_a4_images_built_beside_the_page(browser, built, name, stem):
+    page, _, errors, _ = open_offline(browser, built / name, viewport=DESKTOP)
+    links = page.locator(".jmgeo-legend .jmgeo-static-link")
+    hrefs = links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))")
+    assert hrefs == [f"{stem}.pdf", f"{stem}.png", f"{stem}.svg"]
+    assert all((built / h).stat().st_size > 10_000 for h in hrefs)
+    # the printed legend carries the link too
+    page.emulate_media(media="print")
+    page.wait_for_function("document.documentElement.classList.contains('jmgeo-printing')")
+    assert page.locator(".jmgeo-print-legend .jmgeo-static-link").count() == 3
+    assert errors == []
+    page.close()
+
+
+def test_a_page_built_without_the_static_images_links_none(built):
+    from conftest import read_page_data
+    from jmgeo._webmap import make_map, map_html
+
+    assert "static_images" not in read_page_data(map_html(make_map(page="jiangmen")))
+    assert "static_images" in read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))

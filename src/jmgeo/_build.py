@@ -101,7 +101,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
             warnings.simplefilter("ignore", RepairWarning)  # reported above, once, by the check
             layers = build_layers(data, facts)
         pinyin.collect(index_names(layers))
-        html = _render_pages(data, layers, facts, say)
+        html = _render_pages(data, layers, facts, say, _figure_stems(data) if static else {})
         images = _draw_figures(data, layers, say) if static else {}
         geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
         done = _written_tally(data.registry, report.tally, layers, facts)
@@ -121,12 +121,21 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
     return stage.paths
 
 
-def _render_pages(data, layers, facts, say) -> dict[str, bytes]:
-    """Every page of ``pages.json``, rendered to HTML bytes, by file name."""
+def _figure_stems(data) -> dict[str, str]:
+    """Each page's static A4 images (file stem): its own, or, for a story, those of the first page without one."""
+    from ._pages import parse_pages  # deferred with the other heavy imports (see build_atlas)
+
+    pages = parse_pages(data)
+    still = [p.file.removesuffix(".html") for p in pages if not p.story]
+    return {p.id: p.file.removesuffix(".html") if not p.story else still[0] for p in pages if still}
+
+
+def _render_pages(data, layers, facts, say, figures: dict[str, str]) -> dict[str, bytes]:
+    """Every page of ``pages.json``, rendered to HTML bytes, by file name; ``figures`` as for ``make_pages``."""
     from ._webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
 
     html = {}
-    made = make_pages(data, layers, facts)
+    made = make_pages(data, layers, facts, figures)
     for i, (page, fmap) in enumerate(made, 1):
         say(f"rendering map page {i}/{len(made)}: {page.file} ...")
         html[page.file] = map_html(fmap).encode("utf-8")

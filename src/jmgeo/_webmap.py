@@ -48,6 +48,8 @@ from ._simplify import DEFAULT_MAX_ERROR_M
 from ._text_version import skip_link_html, text_twin_html
 from ._values import json_value
 
+#: The static images' formats, in the order the legend links them.
+FIGURE_FORMATS = ("pdf", "png", "svg")
 __all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
 
 
@@ -146,6 +148,7 @@ class _SharedParts:
         self.roles = (reg.city_layer, reg.districts_layer)
         self._features: dict[str, dict] = {}
         self._search: dict[str, list] = {}
+        self.figures: dict[str, str] = {}  # page id -> stem of its static A4 images, when they are built
 
     @cached_property
     def pages(self) -> list[PageSpec]:
@@ -305,6 +308,8 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
     if spec.story:
         story = parse_story(parts.data, spec.story)
         payload["story"] = {k: story[k] for k in ("title_zh", "title_en", "chapters")}
+    if spec.id in parts.figures:
+        payload["static_images"] = {"stem": parts.figures[spec.id], "formats": list(FIGURE_FORMATS)}
     # The page script fits the map to these bounds before it draws the layers (one projection, no animation).
     payload["bounds"] = [[miny, minx], [maxy, maxx]]
     return payload
@@ -408,10 +413,15 @@ def make_map(
 
 
 def make_pages(
-    data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame
+    data: GeoData, layers: dict[str, gpd.GeoDataFrame], facts: pd.DataFrame, figures: dict[str, str] | None = None
 ) -> list[tuple[PageSpec, folium.Map]]:
-    """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common."""
+    """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common.
+
+    ``figures`` maps a page id to the file stem of the static A4 images built beside it
+    (``jiangmen`` for ``jiangmen.png``, ``.pdf``, ``.svg``), which its legend then links.
+    """
     parts = _SharedParts(data, layers, facts, 5, DEFAULT_MAX_ERROR_M, OVERVIEW_MAX_ERROR_M)
+    parts.figures = figures or {}
     return [(spec, _make_page(parts, spec, None, "100%", [])) for spec in parts.pages]
 
 
