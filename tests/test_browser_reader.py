@@ -250,15 +250,29 @@ def test_printing_gives_the_view_and_its_legend_on_page_one_then_the_tables(brow
     page.close()
 
 
-def test_printing_the_story_gives_the_chapter_with_its_map(browser, built, tmp_path):
+def test_printing_the_story_gives_each_chapter_on_its_own_page_with_its_map(browser, built, tmp_path):
     page, _, errors, _ = open_offline(browser, built / "story.html", "#chapter=2", viewport=DESKTOP)
-    data = json.loads(page.locator("#jmgeo-data").text_content())
-    chapter = data["story"]["chapters"][1]
+    chapters = json.loads(page.locator("#jmgeo-data").text_content())["story"]["chapters"]
     pdf = tmp_path / "story.pdf"
     page.pdf(path=str(pdf), format="A4")  # a print fires beforeprint: no emulation needed
-    first = pdf_text(pdf, 1, 1)
-    assert "江门发展故事" in first and chapter["title_zh"] in first and "图例" in first
+    assert pdf_pages(pdf) == len(chapters)  # no title page, no tables: the chapters
+    for number, chapter in enumerate(chapters, 1):
+        text = pdf_text(pdf, number, number)
+        assert "江门发展故事" in text and chapter["title_zh"] in text, number
+        assert chapter["text_zh"][:12] in text.replace("\n", "")
+        for other in chapters:
+            if other is not chapter:
+                assert other["title_zh"] not in text
+        # the map's frame (below the titles) is painted on every page, not blank paper
+        width, height, pixels = pdf_page_gray(pdf, number)
+        mm = height / 297
+        top, bottom, left, right = int(35 * mm), int(160 * mm), int(20 * mm), int(185 * mm)
+        frame = [pixels[y * width + x] for y in range(top, bottom) for x in range(left, right)]
+        assert sum(1 for p in frame if p < 250) / len(frame) > 0.9, number
+    # back on screen: the chapter the reader had, and no printed copies left in the page
     assert page.evaluate("!document.documentElement.classList.contains('jmgeo-printing')")
+    assert page.locator(".jmgeo-print-chapters").count() == 0
+    assert page.locator(".jmgeo-story-body").get_attribute("data-chapter-id") == chapters[1]["id"]
     assert errors == []
     page.close()
 

@@ -120,7 +120,8 @@ function renderLabels(a) {
   var isShown = function (layer) { return map.hasLayer(a.groups[layer.id]); };
   var candidates = labelCandidates(a.data.layers, map.getZoom(), isShown, chapterFocus(a));
   var project = function (at) { return map.latLngToContainerPoint(toLatLng(a, at)); };
-  var placed = placeLabels(candidates, project, labelMeasurer(a), map.getSize(), controlBoxes(map));
+  // on paper the controls are not printed, so the names may go where they were
+  var placed = placeLabels(candidates, project, labelMeasurer(a), map.getSize(), a.printing ? [] : controlBoxes(map));
   placed.forEach(function (p) {
     var c = p.candidate, node = el("span", "jmgeo-label jmgeo-label-rank-" + c.rank + (c.focus ? " jmgeo-label-focus" : ""), c.text);
     node.setAttribute("data-id", c.id);

@@ -53,6 +53,7 @@ function popupPadding(a) {
 // largest rectangle clear of every panel (freeRect).
 function coveredEdges(a) {
   var edges = { top: 40, right: 40, bottom: 40, left: 40 };
+  if (a.printing) return { top: 16, right: 16, bottom: 16, left: 16 };  // on paper no panel covers the map
   if (!isNarrow()) return a.data.story ? freeEdges(a, 16) : edges;
   var root = a.map.getContainer(), box = root.getBoundingClientRect();
   var story = root.querySelector(".jmgeo-story");
