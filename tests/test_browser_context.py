@@ -53,7 +53,10 @@ def test_every_page_opens_offline_with_neighbours_towns_and_key_labels(browser, 
     by_layer, labels = labels_by_layer(page)
     assert len(by_layer.get("towns", [])) >= 10, by_layer.get("towns")
     if name == "story.html":  # opens on its first chapter, the estuary, with only that chapter's layers
-        assert {"中山市", "珠海市", "香港特别行政区", "澳门特别行政区"} <= set(by_layer.get("neighbours", [])), by_layer
+        # framed clear of the story panel and the legend (issue 19), the estuary's shores are named; 香港's name
+        # would fall under the legend at this view, so it is left out there
+        assert {"中山市", "珠海市", "澳门特别行政区"} <= set(by_layer.get("neighbours", [])), by_layer
+        assert {"深中通道", "黄茅海跨海通道", "深江铁路"} <= set(by_layer.get("corridors", [])), by_layer
         assert overlapping(labels) == []
         page.close()
         return

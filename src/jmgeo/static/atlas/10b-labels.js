@@ -15,7 +15,7 @@ function lineMiddle(geometry) {
 }
 
 // The candidates at a zoom: { id, layer, props, at: [lon, lat], rank, point, focus }, in placement order.
-// The ids in focus (a story chapter's places) are named at every zoom and placed first.
+// The ids in focus (a story chapter's places) are named at every zoom, placed after ranks 0 and 1.
 function labelCandidates(layers, zoom, isShown, focus) {
   var out = [];
   focus = focus || {};
@@ -32,7 +32,9 @@ function labelCandidates(layers, zoom, isShown, focus) {
         order: order, weight: (p.fact_ids || []).length, focus: mine });
     });
   });
-  out.sort(function (x, y) { return x.rank - y.rank || y.weight - x.weight || x.order - y.order; });
+  // a chapter's places right after the city and its neighbours (ranks 0, 1), around whose names they find room
+  var order = function (c) { return c.focus ? 1.5 : c.rank; };
+  out.sort(function (x, y) { return order(x) - order(y) || y.weight - x.weight || x.order - y.order; });
   return out;
 }
 
