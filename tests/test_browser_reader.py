@@ -250,15 +250,29 @@ def test_printing_gives_the_view_and_its_legend_on_page_one_then_the_tables(brow
     page.close()
 
 
-def test_printing_the_story_gives_the_chapter_with_its_map(browser, built, tmp_path):
+def test_printing_the_story_gives_each_chapter_on_its_own_page_with_its_map(browser, built, tmp_path):
     page, _, errors, _ = open_offline(browser, built / "story.html", "#chapter=2", viewport=DESKTOP)
-    data = json.loads(page.locator("#jmgeo-data").text_content())
-    chapter = data["story"]["chapters"][1]
+    chapters = json.loads(page.locator("#jmgeo-data").text_content())["story"]["chapters"]
     pdf = tmp_path / "story.pdf"
     page.pdf(path=str(pdf), format="A4")  # a print fires beforeprint: no emulation needed
-    first = pdf_text(pdf, 1, 1)
-    assert "江门发展故事" in first and chapter["title_zh"] in first and "图例" in first
+    assert pdf_pages(pdf) == len(chapters)  # no title page, no tables: the chapters
+    for number, chapter in enumerate(chapters, 1):
+        text = pdf_text(pdf, number, number)
+        assert "江门发展故事" in text and chapter["title_zh"] in text, number
+        assert chapter["text_zh"][:12] in text.replace("\n", "")
+        for other in chapters:
+            if other is not chapter:
+                assert other["title_zh"] not in text
+        # the map's frame (below the titles) is painted on every page, not blank paper
+        width, height, pixels = pdf_page_gray(pdf, number)
+        mm = height / 297
+        top, bottom, left, right = int(35 * mm), int(160 * mm), int(20 * mm), int(185 * mm)
+        frame = [pixels[y * width + x] for y in range(top, bottom) for x in range(left, right)]
+        assert sum(1 for p in frame if p < 250) / len(frame) > 0.9, number
+    # back on screen: the chapter the reader had, and no printed copies left in the page
     assert page.evaluate("!document.documentElement.classList.contains('jmgeo-printing')")
+    assert page.locator(".jmgeo-print-chapters").count() == 0
+    assert page.locator(".jmgeo-story-body").get_attribute("data-chapter-id") == chapters[1]["id"]
     assert errors == []
     page.close()
 
@@ -337,3 +351,168 @@ def test_the_legend_explains_the_signs_and_the_text_version_names_the_types(brow
     assert "物流中心" in kinds
     assert errors == []
     page.close()
+
+
+# ---- the city's facts to read, conflicts and interpretations ------------------------------------
+
+
+def test_the_citys_facts_are_grouped_by_topic_by_year_with_charts_of_their_series(browser, built, facts):
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from jmgeo._facts import fact_series
+    from jmgeo._geodata import read_geodata
+
+    topics = read_geodata().topics_spec
+    series = fact_series(facts, topics)
+    assert {s["id"] for s in series} >= {"gdp", "trade_total"}
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    page.locator(".jmgeo-city-button").click()
+    panel = page.locator(".jmgeo-city-panel")
+    groups = panel.locator(".jmgeo-fact-group").evaluate_all(
+        "gs => gs.map(g => ({topic: g.dataset.topic, title: g.querySelector('h5').textContent,"
+        " ids: [...g.querySelectorAll(':scope > ul > li')].map(li => li.dataset.factId)}))"
+    )
+    order = [t["id"] for t in [*topics["topics"], topics["other"]]]
+    assert [g["topic"] for g in groups] == [t for t in order if t in {g["topic"] for g in groups}]
+    city = facts[facts["feature_ids"].apply(lambda ids: "jiangmen" in ids)]
+    shown = [i for g in groups for i in g["ids"]]
+    assert sorted(shown) == sorted(city["id"]) and len(set(shown)) == len(shown)
+    year = {i: None if y is pd.NA else int(y) for i, y in zip(facts["id"], facts["year"], strict=True)}
+    for g in groups:
+        years = [year[i] for i in g["ids"]]
+        known = [y for y in years if y is not None]
+        assert known == sorted(known) and years[: len(known)] == known, g["topic"]
+    by_topic = {g["topic"]: g["title"] for g in groups}
+    assert by_topic["economy"].startswith("经济总量与增长")
+    # one chart per series, in its topic's group; its marks are the facts' values, read from the SVG
+    for s in series:
+        svg = panel.locator(f".jmgeo-fact-group[data-topic='{s['topic']}'] svg[data-series='{s['id']}']")
+        assert svg.count() == 1 and svg.is_visible()
+        root = ET.fromstring(svg.evaluate("s => new XMLSerializer().serializeToString(s)"))
+        marks = [m for m in root.iter() if m.get("class") == "jmgeo-chart-mark"]
+        got = [(int(m.get("data-year")), float(m.get("data-value")), m.get("data-fact-id")) for m in marks]
+        value = dict(zip(facts["id"], facts["value"], strict=True))
+        assert got == [(p["year"], p["value"], p["fact_id"]) for p in s["points"]]
+        assert all(abs(v - value[f]) < 1e-9 for _, v, f in got)  # 亿 and 亿元 both count at factor 1
+        text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+        assert s["title_zh"] in text and "来源" in text and str(s["points"][0]["year"]) in text
+    assert [p["year"] for p in next(s for s in series if s["id"] == "gdp")["points"]][:1] == [1949]
+    # the text version groups the city's facts the same way
+    twin = page.locator("#jmgeo-text tr[data-feature-id='jiangmen'] .jmgeo-fact-group")
+    assert twin.count() == len(groups)
+    assert page.locator("#jmgeo-text tr[data-feature-id='jiangmen'] svg[data-series='gdp']").count() == 1
+    assert errors == []
+    page.close()
+
+
+def test_conflicts_are_sentences_and_an_interpretation_is_marked(browser, built, facts):
+    page, _, errors, _ = open_offline(browser, built / "jiangmen.html", viewport=DESKTOP)
+    conflicted = facts[facts["conflicts_with"].apply(len) > 0]
+    interpreted = facts[facts["interpretation_of"].notna()]
+    assert len(conflicted) >= 2 and len(interpreted) >= 1
+    fid = "d003_china_eu_zone_investment"
+    for lang, says, note in (("zh", "文件003《", "本图集的解读"), ("en", "Document 003 (《", "An interpretation")):
+        if lang == "en":
+            page.locator(".jmgeo-lang-button").click()
+        popup, _ = popup_parts(page, "jm_industrial_cluster")
+        fact = popup.locator(f".jmgeo-fact[data-fact-id='{fid}']")
+        conflict = fact.locator(".jmgeo-conflict").inner_text()
+        assert says in conflict and "150亿美元" in conflict and "150亿元" in conflict
+        assert "d000_" not in conflict and "《开放之城（对外开放专题）》" in conflict
+        mark = fact.locator(".jmgeo-interpretation")
+        assert mark.get_attribute("data-of") == "unplaced_subject"
+        row = interpreted[interpreted["id"] == fid].iloc[0]
+        assert note in mark.inner_text() and row[f"interpretation_{lang}"] in mark.inner_text()
+        assert "中国—东盟" in mark.inner_text()
+    assert errors == []
+    page.close()
+
+
+# ---- the story frames its places ----------------------------------------------------------------
+
+# A JS function: for the focus ids, each place's screen box, the map's box and every visible control's box.
+PLACES_AND_PANELS_JS = """(ids) => {
+    const p = window.jmgeoAtlas.page, map = p.map, c = map.getContainer().getBoundingClientRect();
+    const rect = r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+    const panels = [...document.querySelectorAll('.leaflet-control')].map(e => e.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.height > 0).map(rect);
+    const places = ids.map(id => [id, p.feature(id)]).filter(x => x[1]).map(([id, l]) => {
+        const b = l.getBounds ? l.getBounds() : L.latLngBounds([l.getLatLng(), l.getLatLng()]);
+        const nw = map.latLngToContainerPoint(b.getNorthWest()), se = map.latLngToContainerPoint(b.getSouthEast());
+        return {id, left: c.left + nw.x, top: c.top + nw.y, right: c.left + se.x, bottom: c.top + se.y};
+    });
+    const labels = [...document.querySelectorAll('.jmgeo-label-focus')].map(e => e.dataset.id);
+    return {places, panels, map: rect(c), labels};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_each_chapter_frames_and_labels_its_places_clear_of_every_panel(browser, built, viewport):
+    page, _, errors, _ = open_offline(browser, built / "story.html", viewport=viewport)
+    chapters = json.loads(page.locator("#jmgeo-data").text_content())["story"]["chapters"]
+    for i, chapter in enumerate(chapters):
+        page.evaluate(f"{PAGE}.showChapter({i})")
+        got = page.evaluate(PLACES_AND_PANELS_JS, chapter["focus"])
+        assert len(got["places"]) == len(chapter["focus"]), chapter["id"]
+        m = got["map"]
+        for place in got["places"]:
+            where = (viewport, chapter["id"], place)
+            assert m["left"] <= place["left"] and place["right"] <= m["right"], where
+            assert m["top"] <= place["top"] and place["bottom"] <= m["bottom"], where
+            for panel in got["panels"]:
+                apart = (
+                    place["right"] <= panel["left"]
+                    or place["left"] >= panel["right"]
+                    or place["bottom"] <= panel["top"]
+                    or place["top"] >= panel["bottom"]
+                )
+                assert apart, (where, panel)
+        # every place of the chapter is named on the map
+        assert sorted(got["labels"]) == sorted(chapter["focus"]), chapter["id"]
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE])
+def test_next_chapter_scrolls_the_panel_to_the_new_chapters_top(browser, built, viewport):
+    page, _, errors, _ = open_offline(browser, built / "story.html", viewport=viewport)
+    story = page.locator(".jmgeo-story")
+    for _ in range(2):
+        story.evaluate("s => { s.scrollTop = s.scrollHeight; }")
+        page.locator(".jmgeo-story-next").click()
+        assert story.evaluate("s => s.scrollTop") == 0
+        title = page.locator(".jmgeo-story .jmgeo-chapter-title").bounding_box()
+        panel = story.bounding_box()
+        assert panel["y"] <= title["y"] < panel["y"] + panel["height"]
+    assert errors == []
+    page.close()
+
+
+# ---- the static A4 images, linked when built ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,stem", [("jiangmen.html", "jiangmen"), ("logistics.html", "logistics"), ("story.html", "jiangmen")]
+)
+def test_the_legend_links_the_static_a4_images_built_beside_the_page(browser, built, name, stem):
+    page, _, errors, _ = open_offline(browser, built / name, viewport=DESKTOP)
+    links = page.locator(".jmgeo-legend .jmgeo-static-link")
+    hrefs = links.evaluate_all("ls => ls.map(l => l.getAttribute('href'))")
+    assert hrefs == [f"{stem}.pdf", f"{stem}.png", f"{stem}.svg"]
+    assert all((built / h).stat().st_size > 10_000 for h in hrefs)
+    # the printed legend carries the link too
+    page.emulate_media(media="print")
+    page.wait_for_function("document.documentElement.classList.contains('jmgeo-printing')")
+    assert page.locator(".jmgeo-print-legend .jmgeo-static-link").count() == 3
+    assert errors == []
+    page.close()
+
+
+def test_a_page_built_without_the_static_images_links_none(built):
+    from conftest import read_page_data
+    from jmgeo._webmap import make_map, map_html
+
+    assert "static_images" not in read_page_data(map_html(make_map(page="jiangmen")))
+    assert "static_images" in read_page_data((built / "jiangmen.html").read_text(encoding="utf-8"))

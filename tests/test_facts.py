@@ -128,3 +128,34 @@ def test_chinese_numerals():
     assert parse_chinese_numeral("三百零五") == 305
     with pytest.raises(ValueError):
         parse_chinese_numeral("abc")
+
+
+def test_every_measured_fact_is_in_its_series_and_a_bad_measure_or_interpretation_is_refused(geodata_copy, facts):
+    import json
+
+    from jmgeo._facts import fact_series
+    from jmgeo._geodata import read_geodata
+    from jmgeo._validate import check_data
+
+    topics = read_geodata().topics_spec
+    series = {s["id"]: s for s in fact_series(facts, topics)}
+    # each year of a measure is in its series once, a plain value before a qualified one
+    for m in topics["measures"]:
+        rows = facts[(facts["measure"] == m["id"]) & facts["year"].notna()]
+        assert sorted({int(y) for y in rows["year"]}) == [p["year"] for p in series[m["id"]]["points"]]
+    assert {p["fact_id"] for p in series["gdp"]["points"]} >= {"d002_gdp_2023", "d002_gdp_1949"}
+    assert "d002_gdp_over_4000_2023" not in {p["fact_id"] for p in series["gdp"]["points"]}
+    path = next((geodata_copy / "facts").glob("002_*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["facts"][0]["measure"] = "no_such_measure"
+    data["facts"][1]["interpretation"] = {"of": "unplaced_subject", "note_zh": "", "note_en": "x"}
+    data["facts"][2]["interpretation"] = {"of": "colour", "note_zh": "y", "note_en": "x"}
+    gdp = next(f for f in data["facts"] if f.get("measure") == "gdp")
+    gdp["unit"] = "万元"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = check_data(read_geodata(geodata_copy))
+    messages = [str(p) for p in report.problems]
+    assert any("no_such_measure" in m and data["facts"][0]["id"] in m for m in messages), messages
+    assert any("interpretation must be" in m and data["facts"][1]["id"] in m for m in messages), messages
+    assert any('"colour"' in m and data["facts"][2]["id"] in m for m in messages), messages
+    assert any('unit "万元"' in m and gdp["id"] in m for m in messages), messages

@@ -305,3 +305,27 @@ def test_dollar_signs_in_a_name_are_drawn_as_written_not_as_math(layers):
     changed["sites"].loc[changed["sites"].index[0], "name_zh"] = r"实验室 $\frac{1}{$ 100$"
     png = render_images(changed, formats=("png",), dpi=30, title=r"标题 $x^2$ \$ Title")["png"]
     assert png.startswith(b"\x89PNG")
+
+
+def test_the_figure_draws_the_neighbours_land_in_grey_with_their_names_and_the_towns(layers, small_figure):
+    """The context layers (role context) make the printed image a map: neighbouring land in grey, named; towns."""
+    from matplotlib.colors import to_hex
+
+    land = load_figure_style().color("context_land")
+
+    def drawn(fig):
+        names = {t.get_text() for ax in fig.axes[:2] for t in ax.texts if t.get_visible()}
+        fills = {to_hex(c) for coll in fig.axes[0].collections for c in coll.get_facecolor()}
+        return names, fills
+
+    names, fills = drawn(small_figure)
+    neighbours = set(layers["neighbours"]["name_zh"])
+    towns = set(layers["towns"]["name_zh"]) - set(layers["districts"]["name_zh"])  # GeoNames lists 江海区 too
+    assert len(names & neighbours) >= 5, names & neighbours  # the cities around Jiangmen the city map shows
+    assert len(names & towns) >= 10  # the towns, where their names overlap no other label
+    assert land in fills
+    places_only = [n for n in layers if n not in ("neighbours", "towns")]
+    without = make_figure(layers, layer_ids=places_only, dpi=40)
+    without.canvas.draw()
+    names, fills = drawn(without)
+    assert not names & (neighbours | towns) and land not in fills

@@ -107,7 +107,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
             layers = build_layers(data, facts)
         pinyin.collect(index_names(layers))
         _check_extra_ids(extras, layers)
-        html = _render_pages(data, layers, facts, say, extras)
+        html = _render_pages(data, layers, facts, say, extras, _figure_stems(data) if static else {})
         images = _draw_figures(data, layers, say) if static else {}
         geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
         extra_geojson = {extra.id: extra_layer_geojson(extra) for extra in extras}
@@ -141,12 +141,21 @@ def _check_extra_ids(extras, layers) -> None:
         seen.add(extra.id)
 
 
-def _render_pages(data, layers, facts, say, extras) -> dict[str, bytes]:
-    """Every page of ``pages.json``, rendered to HTML bytes, by file name."""
+def _figure_stems(data) -> dict[str, str]:
+    """Each page's static A4 images (file stem): its own, or, for a story, those of the first page without one."""
+    from ._pages import parse_pages  # deferred with the other heavy imports (see build_atlas)
+
+    pages = parse_pages(data)
+    still = [p.file.removesuffix(".html") for p in pages if not p.story]
+    return {p.id: p.file.removesuffix(".html") if not p.story else still[0] for p in pages if still}
+
+
+def _render_pages(data, layers, facts, say, extras, figures: dict[str, str]) -> dict[str, bytes]:
+    """Every page of ``pages.json``, rendered to HTML bytes, by file name; ``figures`` as for ``make_pages``."""
     from ._webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
 
     html = {}
-    made = make_pages(data, layers, facts, extras)
+    made = make_pages(data, layers, facts, extras, figures)
     for i, (page, fmap) in enumerate(made, 1):
         say(f"rendering map page {i}/{len(made)}: {page.file} ...")
         html[page.file] = map_html(fmap).encode("utf-8")

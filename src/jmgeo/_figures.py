@@ -78,6 +78,9 @@ CONTEXT_RADIUS_M = 200_000
 _MIN_UNCERTAINTY_M = 300
 #: The colour roles of ``geodata/figures.json`` ("colors"); the file must hold exactly these.
 FIGURE_COLORS = (
+    "context_edge",
+    "context_label",
+    "context_land",
     "district_label",
     "frame",
     "halo",
@@ -386,6 +389,60 @@ def _place_labels(ax, groups, fontprops, halo, occupied: list, style: FigureStyl
         occupied.append(best[2])
 
 
+def _context_frames(inputs, proj, kind: str) -> list[gpd.GeoDataFrame]:
+    return [proj[s.id] for s in inputs.specs if s.role == "context" and layer_kind(proj[s.id]) == kind]
+
+
+def _neighbour_labels(ax, inputs, proj, bounds, fontprops, halo, occupied: list) -> None:
+    """Each neighbouring city's name inside the part of it the panel shows (if that part is large enough)."""
+    view = shapely.box(*bounds)
+    for frame in _context_frames(inputs, proj, "area"):
+        for geom, name in zip(frame.geometry, frame["name_zh"], strict=True):
+            part = geom.intersection(view)
+            if part.is_empty or part.area < 0.01 * view.area:
+                continue
+            at = part.representative_point()
+            artist = ax.annotate(
+                name,
+                (at.x, at.y),
+                ha="center",
+                va="center",
+                fontproperties=fontprops,
+                color=inputs.style.color("context_label"),
+                path_effects=halo,
+                zorder=7,
+            )
+            occupied.append(artist.get_window_extent(ax.figure.canvas.get_renderer()).padded(1.5))
+
+
+def _town_labels(ax, inputs, proj, bounds, fontprops, halo, occupied: list) -> None:
+    """The towns' names right of their dots, only where they overlap no other label and stay in the panel."""
+    renderer = ax.figure.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    minx, miny, maxx, maxy = bounds
+    for frame in _context_frames(inputs, proj, "point"):
+        for geom, name in zip(frame.geometry, frame["name_zh"], strict=True):
+            if not (minx <= geom.x <= maxx and miny <= geom.y <= maxy):
+                continue
+            artist = ax.annotate(
+                name,
+                (geom.x, geom.y),
+                xytext=(2.5, 0),
+                textcoords="offset points",
+                va="center",
+                fontproperties=fontprops,
+                color=inputs.style.color("context_label"),
+                path_effects=halo,
+                zorder=7,
+            )
+            box = artist.get_window_extent(renderer).padded(1)
+            inside = _overlap_area(box, axes_box) >= box.width * box.height - 1e-6
+            if not inside or any(_overlap_area(box, other) for other in occupied):
+                artist.remove()
+            else:
+                occupied.append(box)
+
+
 def _overlap_area(a, b) -> float:
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
     h = min(a.y1, b.y1) - max(a.y0, b.y0)
@@ -405,6 +462,18 @@ def _draw_layer(
     """Draw one layer in its registry colour, each precision in its own line style and fill."""
     styles = registry.precision_styles
     kind = layer_kind(frame)
+    if spec.role == "context":  # the land around the places, in grey, and the towns as small dots
+        if kind == "area":
+            frame.plot(
+                ax=ax,
+                facecolor=style.color("context_land"),
+                edgecolor=style.color("context_edge"),
+                linewidth=0.5 * scale,
+                zorder=0,
+            )
+        else:
+            frame.plot(ax=ax, marker="o", markersize=3 * scale, color=style.color("context_edge"), zorder=1)
+        return
     for precision, part in frame.groupby("precision", sort=True):
         look = styles.get(precision, styles["surveyed"])
         dashes = _dashes(look)
@@ -658,8 +727,7 @@ def _wanted_specs(layers, layer_ids, registry: Registry) -> list[LayerSpec]:
         raise ArgumentError(f"no layer(s) {', '.join(unknown)}; layers are {', '.join(layers)}")
     if registry.city_layer not in layers:
         raise ArgumentError(f"the static map needs the {registry.city_layer!r} layer to fit its extent")
-    # The context layers (neighbours, towns) are not drawn in the static images yet: the region inset shows the area.
-    return [s for s in registry.layers if s.id in wanted and s.role != "context"]
+    return [s for s in registry.layers if s.id in wanted]
 
 
 def _quiet_canvas_class():
@@ -727,7 +795,9 @@ def _city_panel(ax, inputs: _Inputs, proj, bounds, zoom_bounds, groups, small, t
     if zoom_bounds is not None:
         ax.add_patch(_frame_rect(zoom_bounds, style.color("zoom")))
         occupied.append(_box_label(ax, zoom_bounds, tiny, halo, style))
+    _neighbour_labels(ax, inputs, proj, bounds, FontProperties(family=inputs.family, size=8), halo, occupied)
     _place_labels(ax, groups, small, halo, occupied, style)
+    _town_labels(ax, inputs, proj, bounds, tiny, halo, occupied)
     _add_scalebar(ax, inputs.family)
     _add_north_arrow(ax, style)
 
@@ -747,7 +817,9 @@ def _zoom_panel(zoom, inputs: _Inputs, proj, bounds, groups, halo) -> None:
     )
     zoom.figure.canvas.draw()
     occupied = _district_labels(zoom, proj.get(inputs.registry.districts_layer), family, halo, 11, style)
+    _neighbour_labels(zoom, inputs, proj, bounds, FontProperties(family=family, size=8), halo, occupied)
     _place_labels(zoom, groups, FontProperties(family=family, size=7), halo, occupied, style)
+    _town_labels(zoom, inputs, proj, bounds, FontProperties(family=family, size=6), halo, occupied)
     _add_scalebar(zoom, family)
 
 
@@ -965,7 +1037,7 @@ def _outside_groups(specs, proj, city_layer: str) -> list[tuple[float, float, li
     outside = []
     for spec in specs:
         frame = proj[spec.id]
-        if "district" not in frame.columns:
+        if "district" not in frame.columns or spec.role == "context":
             continue
         sel = frame[frame["district"].isna() & frame.geometry.within(near)]
         sel = sel[sel.geom_type.isin(["Point", "Polygon", "MultiPolygon"])]

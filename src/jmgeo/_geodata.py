@@ -87,6 +87,11 @@ class GeoData:
         return self.json("documents.json")["documents"]
 
     @cached_property
+    def topics_spec(self) -> dict[str, Any] | None:
+        """``topics.json``: the topics the city's facts are grouped by, and the measures of its series (or None)."""
+        return self.optional_json("topics.json")
+
+    @cached_property
     def place_records(self) -> dict[str, list[dict]]:
         """``{layer_id: [record, ...]}`` for every places layer, with ``_file``, ``_line`` and ``_layer`` added."""
         out: dict[str, list[dict]] = {}

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 import shapely.ops
 
+from ._charts import series_chart_svg
 from ._errors import ArgumentError
 from ._layers import layer_kind
 from ._simplify import simplify_coverage, simplify_each, simplify_with_tolerance
@@ -24,6 +25,7 @@ __all__ = [
     "point_columns",
     "CONTEXT_TOLERANCE_M",
     "OVERVIEW_MAX_ERROR_M",
+    "chart_payload",
     "choropleth",
     "city_is_union",
     "document_payload",
@@ -33,6 +35,7 @@ __all__ = [
     "overview_max_zoom",
     "page_outlines",
     "point_layer",
+    "topic_payload",
 ]
 
 
@@ -227,7 +230,8 @@ def city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:
     return abs(whole.area - total) <= 1e-6 * total and bool(np.allclose(whole.bounds, districts.total_bounds))
 
 
-def fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
+def fact_payload(facts: pd.DataFrame, topics: dict[str, str] | None = None) -> dict[str, dict]:
+    """The facts by id, with what a popup shows of each; ``topics`` maps a fact id to its topic id."""
     out = {}
     for rec in facts.to_dict(orient="records"):
         out[rec["id"]] = {
@@ -244,11 +248,39 @@ def fact_payload(facts: pd.DataFrame) -> dict[str, dict]:
                 "year",
                 "conflicts_with",
                 "unplaced_subject",
+                "measure",
+                "interpretation_of",
+                "interpretation_zh",
+                "interpretation_en",
             )
         }
+        if topics:
+            out[rec["id"]]["topic"] = topics.get(rec["id"])
         # stated / derived / document_date / decade / unknown: the page marks inferred years
         out[rec["id"]]["year_basis"] = json_value(rec.get("year_basis"))
     return out
+
+
+def chart_payload(series: list[dict], documents: list[dict]) -> list[dict]:
+    """The charts of the facts' series: each series' id, topic, points and its SVG in both languages."""
+    titles = {d["file"]: d for d in documents}
+    return [
+        {
+            "id": s["id"],
+            "topic": s["topic"],
+            "fact_ids": [p["fact_id"] for p in s["points"]],
+            "svg_zh": series_chart_svg(s, "zh", titles),
+            "svg_en": series_chart_svg(s, "en", titles),
+        }
+        for s in series
+    ]
+
+
+def topic_payload(topics: dict | None) -> list[dict]:
+    """The topics the city's facts are grouped by, in order, the catch-all last: id and titles."""
+    if not topics:
+        return []
+    return [{k: t[k] for k in ("id", "title_zh", "title_en")} for t in [*topics["topics"], topics["other"]]]
 
 
 def document_payload(documents: list[dict]) -> dict[str, dict]:

@@ -20,7 +20,7 @@ from shapely.geometry import shape
 from . import _crs as crs
 from ._documents import normalize_text
 from ._errors import DataError, JmgeoError, RepairWarning
-from ._facts import FACT_COLUMNS, QUALIFIERS, YEAR_BASES, parse_amount
+from ._facts import DERIVED_FACT_COLUMNS, FACT_COLUMNS, OPTIONAL_FACT_KEYS, QUALIFIERS, YEAR_BASES, parse_amount
 from ._geodata import GeoData
 from ._geometry import build_geometries, record_where, repair_geometry
 from ._ids import id_problem
@@ -34,8 +34,8 @@ __all__ = ["CheckReport", "check_data"]
 _GEOMETRY_TYPES = {"Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 _REQUIRED_PLACE = ("id", "name_zh", "name_en", "aliases", "kind", "precision", "position", "mentions")
 _REQUIRED_POSITION = ("datum", "source", "method", "uncertainty_m")
-# every fact column but the two the loader adds (doc) or that are optional (unplaced_subject)
-_REQUIRED_FACT = tuple(c for c in FACT_COLUMNS if c not in ("doc", "unplaced_subject"))
+# every fact column but those the loader adds (doc, the interpretation's columns) or that are optional
+_REQUIRED_FACT = tuple(c for c in FACT_COLUMNS if c not in DERIVED_FACT_COLUMNS + OPTIONAL_FACT_KEYS)
 
 
 @dataclass
@@ -490,6 +490,79 @@ def _check_pages(data: GeoData, feature_ids: set[str], fact_ids: set[str], out: 
                     out.add(path, where, f'cites unknown fact "{fid}"')
 
 
+_TOPIC_KEYS = ("id", "title_zh", "title_en", "words")
+_MEASURE_KEYS = ("id", "topic", "title_zh", "title_en", "unit", "units")
+_INTERPRETATION_KEYS = ("of", "note_zh", "note_en")
+
+
+def _check_topic_spec(path: str, spec, out: _Collector) -> tuple[set, dict]:
+    """``topics.json``: its topics (ids and words) and measures (topic, unit and the units they convert)."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("topics"), list):
+        out.add(path, None, 'must be {"topics": [...], "other": {...}, "measures": [...]}')
+        return set(), {}
+    topics = set()
+    for i, t in enumerate([*spec["topics"], spec.get("other") or {}]):
+        keys = _TOPIC_KEYS if i < len(spec["topics"]) else _TOPIC_KEYS[:3]
+        missing = [k for k in keys if not isinstance(t, dict) or not t.get(k)]
+        if missing:
+            out.add(path, f"topics[{i}]" if i < len(spec["topics"]) else "other", f"missing or empty key(s) {missing}")
+            continue
+        if set(t) - set(keys):
+            out.add(path, t["id"], f"unknown key(s) {sorted(set(t) - set(keys))}")
+        topics.add(t["id"])
+    measures = {}
+    for i, m in enumerate(spec.get("measures") or []):
+        missing = [k for k in _MEASURE_KEYS if not isinstance(m, dict) or not m.get(k)]
+        if missing:
+            out.add(path, f"measures[{i}]", f"missing or empty key(s) {missing}")
+            continue
+        if m["topic"] not in topics:
+            out.add(path, m["id"], f'topic "{m["topic"]}" is not a topic of topics.json')
+        units = m["units"]
+        ok = isinstance(units, list) and all(
+            isinstance(u, dict)
+            and set(u) == {"unit", "factor"}
+            and isinstance(u["factor"], int | float)
+            and u["factor"] > 0
+            for u in units
+        )
+        if not ok or m["unit"] not in {u["unit"] for u in units}:
+            out.add(path, m["id"], 'units must list {"unit", "factor" > 0} for each accepted unit, its own among them')
+            continue
+        measures[m["id"]] = {**m, "units": {u["unit"]: u["factor"] for u in units}}
+    return topics, measures
+
+
+def _check_fact_readings(data: GeoData, fact_records, out: _Collector) -> None:
+    """The facts' optional keys: a ``measure`` of topics.json in one of its units, an ``interpretation`` with why."""
+    measures: dict = {}
+    if data.path("topics.json").exists():
+        try:
+            _, measures = _check_topic_spec(str(data.path("topics.json")), data.topics_spec, out)
+        except DataError as exc:
+            out.problems.append(exc)
+    for rec in fact_records:
+        where = f"({rec.get('id')})"
+        measure = rec.get("measure")
+        if measure is not None:
+            if measure not in measures:
+                out.add(rec["_file"], where, f'measure "{measure}" is not a measure of topics.json', rec=rec)
+            elif rec.get("unit") not in measures[measure]["units"]:
+                units = ", ".join(measures[measure]["units"])
+                out.add(rec["_file"], where, f'unit "{rec.get("unit")}" is not one of measure "{measure}"\'s: {units}')
+        note = rec.get("interpretation")
+        if note is None:
+            continue
+        if (
+            not isinstance(note, dict)
+            or set(note) != set(_INTERPRETATION_KEYS)
+            or not all(isinstance(note[k], str) and note[k].strip() for k in _INTERPRETATION_KEYS)
+        ):
+            out.add(rec["_file"], where, 'interpretation must be {"of": key, "note_zh": reason, "note_en": reason}')
+        elif note["of"] not in rec or note["of"] in ("id", "interpretation"):
+            out.add(rec["_file"], where, f'interpretation is "of" "{note["of"]}", which is not a key of the fact')
+
+
 def _check_unplaced_subjects(fact_records, unplaced_names: set[str], out: _Collector) -> None:
     for rec in fact_records:
         subject = rec.get("unplaced_subject")
@@ -697,6 +770,7 @@ def check_data(data: GeoData) -> CheckReport:
     unplaced_names = _check_unplaced(data, known_docs, out)
     _check_source_domains(data, records, out)
     _check_unplaced_subjects(fact_records, unplaced_names, out)
+    _check_fact_readings(data, fact_records, out)
     report.problems = out.problems
     report.repairs = out.repairs
     report.tally = _tally(records, districts_spec, fact_records, out, _context_count(data))

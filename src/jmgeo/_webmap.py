@@ -23,7 +23,7 @@ from jinja2 import Template
 
 from ._errors import ArgumentError
 from ._escape import page_json, page_text
-from ._facts import fact_frame
+from ._facts import fact_frame, fact_series, fact_topics
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
 from ._ids import id_problem
@@ -33,6 +33,7 @@ from ._page_assets import inline_assets, labels
 from ._page_data import (
     CANVAS_MIN_FEATURES,
     OVERVIEW_MAX_ERROR_M,
+    chart_payload,
     choropleth,
     document_payload,
     fact_payload,
@@ -40,6 +41,7 @@ from ._page_data import (
     page_outlines,
     point_columns,
     point_layer,
+    topic_payload,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
 from ._search import build_search_index, extra_search_entries, layer_entries, search_tables
@@ -48,6 +50,8 @@ from ._text_version import skip_link_html, text_twin_html
 from ._user_layers import ExtraLayer, user_color
 from ._values import json_value
 
+#: The static images' formats, in the order the legend links them.
+FIGURE_FORMATS = ("pdf", "png", "svg")
 __all__ = ["ExtraLayer", "make_map", "make_pages", "map_html", "write_map"]
 
 
@@ -113,6 +117,7 @@ class _SharedParts:
         self.roles = (reg.city_layer, reg.districts_layer)
         self._features: dict[str, dict] = {}
         self._search: dict[str, list] = {}
+        self.figures: dict[str, str] = {}  # page id -> stem of its static A4 images, when they are built
 
     @cached_property
     def pages(self) -> list[PageSpec]:
@@ -139,7 +144,11 @@ class _SharedParts:
 
     @cached_property
     def fact_payload(self) -> dict:
-        return fact_payload(self.facts)
+        return fact_payload(self.facts, fact_topics(self.facts, self.data.topics_spec))
+
+    @cached_property
+    def charts(self) -> list[dict]:
+        return chart_payload(fact_series(self.facts, self.data.topics_spec), self.data.documents)
 
     def features(self, layer_id: str, frame: gpd.GeoDataFrame | None = None) -> dict:
         """The encoded features of a layer (kept for the atlas's own layers; made anew for an extra ``frame``)."""
@@ -269,6 +278,8 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "layers": payload_layers,
         "facts": parts.fact_payload,
         "documents": document_payload(parts.data.documents),
+        "topics": topic_payload(parts.data.topics_spec),
+        "charts": parts.charts,
         "precision_styles": parts.data.registry.precision_styles,
         "draw": parts.data.registry.draw,
         "uncertainty_halos": parts.data.registry.uncertainty_halos,
@@ -284,6 +295,8 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
     if spec.story:
         story = parse_story(parts.data, spec.story)
         payload["story"] = {k: story[k] for k in ("title_zh", "title_en", "chapters")}
+    if spec.id in parts.figures:
+        payload["static_images"] = {"stem": parts.figures[spec.id], "formats": list(FIGURE_FORMATS)}
     # The page script fits the map to these bounds before it draws the layers (one projection, no animation).
     payload["bounds"] = [[miny, minx], [maxy, maxx]]
     return payload
@@ -391,13 +404,17 @@ def make_pages(
     layers: dict[str, gpd.GeoDataFrame],
     facts: pd.DataFrame,
     extra_layers: list[ExtraLayer] | None = None,
+    figures: dict[str, str] | None = None,
 ) -> list[tuple[PageSpec, folium.Map]]:
     """Make every page of ``geodata/pages.json`` with the default settings, sharing what the pages have in common.
 
     ``extra_layers`` (your own, ``jmgeo build --layer``) go on the main atlas page, the one
-    showing every layer (``pages.json``'s first page).
+    showing every layer (``pages.json``'s first page). ``figures`` maps a page id to the file stem
+    of the static A4 images built beside it (``jiangmen`` for ``jiangmen.png``, ``.pdf``, ``.svg``),
+    which its legend then links.
     """
     parts = _SharedParts(data, layers, facts, 5, DEFAULT_MAX_ERROR_M, OVERVIEW_MAX_ERROR_M)
+    parts.figures = figures or {}
     extras = extra_layers or []
     return [
         (spec, _make_page(parts, spec, None, "100%", extras if i == 0 else [])) for i, spec in enumerate(parts.pages)

@@ -13,9 +13,8 @@ function factItem(a, fact) {
   if (!en && claim) li.appendChild(claim);
   li.appendChild(factMeta(a, fact));
   if (fact.unplaced_subject) li.appendChild(el("p", "jmgeo-unplaced", a.t("unplaced") + ": " + fact.unplaced_subject));
-  if (fact.conflicts_with && fact.conflicts_with.length) {
-    li.appendChild(el("p", "jmgeo-conflict", a.t("conflict") + ": " + fact.conflicts_with.join(", ")));
-  }
+  if (fact.interpretation_of) li.appendChild(interpretationNote(a, fact));
+  if (fact.conflicts_with && fact.conflicts_with.length) li.appendChild(conflictSentence(a, fact));
   return li;
 }
 
@@ -131,7 +130,7 @@ function popupContent(a, props, layer) {
   box.appendChild(popupInfo(a, props, layer));
   var ids = props.fact_ids || [];
   box.appendChild(el("h4", "jmgeo-facts-title", t("facts") + " (" + ids.length + ")"));
-  if (ids.length) box.appendChild(factList(a, ids));
+  if (ids.length) box.appendChild(layer.role === "city" ? groupedFacts(a, ids) : factList(a, ids));
   else box.appendChild(el("p", "jmgeo-nofacts", t("no_facts")));
   var here = a.colocated[props.id] || [];
   if (here.length) box.appendChild(alsoHere(a, here));

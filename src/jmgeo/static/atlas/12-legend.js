@@ -81,6 +81,19 @@ function boundaryNote(a) {
   return el("p", "jmgeo-legend-note jmgeo-boundary-note", note);
 }
 
+// Links to the static A4 map built beside the page (jmgeo build --static): PDF, PNG, SVG.
+function staticLinks(a, images) {
+  var p = el("p", "jmgeo-legend-note jmgeo-static-links", a.t("static_images") + ": ");
+  images.formats.forEach(function (fmt, i) {
+    var link = el("a", "jmgeo-static-link", fmt.toUpperCase());
+    link.href = encodeURIComponent(images.stem) + "." + fmt;
+    link.setAttribute("data-format", fmt);
+    if (i) p.appendChild(document.createTextNode(" · "));
+    p.appendChild(link);
+  });
+  return p;
+}
+
 function legendControl(a) {
   var control = L.control({ position: "bottomright" });
   control.onAdd = function () {
@@ -96,6 +109,7 @@ function legendControl(a) {
     box.appendChild(el("p", "jmgeo-legend-note jmgeo-legend-signs", t("legend_signs")));
     var note = boundaryNote(a);
     if (note) box.appendChild(note);
+    if (a.data.static_images) box.appendChild(staticLinks(a, a.data.static_images));
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     return box;

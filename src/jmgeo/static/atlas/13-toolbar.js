@@ -24,7 +24,7 @@ function cityFacts(a, box) {
     t("area") + ": " + city.area_km2 + " km² · " + t("area_documented") + ": " + city.area_km2_documented + " km²"));
   panel.appendChild(el("p", "jmgeo-city-note", lang === "en" ? city.area_note_en : city.area_note_zh));
   cityButton.addEventListener("click", function () {
-    if (!panel.querySelector(".jmgeo-facts")) panel.appendChild(factList(a, city.fact_ids));
+    if (!panel.querySelector(".jmgeo-fact-groups")) panel.appendChild(groupedFacts(a, city.fact_ids));
     panel.hidden = !panel.hidden;
     cityButton.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
   });

@@ -3,7 +3,7 @@
 // headers for screen readers; the print style prints it instead of the map.
 var TWIN_HEADS = ["name", "kind", "district", "precision", "position_source", "facts"];
 
-function twinRow(a, p) {
+function twinRow(a, p, layer) {
   var t = a.t, row = el("tr");
   row.setAttribute("data-feature-id", p.id);
   var th = el("th");
@@ -20,7 +20,8 @@ function twinRow(a, p) {
   row.appendChild(el("td", null, prec));
   row.appendChild(el("td", null, p.position_source || ""));
   var td = el("td");
-  if (p.fact_ids && p.fact_ids.length) td.appendChild(factList(a, p.fact_ids));
+  // the city's facts (160) by topic and year, with the charts of their series
+  if (p.fact_ids && p.fact_ids.length) td.appendChild(layer.role === "city" ? groupedFacts(a, p.fact_ids) : factList(a, p.fact_ids));
   row.appendChild(td);
   return row;
 }
@@ -46,7 +47,7 @@ function twinTable(a, layer) {
     note.appendChild(cell);
     tbody.appendChild(note);
   } else {
-    feats.forEach(function (f) { tbody.appendChild(twinRow(a, f.properties)); });
+    feats.forEach(function (f) { tbody.appendChild(twinRow(a, f.properties, layer)); });
   }
   table.appendChild(tbody);
   return table;

@@ -48,11 +48,13 @@ function popupPadding(a) {
 }
 
 // The part of the map (pixels from each edge) that the panels cover, for framing a chapter or a
-// popup: on a narrow screen the story sheet covers the bottom, and the search bar, the toolbar,
-// the zoom buttons and the layer control (the two top corners) the top.
+// popup. On a narrow screen: the story sheet covers the bottom, and the search bar, the toolbar,
+// the zoom buttons and the layer control (the two top corners) the top. On a wide screen the
+// largest rectangle clear of every panel (freeRect).
 function coveredEdges(a) {
   var edges = { top: 40, right: 40, bottom: 40, left: 40 };
-  if (!isNarrow()) return edges;
+  if (a.printing) return { top: 16, right: 16, bottom: 16, left: 16 };  // on paper no panel covers the map
+  if (!isNarrow()) return a.data.story ? freeEdges(a, 16) : edges;
   var root = a.map.getContainer(), box = root.getBoundingClientRect();
   var story = root.querySelector(".jmgeo-story");
   if (story) edges.bottom = Math.max(edges.bottom, box.bottom - story.getBoundingClientRect().top + 16);
@@ -61,6 +63,32 @@ function coveredEdges(a) {
   });
   edges.left = edges.right = 24;
   return edges;
+}
+
+// A rectangle inside rect clear of every box: the boxes in turn, largest first, and for each one
+// that overlaps what is left, the cut (left of it, right of it, above or below it) keeping the most.
+function freeRect(rect, boxes) {
+  var area = function (r) { return Math.max(0, r.right - r.left) * Math.max(0, r.bottom - r.top); };
+  boxes.slice().sort(function (x, y) { return area(y) - area(x); }).forEach(function (b) {
+    if (b.left >= rect.right || b.right <= rect.left || b.top >= rect.bottom || b.bottom <= rect.top) return;
+    var cuts = [
+      Object.assign({}, rect, { right: b.left }), Object.assign({}, rect, { left: b.right }),
+      Object.assign({}, rect, { bottom: b.top }), Object.assign({}, rect, { top: b.bottom })
+    ];
+    rect = cuts.reduce(function (x, y) { return area(y) > area(x) ? y : x; });
+  });
+  return rect;
+}
+
+// The map's edges to the largest rectangle no visible control covers, plus a margin (px).
+function freeEdges(a, margin) {
+  var root = a.map.getContainer(), box = root.getBoundingClientRect();
+  var boxes = Array.prototype.map.call(root.querySelectorAll(".leaflet-control"), function (n) {
+    return n.getBoundingClientRect();
+  }).filter(function (r) { return r.width > 0 && r.height > 0; });
+  var free = freeRect({ left: box.left, top: box.top, right: box.right, bottom: box.bottom }, boxes);
+  return { top: free.top - box.top + margin, left: free.left - box.left + margin,
+    bottom: box.bottom - free.bottom + margin, right: box.right - free.right + margin };
 }
 
 // Fit the current chapter's places into the part of the map no panel covers.

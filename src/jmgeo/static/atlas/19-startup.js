@@ -33,8 +33,8 @@ function finishStart(a, firstBasemap) {
   scheduleTextTwin(a);
   if (a.data.story) storyKeys(a);
   watchPrint(a);
-  // the chapter was framed before its panel was there; on a phone that panel is a bottom sheet
-  if (a.data.story && isNarrow()) frameChapter(a, false);
+  // the chapter was framed before its panel (and the other controls) were there
+  if (a.data.story) frameChapter(a, false);
   a.page.timings.ready = performance.now();
   a.page.ready = true;
 }
