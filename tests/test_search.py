@@ -230,3 +230,14 @@ def test_every_reason_has_words_in_both_languages():
 
     labels = json.loads((Path(__file__).parents[1] / "src/jmgeo/static/labels.json").read_text(encoding="utf-8"))
     assert all(labels[f"why_{w}"]["zh"] and labels[f"why_{w}"]["en"] for w in WHY)
+
+
+def test_python_search_over_some_layers_gives_only_facts_about_their_features(layers, facts):
+    """A fact about a feature not searched is not sent to the first feature that is (the page sends it to the city)."""
+    given = {"sites": layers["sites"]}
+    results = search("9535", layers=given, facts=facts)
+    about = facts.set_index("id")["feature_ids"]
+    site_ids = set(layers["sites"]["id"])
+    fact_rows = results[results["why"] == "fact"]
+    assert all(site_ids & set(about[f]) for f in fact_rows["fact"])
+    assert set(results["layer"]) <= {"sites"}

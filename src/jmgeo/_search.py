@@ -507,6 +507,9 @@ def search(
         layers = load_layers()
     if facts is None:
         facts = load_facts()
+    # only facts about the features searched: one about a feature not given is not sent to another
+    given = {fid for frame in layers.values() for fid in frame["id"]}
+    facts = facts[facts["feature_ids"].map(lambda ids: isinstance(ids, list) and not given.isdisjoint(ids))]
     columns = ["id", "layer", "name_zh", "name_en", "rank", "why", "fact"]
     index = build_search_index(layers, facts)
     frames = {name: frame.set_index("id") for name, frame in layers.items()}
