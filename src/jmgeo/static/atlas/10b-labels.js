@@ -111,8 +111,10 @@ function chapterFocus(a) {
   return focus;
 }
 
-// Draw the labels for the current view, language and datum (again after every move).
+// Draw the labels for the current view, language and datum (again after every move). Not before
+// the map's first frame: measuring Chinese text loads the CJK font, which would hold that frame back.
 function renderLabels(a) {
+  if (a.paintWaiters !== false) return;  // finishStart draws them once the first frame is painted
   var map = a.map;
   if (!a.labelLayer) {
     map.createPane("jmgeo-labels").style.zIndex = "450";
