@@ -131,7 +131,10 @@ def index_names(layers: dict[str, gpd.GeoDataFrame]) -> list:
     A build computes their pinyin ahead of time (:class:`~jmgeo._pinyin.PinyinPrefetch`).
     """
     names = [n for frame in layers.values() for row in frame.itertuples() for n in _row_names(row)]
-    return names + _level1_hanzi()
+    # every character :func:`sound_table` reads alone: level 1 and the names' own (some are level 2)
+    chars = dict.fromkeys(_level1_hanzi())
+    chars.update(dict.fromkeys(ch for n in names if isinstance(n, str) for ch in n if HAN.match(ch)))
+    return names + list(chars)
 
 
 def sound_table(names: list[str]) -> str:
@@ -141,7 +144,8 @@ def sound_table(names: list[str]) -> str:
     reading of the single character); only the syllables the names' pinyin uses are kept, since a
     query character of another sound cannot bring a name closer.
     """
-    used_syllables = {s for n in names if isinstance(n, str) for s in pinyin_syllables(n)}
+    # (Chinese names only: an English name has no syllable a character could share)
+    used_syllables = {s for n in names if isinstance(n, str) and HAN.search(n) for s in pinyin_syllables(n)}
     chars = dict.fromkeys(_level1_hanzi())
     chars.update(dict.fromkeys(ch for n in names if isinstance(n, str) for ch in n if HAN.match(ch)))
     by_sound: dict[str, list[str]] = {}

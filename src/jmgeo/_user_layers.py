@@ -20,11 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fiona
 import geopandas as gpd
 import numpy as np
 import shapely
-from fiona.transform import transform_geom
 from pyproj import CRS
 from shapely.geometry import shape
 
@@ -267,6 +265,8 @@ def read_layer(
         raise DataError(file, None, problem)
     if not path.exists():
         raise DataError(file, None, "no such file")
+    import fiona  # deferred: only a build with a layer of your own reads one (~0.1 s of import)
+
     try:
         source = fiona.open(path, layer=file_layer)
     except Exception as exc:  # fiona's DriverError, ValueError for a missing layer ...
@@ -367,6 +367,8 @@ def _is_lonlat(crs) -> bool:
 
 
 def _reprojected(geometry, crs, file: str, where: str):
+    from fiona.transform import transform_geom  # deferred: as in read_layer
+
     try:
         return transform_geom(crs, "EPSG:4326", geometry)
     except Exception as exc:

@@ -307,6 +307,8 @@ def _run_ingest(args) -> int:
 
 def _read_layers(arguments: list[str], log) -> list:
     """``--layer FILE[:NAME][@DATUM]`` each read into an ExtraLayer (the first bad one raises DataError)."""
+    if not arguments:
+        return []
     from ._user_layers import parse_layer_argument, read_layer  # deferred: see main()
 
     extras = []
