@@ -106,3 +106,18 @@ def test_a_site_named_after_its_county_is_proposed_whole_and_not_read_as_the_cou
     gaz = load_gazetteer()
     assert gaz.find(text) == []
     assert [c[2] for c in find_candidates(text, gaz.find(text))] == ["台山港区", "台山核电站"]
+
+
+def test_a_candidate_never_starts_inside_a_town_whose_name_holds_a_stop_character():
+    """共和镇 holds 和 (a conjunction elsewhere): a site named after it is not cut to 镇大岭水电站."""
+    from jmgeo._ingest._gazetteer import _NAME_STOP
+
+    gaz = load_gazetteer()
+    towns = sorted(t for t in gaz.towns if any(ch in _NAME_STOP for ch in t[:-1]))
+    assert towns, "no town name holds a stop character: the case is not exercised"
+    for town in towns:
+        text = f"据介绍，{town}大岭水电站装机容量为3万千瓦。"
+        names = [c[2] for c in find_candidates(text, gaz.find(text), towns=gaz.towns)]
+        assert "大岭水电站" in names or f"{town}大岭水电站" in names, (town, names)
+        inside = [n for n in names if n not in (town, "大岭水电站", f"{town}大岭水电站")]
+        assert inside == [], (town, names)

@@ -70,12 +70,14 @@ class Gazetteer:
         routes: dict[frozenset[str], tuple[tuple[str, frozenset[str]], ...]] | None = None,
         ends: dict[str, str] | None = None,
         parks: frozenset[str] = frozenset(),
+        towns: frozenset[str] = frozenset(),
     ):
         if not names:
             raise ValueError("a gazetteer needs at least one name")
         self.names = dict(names)
         self.areas = areas  # ids of the city and the districts: a site named after one is not it
         self.parks = parks  # ids of parks whose short name is also their industry's (智能家电)
+        self.towns = towns  # the city's towns (towns.json): a site's name may start with one (共和镇大岭水电站)
         # routes named by their two ends: {frozenset({end id, end id}): ((route id, its kinds of way), ...)}, and
         # the names an end may be written with (the gazetteer's and the neighbouring cities'): {name: feature id}
         self.routes = dict(routes or {})
@@ -344,7 +346,9 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
     english = _english_names(spec, records)
     routes = _route_ends(records, ends)
     _drop_kind_words(names, records, {r for found in routes.values() for r, _ in found})
-    return Gazetteer(names, areas, english=english, routes=routes, ends=ends, parks=parks)
+    towns_spec = data.optional_json("towns.json") or {}
+    towns = frozenset(t["name_zh"] for t in towns_spec.get("towns", []) if _is_chinese(t.get("name_zh") or ""))
+    return Gazetteer(names, areas, english=english, routes=routes, ends=ends, parks=parks, towns=towns)
 
 
 def _drop_kind_words(names: dict[str, tuple[str, ...]], records: list[dict], route_ids: set[str]) -> None:
@@ -532,8 +536,17 @@ _GENERIC = {
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True)))
 
 
+def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: int) -> int:
+    """Where a name stopped at ``start`` begins if a town's name spans that stop (else ``start``)."""
+    for town in towns:
+        at = text.rfind(town, floor, min(end, start + len(town)))
+        if at != -1 and at < start < at + len(town):
+            return at
+    return start
+
+
 def find_candidates(
-    text: str, mentions: list[Mention], min_len: int = 3, max_len: int = 12
+    text: str, mentions: list[Mention], min_len: int = 3, max_len: int = 12, towns: frozenset[str] = frozenset()
 ) -> list[tuple[int, int, str]]:
     """List place-like names in ``text`` that the gazetteer did not match.
 
@@ -541,6 +554,8 @@ def find_candidates(
     Chinese characters up to a character that does not occur inside names (punctuation,
     digits, 的, 在, 和 ...), a gazetteer mention, or ``max_len`` characters. Endings
     inside a gazetteer mention and generic words (``地区``, ``大湾区`` is kept) are skipped.
+    A name that stops inside one of ``towns`` (a stop character in the town's own name: 共和镇, 和平街道)
+    takes the whole town: a site is often named after its town (``共和镇大岭水电站``).
     Returns ``(start, end, name)`` triples.
 
     Examples
@@ -574,6 +589,8 @@ def find_candidates(
             and _CJK.match(text[start - 1])
         ):
             start -= 1
+        if start > floor and not covered[start - 1]:
+            start = _town_start(text, start, end, towns, floor)
         name = text[start:end]
         if len(name) < min_len or name in _GENERIC or name[: -len(sm.group())] in ("", "大", "该", "全", "新"):
             continue

@@ -218,7 +218,7 @@ def _sentence_records(
             state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids
         )
     sites = []
-    for start, end, name in find_candidates(simp, mentions):
+    for start, end, name in find_candidates(simp, mentions, towns=gazetteer.towns):
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
         if name.endswith(SITE_ENDINGS):
             sites.append((start, end, sent.text[start:end]))
