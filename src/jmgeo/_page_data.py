@@ -358,7 +358,9 @@ def page_outlines(
     for layer_id in context_ids:
         each = simplify_with_tolerance(layers[layer_id].geometry, CONTEXT_TOLERANCE_M, decimals)
         detailed[layer_id] = list(each.geometries)
-        boundary["context"] = {"tolerance_m": CONTEXT_TOLERANCE_M, "measured_error_m": round(each.error_m, 1)}
+        # the largest error over the context layers (each layer used to overwrite the one before)
+        error = max(each.error_m, boundary.get("context", {}).get("measured_error_m", 0.0))
+        boundary["context"] = {"tolerance_m": CONTEXT_TOLERANCE_M, "measured_error_m": round(error, 1)}
     if overview_error_m and overview_error_m > max_error_m:
         coarse = simplify_coverage(layers[districts].geometry, overview_error_m, decimals)
         if coarse.tolerance_m > 0:  # 0: no tolerance kept the coverage sound, nothing to gain
