@@ -147,6 +147,14 @@ class _SharedParts:
         return fact_payload(self.facts, fact_topics(self.facts, self.data.topics_spec))
 
     @cached_property
+    def documents(self) -> dict[str, dict]:
+        return document_payload(self.data.documents)
+
+    @cached_property
+    def topics(self) -> list[dict]:
+        return topic_payload(self.data.topics_spec)
+
+    @cached_property
     def charts(self) -> list[dict]:
         return chart_payload(fact_series(self.facts, self.data.topics_spec), self.data.documents)
 
@@ -277,8 +285,8 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         },
         "layers": payload_layers,
         "facts": parts.fact_payload,
-        "documents": document_payload(parts.data.documents),
-        "topics": topic_payload(parts.data.topics_spec),
+        "documents": parts.documents,
+        "topics": parts.topics,
         "charts": parts.charts,
         "precision_styles": parts.data.registry.precision_styles,
         "draw": parts.data.registry.draw,
