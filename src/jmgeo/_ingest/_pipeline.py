@@ -356,13 +356,27 @@ def ingest(
 def _ingest_to_spool(path: str, date_year: int | None, geodata_dir) -> str:
     """In a worker process: ingest one file, pickle its records one by one to a temp file, return its path."""
     with tempfile.NamedTemporaryFile("wb", suffix=".jmgeo-ingest", delete=False) as fh:
-        try:
-            sources = [open_source(path)]
-        except DataError as exc:
-            sources = [SkippedDocument(os.path.basename(path), path, str(exc))]
-        for rec in iter_ingest(sources, date_year=date_year, geodata_dir=geodata_dir, skip_unreadable=True):
+        for rec in _file_records(path, date_year, geodata_dir):
             pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return fh.name
+
+
+def _file_records(path: str, date_year: int | None, geodata_dir) -> Iterator:
+    """One file's records, as a worker makes them: a file that cannot be opened is a skipped document."""
+    try:
+        sources = [open_source(path)]
+    except DataError as exc:
+        sources = [SkippedDocument(os.path.basename(path), path, str(exc))]
+    yield from iter_ingest(sources, date_year=date_year, geodata_dir=geodata_dir, skip_unreadable=True)
+
+
+def _pickled(fh) -> Iterator:
+    """The records pickled one after another in ``fh``, in order."""
+    while True:
+        try:
+            yield pickle.load(fh)
+        except EOFError:
+            return
 
 
 def _ingest_to_bytes(path: str, date_year: int | None, geodata_dir) -> bytes:
@@ -373,12 +387,8 @@ def _ingest_to_bytes(path: str, date_year: int | None, geodata_dir) -> bytes:
     """
     packer = zlib.compressobj(6)
     parts = []
-    try:
-        sources = [open_source(path)]
-    except DataError as exc:
-        sources = [SkippedDocument(os.path.basename(path), path, str(exc))]
     buf = io.BytesIO()
-    for rec in iter_ingest(sources, date_year=date_year, geodata_dir=geodata_dir, skip_unreadable=True):
+    for rec in _file_records(path, date_year, geodata_dir):
         pickle.dump(rec, buf, protocol=pickle.HIGHEST_PROTOCOL)
         if buf.tell() > 1 << 20:
             parts.append(packer.compress(buf.getvalue()))
@@ -390,12 +400,7 @@ def _ingest_to_bytes(path: str, date_year: int | None, geodata_dir) -> bytes:
 
 def _unpack(blob: bytes) -> Iterator:
     """Yield the records of one :func:`_ingest_to_bytes` result, in order."""
-    fh = io.BytesIO(zlib.decompress(blob))
-    while True:
-        try:
-            yield pickle.load(fh)
-        except EOFError:
-            return
+    yield from _pickled(io.BytesIO(zlib.decompress(blob)))
 
 
 def iter_on_dask(
@@ -467,11 +472,7 @@ def _iter_in_processes(files, workers: int, date_year, geodata_dir, progress) ->
                 spool = future.result()
                 try:
                     with open(spool, "rb") as fh:
-                        while True:
-                            try:
-                                yield pickle.load(fh)
-                            except EOFError:
-                                break
+                        yield from _pickled(fh)
                 finally:
                     os.unlink(spool)
                 if progress is not None:
