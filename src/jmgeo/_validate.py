@@ -597,6 +597,12 @@ def _check_unplaced(data: GeoData, known_docs, out: _Collector):
 
 
 _URL = re.compile(r"https?://[^\s\"'<>()\[\]{}，；。、]+", re.I)
+# A host named in running text, outside a URL ("copied on m.example.com, not linked"), by the endings of the hosts
+# that copy and repost pages.
+_BARE_HOST = re.compile(
+    r"(?<![\w@/.-])((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|sbs|au|info|xyz|top|cc|me|hk|tw|gov|edu|site|online))\b",
+    re.I,
+)
 
 
 def _strings(value):
@@ -632,11 +638,12 @@ def _reviewed_domains(data: GeoData, out: _Collector) -> set[str] | None:
 
 
 def _check_source_domains(data: GeoData, records_by_layer, out: _Collector) -> None:
-    """Refuse a URL in a place record or ``unplaced.json`` whose host is not on the reviewed list.
+    """Refuse a URL or a bare host name in a place record or ``unplaced.json`` that is not on the reviewed list.
 
     Mirrors and spam copies of Wikipedia are not sources: a reader must be able to check the
     original (the article, the GeoNames id, the operator, the dataset), so only hosts a
-    reviewer has listed in ``source_domains.json`` are accepted, by exact host name.
+    reviewer has listed in ``source_domains.json`` are accepted, by exact host name. A host
+    named without a link counts too: the reader would still go to the copy.
     """
     hosts = _reviewed_domains(data, out)
     if hosts is None:
@@ -660,6 +667,24 @@ def _check_source_domains(data: GeoData, records_by_layer, out: _Collector) -> N
                         "or review the domain and add it",
                         rec=item if "_file" in item else None,
                     )
+            for host in {h.lower() for h in _BARE_HOST.findall(text)} - _hosts_admitted(hosts):
+                out.add(
+                    file,
+                    where,
+                    f"names {host}, which is not on the reviewed list ({listed}): a copy named without a link "
+                    "still sends a reader to it; cite the original, or keep the claim in position.copy_only "
+                    "without the host",
+                    rec=item if "_file" in item else None,
+                )
+
+
+def _hosts_admitted(hosts: set[str]) -> set[str]:
+    """Reviewed hosts and the publisher names inside them (``www.163.com`` admits ``163.com``)."""
+    admitted = set(hosts)
+    for host in hosts:
+        parts = host.split(".")
+        admitted.update(".".join(parts[i:]) for i in range(1, len(parts) - 1))
+    return admitted
 
 
 def _stray_files(reg) -> list[DataError]:
