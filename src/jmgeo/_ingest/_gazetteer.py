@@ -14,6 +14,7 @@ them to ``geodata/places/``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -536,9 +537,23 @@ _GENERIC = {
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True)))
 
 
-def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: int) -> int:
-    """Where a name stopped at ``start`` begins if a town's name spans that stop (else ``start``)."""
+@functools.lru_cache(maxsize=4)
+def _towns_by_char(towns: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """``{character: towns with it before their last character}``, each list in the set's own order."""
+    index: dict[str, list[str]] = {}
     for town in towns:
+        for ch in set(town[:-1]):
+            index.setdefault(ch, []).append(town)
+    return {ch: tuple(found) for ch, found in index.items()}
+
+
+def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: int) -> int:
+    """Where a name stopped at ``start`` begins if a town's name spans that stop (else ``start``).
+
+    Only towns with the stop character ``text[start - 1]`` before their last character can span it, so
+    only those are tried (an index, not a loop over every town for every candidate).
+    """
+    for town in _towns_by_char(towns).get(text[start - 1], ()):
         at = text.rfind(town, floor, min(end, start + len(town)))
         if at != -1 and at < start < at + len(town):
             return at

@@ -24,6 +24,7 @@ _WHITESPACE = re.compile(r"\s+")
 _ENDS = "。！？!?；;"
 _CLOSERS = "”’」』）)】》\"'"
 _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*")
+_END_OR_CLOSER = frozenset(_ENDS + _CLOSERS)
 
 
 def _undouble(line: str) -> str:
@@ -203,10 +204,16 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         row = _row_cells(raw, header) if header else None
         if row is None:
             header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
-        table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
-        cells += [len(buf) + c for c in line_cells]
-        english_ends += [len(buf) + e for e in line_ends]
-        words += [len(buf) + w for w in line_words]
+        n = len(buf)
+        table += [(n + a, n + b, u) for a, b, u in row or ()]
+        cells += [n + c for c in line_cells]
+        english_ends += [n + e for e in line_ends]
+        words += [n + w for w in line_words]
+        # Every sentence end before the buffer's last run of end marks and closers was cut already, so the ends
+        # are looked for from that run on, not in the whole buffer again for each line of a long sentence.
+        scan = n
+        while scan and buf[scan - 1] in _END_OR_CLOSER:
+            scan -= 1
         buf += piece
         if heading:
             yield sentence(0, len(buf), lineno)
@@ -214,7 +221,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             buf, starts, cells, english_ends, table, skips, words = "", [], [], [], [], [], []
             continue
         cut = 0
-        for end in sorted({m.end() for m in _END_RE.finditer(buf)}.union(english_ends)):
+        for end in sorted({m.end() for m in _END_RE.finditer(buf, scan)}.union(english_ends)):
             if end == len(buf):
                 break  # a closing quote may still follow on the next line
             if end <= cut:
