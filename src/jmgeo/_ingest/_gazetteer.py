@@ -179,7 +179,8 @@ class Gazetteer:
         """
         if self._english is None:
             return []
-        folded = text.translate(_EN_FOLD)
+        # (translate is fast on ASCII text; in a Chinese sentence only the runs of capitals and dashes are folded)
+        folded = text.translate(_EN_FOLD) if text.isascii() else _EN_FOLDABLE.sub(_fold_run, text)
         breaks = set(words)
         out = []
         for end, (key, ids, acronym) in self._english.iter_long(folded + _END):
@@ -225,6 +226,13 @@ _CONNECTORS = {"—", "–", "-", "－", "——", "至", "到", "~", "～"}
 _EN_FOLD = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ–—’", "abcdefghijklmnopqrstuvwxyz--'"
 )  # fmt: skip
+_EN_FOLDABLE = re.compile("[A-Z–—’]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_EN_FOLD)
+
+
 # what follows an area's English name when the words name a site or body called after it
 _EN_SITE = re.compile(
     r"(?:port|station|airport|terminal|nuclear|power|bridge|village|group|industrialpark|park|road|street|avenue)"
