@@ -112,10 +112,11 @@ def _rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
-def _cpu_s() -> float:
-    """CPU seconds (user + system) of this process and of its ended children (the workers)."""
+def _cpu_s(*who: int) -> float:
+    """CPU seconds (user + system) of this process and of its ended children (the workers), or of ``who``."""
     return sum(
-        r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        r.ru_utime + r.ru_stime
+        for r in map(resource.getrusage, who or (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     )
 
 
@@ -147,6 +148,7 @@ def child(mode: str, folder: Path) -> dict:
     base = _rss_mb()
     load_before = os.getloadavg()
     cpu0 = _cpu_s()
+    own0 = _cpu_s(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     extra: dict = {}
     if mode.startswith(("ingest", "dask")):
@@ -180,6 +182,7 @@ def child(mode: str, folder: Path) -> dict:
         extra = {"matches": found}
     seconds = time.perf_counter() - t0
     cpu = max(_cpu_s() - cpu0, 0.01)  # (getrusage counts in hundredths of a second at best)
+    own = _cpu_s(resource.RUSAGE_SELF) - own0  # with workers: the parent's share (collecting, appending, writing)
     workers = extra.get("workers", 1)
     per_worker = _rss_mb(resource.RUSAGE_CHILDREN) if workers > 1 else _rss_mb()
     return {
@@ -191,6 +194,7 @@ def child(mode: str, folder: Path) -> dict:
         "mb_per_s_per_worker": round(size / 1e6 / seconds / workers, 3),
         # CPU time is what the load of other processes changes least: MB per CPU second is the speed per core
         "cpu_seconds": round(cpu, 1),
+        "cpu_seconds_this_process": round(own, 1),
         "mb_per_cpu_s": round(size / 1e6 / cpu, 3),
         "peak_rss_mb": round(_rss_mb(), 1),
         "peak_rss_per_worker_mb": round(per_worker, 1),

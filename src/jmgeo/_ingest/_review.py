@@ -114,9 +114,13 @@ RECORD_LINES = {
 RECORD_FORMAT = "jmgeo-review-record/1"
 
 
+# What json.dumps(items, ensure_ascii=False, separators=(",", ":")) uses, made once rather than for each line.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _line(*items) -> str:
     """Return one line of the full record: a compact JSON array and a newline."""
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _ENCODE(items) + "\n"
 
 
 def read_record(path: str | os.PathLike[str]) -> dict:
