@@ -27,6 +27,18 @@ _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*"
 _END_OR_CLOSER = frozenset(_ENDS + _CLOSERS)
 
 
+def _last_run_start(buf: str) -> int:
+    """Where the last run of sentence-end marks and closers in ``buf`` begins (``len(buf)`` when it ends in neither).
+
+    Every sentence end before that run was cut from the buffer already, so ends are looked for from there on, not
+    in the whole buffer again for each line of a long sentence: :data:`_END_RE` matches only inside such runs.
+    """
+    i = len(buf)
+    while i and buf[i - 1] in _END_OR_CLOSER:
+        i -= 1
+    return i
+
+
 def _undouble(line: str) -> str:
     """:func:`jmgeo._documents.undouble_line`, skipped when the line cannot be doubled.
 
@@ -204,16 +216,11 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         row = _row_cells(raw, header) if header else None
         if row is None:
             header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
-        n = len(buf)
-        table += [(n + a, n + b, u) for a, b, u in row or ()]
-        cells += [n + c for c in line_cells]
-        english_ends += [n + e for e in line_ends]
-        words += [n + w for w in line_words]
-        # Every sentence end before the buffer's last run of end marks and closers was cut already, so the ends
-        # are looked for from that run on, not in the whole buffer again for each line of a long sentence.
-        scan = n
-        while scan and buf[scan - 1] in _END_OR_CLOSER:
-            scan -= 1
+        table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
+        cells += [len(buf) + c for c in line_cells]
+        english_ends += [len(buf) + e for e in line_ends]
+        words += [len(buf) + w for w in line_words]
+        scan = _last_run_start(buf)  # the ends before it were cut already
         buf += piece
         if heading:
             yield sentence(0, len(buf), lineno)
