@@ -547,9 +547,14 @@ _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=
 
 @functools.lru_cache(maxsize=4)
 def _towns_by_char(towns: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """``{character: towns with it before their last character}``, each list in the set's own order."""
+    """``{character: towns with it before their last character}``, longest first, then by name.
+
+    A fixed order, not the set's: a set of strings is iterated in an order that changes from process to process
+    (string hashing is randomised), so where two towns could span a stop, a worker and the parent would choose
+    differently and the review files would differ.
+    """
     index: dict[str, list[str]] = {}
-    for town in towns:
+    for town in sorted(towns, key=lambda t: (-len(t), t)):
         for ch in set(town[:-1]):
             index.setdefault(ch, []).append(town)
     return {ch: tuple(found) for ch, found in index.items()}
