@@ -21,7 +21,8 @@ Throughput is corpus MB (bytes / 1e6) per second of wall time. Memory per worker
 resident set of the largest worker process (``RUSAGE_CHILDREN`` after they ended; for one worker,
 the process itself). The load average before and after each run is recorded: on a shared machine
 the numbers are only as good as the load lets them be. ``--profile`` adds where the time of one
-process goes, per module (cProfile, on the first file). Not a test: no timing is asserted anywhere.
+process goes, per step (py-spy samples when the ``bench`` extra is installed, else cProfile; on the first
+file). Not a test: no timing is asserted anywhere.
 
 Usage: ``.venv/bin/python bench/ingest_bench.py [--mb 50] [--files 20] [--profile] [--quiet]``
 """
@@ -34,6 +35,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,10 +112,11 @@ def _rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
-def _cpu_s() -> float:
-    """CPU seconds (user + system) of this process and of its ended children (the workers)."""
+def _cpu_s(*who: int) -> float:
+    """CPU seconds (user + system) of this process and of its ended children (the workers), or of ``who``."""
     return sum(
-        r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        r.ru_utime + r.ru_stime
+        for r in map(resource.getrusage, who or (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     )
 
 
@@ -145,6 +148,7 @@ def child(mode: str, folder: Path) -> dict:
     base = _rss_mb()
     load_before = os.getloadavg()
     cpu0 = _cpu_s()
+    own0 = _cpu_s(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     extra: dict = {}
     if mode.startswith(("ingest", "dask")):
@@ -178,6 +182,7 @@ def child(mode: str, folder: Path) -> dict:
         extra = {"matches": found}
     seconds = time.perf_counter() - t0
     cpu = max(_cpu_s() - cpu0, 0.01)  # (getrusage counts in hundredths of a second at best)
+    own = _cpu_s(resource.RUSAGE_SELF) - own0  # with workers: the parent's share (collecting, appending, writing)
     workers = extra.get("workers", 1)
     per_worker = _rss_mb(resource.RUSAGE_CHILDREN) if workers > 1 else _rss_mb()
     return {
@@ -189,6 +194,7 @@ def child(mode: str, folder: Path) -> dict:
         "mb_per_s_per_worker": round(size / 1e6 / seconds / workers, 3),
         # CPU time is what the load of other processes changes least: MB per CPU second is the speed per core
         "cpu_seconds": round(cpu, 1),
+        "cpu_seconds_this_process": round(own, 1),
         "mb_per_cpu_s": round(size / 1e6 / cpu, 3),
         "peak_rss_mb": round(_rss_mb(), 1),
         "peak_rss_per_worker_mb": round(per_worker, 1),
@@ -199,32 +205,98 @@ def child(mode: str, folder: Path) -> dict:
     }
 
 
+STARTUP = "imports and loading geodata and the gazetteer"
+#: The steps of one process's ingest, each named by the code it runs (a function or module in a stack frame). A
+#: sample goes to the step of the innermost frame that names one, so a step counts what it calls that no other
+#: step names (the amounts inside pairing are amounts; CSV and JSON encoding inside the writer are writing).
+STEPS = (
+    ("read and decode lines", r"_readers\.py"),
+    ("join lines into sentences, normalise (whitespace, doubled lines, table/English marks)",
+     r"_sentences\.py|undouble_line"),
+    ("fold to simplified characters (OpenCC t2s)", r"_simplified\.py|opencc"),
+    ("amounts: pattern and number reader", r"_amounts\.py|_numbers\.py"),
+    ("candidate place names", r"find_candidates|_town_start"),
+    ("places: gazetteer (Aho-Corasick) and context rules", r"_gazetteer\.py|with_short_forms"),
+    ("pairing: each amount's year and place", r"_pairing\.py"),
+    ("write the review files (CSV rows, JSON lines, gzip)", r"_review\.py|_cells\.py|json/|csv\.py|_files\.py"),
+    (STARTUP, r"importlib|load_gazetteer|read_geodata|_geodata\.py"),
+    ("the per-sentence loop and its record objects", r"_pipeline\.py|_records\.py|<string>"),
+)  # fmt: skip
+
+
+def step_shares(stacks: Iterable[tuple[list[str], float]]) -> dict[str, float]:
+    """Share of the time per :data:`STEPS` entry, from ``(frames outermost first, weight)`` pairs."""
+    compiled = [(step, re.compile(pattern)) for step, pattern in STEPS]
+    totals: dict[str, float] = {}
+    for frames, weight in stacks:
+        step = next(
+            (name for frame in reversed(frames) for name, rx in compiled if rx.search(frame)), "other (Python runtime)"
+        )
+        totals[step] = totals.get(step, 0.0) + weight
+    whole = sum(totals.values()) or 1.0
+    return {k: round(v / whole, 3) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+
+def _py_spy() -> str | None:
+    """The py-spy sampling profiler (the ``bench`` extra), next to this Python or on the PATH."""
+    here = Path(sys.executable).with_name("py-spy")
+    return str(here) if here.exists() else shutil.which("py-spy")
+
+
 def profile(folder: Path) -> dict:
-    """Where the time of one process goes: cProfile's own time per module, on the first file."""
-    import cProfile
-    import pstats
+    """Where the time of one process goes, per step (:data:`STEPS`), on the first file.
 
-    from jmgeo._ingest import ingest
-
+    With py-spy installed: its samples (200 a second) of a fresh process that imports jmgeo and ingests the
+    file, which do not slow small calls more than large ones. Without: cProfile's own time per function, which
+    charges each call its overhead (many small calls look dearer). Both also give the own time per module.
+    """
     first = sorted(folder.glob("*.txt"))[0]
-    prof = cProfile.Profile()
-    with tempfile.TemporaryDirectory() as tmp:
-        prof.enable()
-        ingest([first], Path(tmp) / "review.csv", date_year=2024, progress=False)
-        prof.disable()
-    stats = pstats.Stats(prof).stats
-    by_module: dict[str, float] = {}
-    for (filename, _, func), (_, _, tottime, _, _) in stats.items():
-        if "jmgeo" in filename:
-            key = "jmgeo." + filename.split("jmgeo/", 1)[1].removesuffix(".py").replace("/", ".")
-        elif filename == "~":
-            key = "builtin " + func.split(" of ")[0].strip("<>").replace("built-in method ", "")
-        else:
-            key = Path(filename).parent.name + "/" + Path(filename).name
-        by_module[key] = by_module.get(key, 0.0) + tottime
-    total = sum(by_module.values())
+    spy = _py_spy()
+    if spy:
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "stacks.txt"
+            subprocess.run(
+                [spy, "record", "--rate", "200", "--format", "raw", "--output", str(raw), "--",
+                 sys.executable, __file__, "--child", "ingest-file", str(first)],
+                capture_output=True, check=True,
+            )  # fmt: skip
+            stacks = []
+            for line in raw.read_text(encoding="utf-8").splitlines():
+                frames, _, count = line.rpartition(" ")
+                stacks.append((frames.split(";"), float(count)))
+        by_module: dict[str, float] = {}
+        for frames, weight in stacks:
+            inner = frames[-1]
+            key = inner[inner.find("(") + 1 : inner.rfind(":")] if "(" in inner else inner
+            by_module[key] = by_module.get(key, 0.0) + weight
+        tool = f"py-spy, {sum(w for _, w in stacks):.0f} samples"
+    else:
+        import cProfile
+        import pstats
+
+        from jmgeo._ingest import ingest
+
+        prof = cProfile.Profile()
+        with tempfile.TemporaryDirectory() as tmp:
+            prof.enable()
+            ingest([first], Path(tmp) / "review.csv", date_year=2024, progress=False)
+            prof.disable()
+        stacks, by_module = [], {}
+        for (filename, line, func), (_, _, tottime, _, _) in pstats.Stats(prof).stats.items():
+            stacks.append(([f"{func} ({filename}:{line})"], tottime))
+            by_module[filename] = by_module.get(filename, 0.0) + tottime
+        tool = "cProfile own time"
+    whole = sum(by_module.values()) or 1.0
     top = sorted(by_module.items(), key=lambda kv: -kv[1])[:15]
-    return {"file_bytes": first.stat().st_size, "share": {k: round(v / total, 3) for k, v in top}}
+    steps = step_shares(stacks)
+    startup = steps.pop(STARTUP, 0.0)  # once per process, not per MB: the steps are shares of the rest
+    return {
+        "file_bytes": first.stat().st_size,
+        "tool": tool,
+        "startup_share": startup,
+        "steps": {k: round(v / (1 - startup), 3) for k, v in steps.items()} if startup < 1 else steps,
+        "own_time_by_module": {k: round(v / whole, 3) for k, v in top},
+    }
 
 
 def main(argv=None) -> int:
@@ -239,6 +311,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         mode, folder = args.child
+        if mode == "ingest-file":  # what the profile samples: one process that imports jmgeo and ingests a file
+            from jmgeo._ingest import ingest
+
+            with tempfile.TemporaryDirectory() as tmp:
+                ingest([folder], Path(tmp) / "review.csv", date_year=2024, progress=False)
+            return 0
         print(json.dumps(profile(Path(folder)) if mode == "profile" else child(mode, Path(folder))))
         return 0
     runs = []

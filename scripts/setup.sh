@@ -8,7 +8,8 @@
 #              validator the tests run with /usr/bin/python3, beside the current release's validator
 #              from PyPI's gdal-utils in .venv/gdal-utils) and python3-qgis (QGIS 3.22 LTR, run
 #              headless by tests/test_qgis.py; ~100 s to install).
-#   --bench    the test tools plus what bench/run.py needs to run explore() (mapclassify, matplotlib).
+#   --bench    the test tools plus what bench/run.py needs to run explore() (mapclassify, matplotlib) and
+#              py-spy, which samples where ingest's time goes (bench/ingest_bench.py --profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,17 @@ from jmgeo import check_geodata
 from jmgeo._errors import DataError, ValidationError
 from jmgeo._geodata import read_geodata
 from jmgeo._ingest import ingest, merge_review
-from jmgeo._ingest._review import REVIEW_COLUMNS, read_record, read_review
+from jmgeo._ingest._pipeline import iter_ingest
+from jmgeo._ingest._readers import open_source
+from jmgeo._ingest._review import (
+    PART_KEYS,
+    REVIEW_COLUMNS,
+    read_record,
+    read_review,
+    review_part,
+    write_review,
+    write_review_parts,
+)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -254,6 +265,31 @@ def test_workers_give_the_same_review_files_in_the_same_order(tmp_path, docs_dir
     assert [s.doc for s in three.skipped] == ["zz_bad.txt"]
     for key in ("csv", "mentions", "candidates", "record"):
         assert three.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+
+
+@pytest.mark.parametrize("cap", [3, 40, 20_000])
+def test_parts_made_apart_give_the_bytes_of_one_writer_even_past_the_candidate_cap(tmp_path, docs_dir, cap):
+    """Each file's part made on its own (as a worker does) and appended gives the same files as one writer.
+
+    A small cap on distinct candidates makes later files propose names past it: those count only when an
+    earlier file proposed them, as when one process reads every file in turn.
+    """
+    files = sorted(Path(docs_dir).glob("*.txt"))
+    one = write_review(iter_ingest([open_source(p) for p in files]), tmp_path / "one.csv", max_candidates=cap)
+    parts = []
+    for p in files:
+        outs = {key: io.BytesIO() for key in PART_KEYS}
+        part = review_part(iter_ingest([open_source(p)]), outs, max_candidates=cap)
+        part.data = {k: fh.getvalue() if k == "record" else zlib.compress(fh.getvalue()) for k, fh in outs.items()}
+        parts.append(part)
+    assert cap != 3 or any(part.overflow for part in parts)  # a file past the cap on its own: overflow is counted
+    two = write_review_parts(parts, tmp_path / "two.csv", max_candidates=cap)
+    assert (two.rows, two.mentions, two.candidates) == (one.rows, one.mentions, one.candidates)
+    assert one.rows > 200 and (cap == 20_000 or one.candidates == cap)  # the cap is met: the merge rule matters
+    for key in ("csv", "mentions", "candidates", "record"):
+        assert two.paths[key].read_bytes() == one.paths[key].read_bytes(), key
+    record = read_record(one.paths["record"])  # one gzip member per document, read as one file
+    assert len(record["documents"]) == len(files) and len(record["facts"]) == one.rows
 
 
 def test_dask_scheduler_address_gives_the_same_review_files(tmp_path, geodata_copy, docs_dir):

@@ -14,6 +14,7 @@ them to ``geodata/places/``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -178,7 +179,8 @@ class Gazetteer:
         """
         if self._english is None:
             return []
-        folded = text.translate(_EN_FOLD)
+        # (translate is fast on ASCII text; in a Chinese sentence only the runs of capitals and dashes are folded)
+        folded = text.translate(_EN_FOLD) if text.isascii() else _EN_FOLDABLE.sub(_fold_run, text)
         breaks = set(words)
         out = []
         for end, (key, ids, acronym) in self._english.iter_long(folded + _END):
@@ -224,6 +226,13 @@ _CONNECTORS = {"—", "–", "-", "－", "——", "至", "到", "~", "～"}
 _EN_FOLD = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ–—’", "abcdefghijklmnopqrstuvwxyz--'"
 )  # fmt: skip
+_EN_FOLDABLE = re.compile("[A-Z–—’]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_EN_FOLD)
+
+
 # what follows an area's English name when the words name a site or body called after it
 _EN_SITE = re.compile(
     r"(?:port|station|airport|terminal|nuclear|power|bridge|village|group|industrialpark|park|road|street|avenue)"
@@ -536,9 +545,28 @@ _GENERIC = {
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True)))
 
 
+@functools.lru_cache(maxsize=4)
+def _towns_by_char(towns: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """``{character: towns with it before their last character}``, longest first, then by name.
+
+    A fixed order, not the set's: a set of strings is iterated in an order that changes from process to process
+    (string hashing is randomised), so where two towns could span a stop, a worker and the parent would choose
+    differently and the review files would differ.
+    """
+    index: dict[str, list[str]] = {}
+    for town in sorted(towns, key=lambda t: (-len(t), t)):
+        for ch in set(town[:-1]):
+            index.setdefault(ch, []).append(town)
+    return {ch: tuple(found) for ch, found in index.items()}
+
+
 def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: int) -> int:
-    """Where a name stopped at ``start`` begins if a town's name spans that stop (else ``start``)."""
-    for town in towns:
+    """Where a name stopped at ``start`` begins if a town's name spans that stop (else ``start``).
+
+    Only towns with the stop character ``text[start - 1]`` before their last character can span it, so
+    only those are tried (an index, not a loop over every town for every candidate).
+    """
+    for town in _towns_by_char(towns).get(text[start - 1], ()):
         at = text.rfind(town, floor, min(end, start + len(town)))
         if at != -1 and at < start < at + len(town):
             return at

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pickle
 import re
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
 from ._pairing import SITE_ENDINGS, amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
-from ._review import ReviewResult, write_review
+from ._review import PART_KEYS, ReviewPart, ReviewResult, review_part, write_review, write_review_parts
 from ._sentences import Sentence, iter_sentences
 from ._simplified import fold_width, to_simplified
 
@@ -336,29 +335,47 @@ def ingest(
         if dask is not None:
             if None in files:
                 raise ArgumentError("--dask: standard input cannot be read on a cluster; give files or folders")
-            records = iter_on_dask(files, dask, workers, date_year, geodata_dir, bar.update if bar else None)
-        elif (workers or 1) > 1 and None not in files:
-            records = _iter_in_processes(files, workers, date_year, geodata_dir, bar.update if bar else None)
-        else:
-            records = iter_ingest(
-                sources(),
-                date_year=date_year,
-                geodata_dir=geodata_dir,
-                progress=bar.update if bar else None,
-                skip_unreadable=True,
-            )
+            parts = iter_on_dask(files, dask, workers, date_year, geodata_dir, bar.update if bar else None)
+            return write_review_parts(parts, out)
+        if (workers or 1) > 1 and None not in files:
+            parts = _iter_in_processes(files, workers, date_year, geodata_dir, bar.update if bar else None)
+            return write_review_parts(parts, out)
+        records = iter_ingest(
+            sources(),
+            date_year=date_year,
+            geodata_dir=geodata_dir,
+            progress=bar.update if bar else None,
+            skip_unreadable=True,
+        )
         return write_review(records, out)
     finally:
         if bar is not None:
             bar.close()
 
 
-def _ingest_to_spool(path: str, date_year: int | None, geodata_dir) -> str:
-    """In a worker process: ingest one file, pickle its records one by one to a temp file, return its path."""
-    with tempfile.NamedTemporaryFile("wb", suffix=".jmgeo-ingest", delete=False) as fh:
-        for rec in _file_records(path, date_year, geodata_dir):
-            pickle.dump(rec, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return fh.name
+def _ingest_to_part(path: str, date_year: int | None, geodata_dir) -> ReviewPart:
+    """In a worker process: ingest one file and write its share of the review files to temp files.
+
+    The worker turns its records into the files' bytes (CSV rows, a gzip member of the record), so the
+    parent only appends them (:func:`~jmgeo._ingest._review.write_review_parts`) and memory stays flat.
+    """
+    files: dict[str, str] = {}
+    outs = {}
+    try:
+        for key in PART_KEYS:
+            fd, files[key] = tempfile.mkstemp(suffix=f".jmgeo-ingest-{key}")
+            outs[key] = os.fdopen(fd, "w+b")
+        part = review_part(_file_records(path, date_year, geodata_dir), outs)
+    except BaseException:
+        for name in files.values():
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+        raise
+    finally:
+        for fh in outs.values():
+            fh.close()
+    part.files = files
+    return part
 
 
 def _file_records(path: str, date_year: int | None, geodata_dir) -> Iterator:
@@ -370,43 +387,23 @@ def _file_records(path: str, date_year: int | None, geodata_dir) -> Iterator:
     yield from iter_ingest(sources, date_year=date_year, geodata_dir=geodata_dir, skip_unreadable=True)
 
 
-def _pickled(fh) -> Iterator:
-    """The records pickled one after another in ``fh``, in order."""
-    while True:
-        try:
-            yield pickle.load(fh)
-        except EOFError:
-            return
+def _ingest_to_bytes(path: str, date_year: int | None, geodata_dir) -> ReviewPart:
+    """On a Dask worker: ingest one file; return its share of the review files as bytes.
 
-
-def _ingest_to_bytes(path: str, date_year: int | None, geodata_dir) -> bytes:
-    """On a Dask worker: ingest one file; return its records pickled one by one and zlib-compressed.
-
-    Bytes, not a temp file, because a worker of a remote cluster shares no disk with the client;
-    compressed, because the quotes repeat in the rows and mentions (about a tenth of the size).
+    Bytes, not temp files, because a worker of a remote cluster shares no disk with the client; the two
+    CSV parts are zlib-compressed for the way back (level 1: cheap, about a quarter of the size), the
+    record part is gzip already.
     """
-    packer = zlib.compressobj(6)
-    parts = []
-    buf = io.BytesIO()
-    for rec in _file_records(path, date_year, geodata_dir):
-        pickle.dump(rec, buf, protocol=pickle.HIGHEST_PROTOCOL)
-        if buf.tell() > 1 << 20:
-            parts.append(packer.compress(buf.getvalue()))
-            buf = io.BytesIO()
-    parts.append(packer.compress(buf.getvalue()))
-    parts.append(packer.flush())
-    return b"".join(parts)
-
-
-def _unpack(blob: bytes) -> Iterator:
-    """Yield the records of one :func:`_ingest_to_bytes` result, in order."""
-    yield from _pickled(io.BytesIO(zlib.decompress(blob)))
+    outs = {key: io.BytesIO() for key in PART_KEYS}
+    part = review_part(_file_records(path, date_year, geodata_dir), outs)
+    part.data = {k: fh.getvalue() if k == "record" else zlib.compress(fh.getvalue(), 1) for k, fh in outs.items()}
+    return part
 
 
 def iter_on_dask(
     files, scheduler: str, workers: int | None, date_year, geodata_dir, progress=None
-) -> Iterator[ReviewRow | PlaceMention | tuple | DocumentSummary | SkippedDocument]:
-    """Ingest files on a Dask cluster, one file per task; yield the records in input order.
+) -> Iterator[ReviewPart]:
+    """Ingest files on a Dask cluster, one file per task; yield each file's :class:`ReviewPart` in input order.
 
     ``scheduler`` is ``"local"`` for a :class:`dask.distributed.LocalCluster` of ``workers``
     single-threaded processes (default: one per core), started here and closed at the end; else
@@ -450,9 +447,9 @@ def iter_on_dask(
         ]
         try:
             for path, future in zip(files, futures, strict=True):
-                blob = future.result()
+                part = future.result()
                 future.release()
-                yield from _unpack(blob)
+                yield part
                 if progress is not None:
                     progress(path.stat().st_size)
         finally:
@@ -460,27 +457,27 @@ def iter_on_dask(
 
 
 def _iter_in_processes(files, workers: int, date_year, geodata_dir, progress) -> Iterator:
-    """Ingest files in ``workers`` local processes, one file per task; yield the records in input order.
+    """Ingest files in ``workers`` local processes, one file per task; yield each file's part in input order.
 
-    Each worker writes its file's records to a temp file (memory stays flat); they are read back in the
-    order of the inputs, so the review files are the same, byte for byte, as from one process.
+    Each worker writes its file's share of the review files to temp files (:func:`_ingest_to_part`); the
+    parts are taken in the order of the inputs, so the review files are the same, byte for byte, as from
+    one process.
     """
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_ingest_to_spool, str(p), date_year, geodata_dir) for p in files]
+        futures = [pool.submit(_ingest_to_part, str(p), date_year, geodata_dir) for p in files]
+        taken = 0
         try:
             for path, future in zip(files, futures, strict=True):
-                spool = future.result()
-                try:
-                    with open(spool, "rb") as fh:
-                        yield from _pickled(fh)
-                finally:
-                    os.unlink(spool)
+                part = future.result()
+                taken += 1
+                yield part
                 if progress is not None:
                     progress(path.stat().st_size)
         finally:
             for future in futures:
                 future.cancel()
-            for future in futures:  # remove the spools of files read but not consumed (an error stopped the run)
+            for future in futures[taken:]:  # remove the parts of files read but not taken (an error stopped the run)
                 if future.done() and not future.cancelled() and future.exception() is None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(future.result())
+                    for name in future.result().files.values():
+                        with contextlib.suppress(OSError):
+                            os.unlink(name)

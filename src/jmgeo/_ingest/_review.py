@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterable
@@ -36,12 +37,16 @@ __all__ = [
     "RECORD_FORMAT",
     "RECORD_LINES",
     "REVIEW_COLUMNS",
+    "PART_KEYS",
+    "ReviewPart",
     "ReviewResult",
     "plain_number",
     "read_record",
     "read_review",
+    "review_part",
     "review_paths",
     "write_review",
+    "write_review_parts",
 ]
 
 #: Columns of the review table. ``accept`` is for the reviewer (y / n); ``claim_en`` may be filled in.
@@ -93,43 +98,6 @@ class ReviewResult:
     skipped: list[SkippedDocument] = field(default_factory=list)
 
 
-class _Scratch:
-    """An anonymous temp file that text is spooled to, then read back whole as UTF-8 bytes.
-
-    It keeps the rows out of memory while the documents are read; it is never renamed
-    into place (the outputs are written by :func:`jmgeo._files.staged_outputs`).
-    """
-
-    def __init__(self):
-        self.fh = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")
-
-    def lines(self) -> Iterable[str]:
-        """Yield the lines written so far, from the start."""
-        self.fh.seek(0)
-        yield from self.fh
-
-    def chunks(self) -> Iterable[bytes]:
-        """Yield everything written so far, as UTF-8 bytes, 1 MiB at a time."""
-        self.fh.flush()
-        self.fh.buffer.seek(0)
-        yield from iter(lambda: self.fh.buffer.read(1 << 20), b"")
-
-    def mark(self) -> int:
-        """Return the position after everything written so far, for :meth:`rewind`."""
-        self.fh.flush()
-        return self.fh.buffer.tell()
-
-    def rewind(self, position: int) -> None:
-        """Drop everything written after ``position`` (from :meth:`mark`)."""
-        self.fh.flush()
-        self.fh.buffer.seek(position)
-        self.fh.buffer.truncate()
-
-    def close(self) -> None:
-        """Close and so delete the file."""
-        self.fh.close()
-
-
 #: The lines of the full record (``review.jsonl.gz``) after its header, each a JSON array whose first item names
 #: its kind. A ``quote`` belongs to the ``doc`` line before it, a ``fact`` to the ``quote`` line before it, a
 #: ``mention`` to the ``doc`` line before it: each quote is stored once, however many amounts it holds.
@@ -146,24 +114,13 @@ RECORD_LINES = {
 RECORD_FORMAT = "jmgeo-review-record/1"
 
 
+# What json.dumps(items, ensure_ascii=False, separators=(",", ":")) uses, made once rather than for each line.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _line(*items) -> str:
     """Return one line of the full record: a compact JSON array and a newline."""
-    return json.dumps(items, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _record_chunks(result: ReviewResult, record: _Scratch, candidates: list[list]) -> Iterable[bytes]:
-    """Yield the full record, gzip-compressed: a header, the spooled lines, the skipped inputs and the candidates.
-
-    zlib's gzip header carries no time or name, so the same run gives the same bytes.
-    """
-    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
-    header = {"generator": "jmgeo ingest", "format": RECORD_FORMAT, "lines": RECORD_LINES}
-    yield packer.compress((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
-    for chunk in record.chunks():
-        yield packer.compress(chunk)
-    tail = [_line("skipped", asdict(s)) for s in result.skipped] + [_line("candidate", *c) for c in candidates]
-    yield packer.compress("".join(tail).encode("utf-8"))
-    yield packer.flush()
+    return _ENCODE(items) + "\n"
 
 
 def read_record(path: str | os.PathLike[str]) -> dict:
@@ -236,56 +193,111 @@ def _write_row(rec: ReviewRow, fw: SpreadsheetWriter, write, at: list) -> None:
     )  # fmt: skip
 
 
-def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates: int = MAX_CANDIDATES) -> ReviewResult:
-    """Stream ingest records into the review files; replace them only when every record was read.
+@dataclass
+class ReviewPart:
+    """Some documents' share of the review files, made where they were read (a worker, or the one process).
 
-    The CSV files are UTF-8 with a byte-order mark so spreadsheet programs show the
-    Chinese text; the full record (``review.jsonl.gz``, :data:`RECORD_LINES`, read back by
-    :func:`read_record`) holds the documents, the review rows, the mentions, the skipped
-    inputs and the candidates, each quote once. Candidates are counted by name (at most
-    ``max_candidates`` distinct names are kept). A cell a spreadsheet would read as a
-    formula is written as text (:mod:`jmgeo._cells`); :func:`read_review` undoes that.
-
-    The rows go to scratch files as they come and are streamed from there into the four
-    files, written together by :func:`jmgeo._files.staged_outputs`, so memory does not
-    grow with the documents. A :class:`SkippedDocument` drops every record of its document
-    (the scratch files are cut back to where the document began) and is listed in
-    ``skipped``. When documents were given but every one was skipped, nothing is written:
-    :class:`~jmgeo._errors.DataError` names each file and its reason.
+    The bytes of each output (``csv``, ``mentions``, ``record``: :data:`PART_KEYS`) are in ``files`` (temp files a
+    local worker wrote; removed once appended) or in ``data`` (a Dask worker's result, the two CSV parts
+    zlib-compressed for the way back); :func:`write_review_parts` only appends them in the order of the inputs.
+    The CSV parts are rows without the header; the record part is one gzip member per document, and
+    concatenated gzip members are one gzip file (``gzip.open``, ``zcat``). ``candidates`` are
+    ``[name, count, doc, start, end, quote]`` in the order of first occurrence, at most ``max_candidates`` names;
+    ``overflow`` the names met once that many were kept, one per occurrence, which the parent counts when an
+    earlier part proposed them, so the counts are those of one process reading every document in turn.
     """
-    paths = review_paths(out)
-    result = ReviewResult(paths)
-    facts_csv, mentions_csv, record = scratches = [_Scratch() for _ in range(3)]
-    try:
-        fw = SpreadsheetWriter(facts_csv.fh)
-        fw.writerow(REVIEW_COLUMNS)
-        mw = SpreadsheetWriter(mentions_csv.fh)
-        mw.writerow(MENTION_COLUMNS)
-        write = record.fh.write
-        candidates: dict[str, list] = {}
-        doc_candidates: list[str] = []  # names counted for the document being read, to undo if it is skipped
-        marks = [s.mark() for s in scratches]
-        counts = (0, 0)
+
+    rows: int = 0
+    mentions: int = 0
+    documents: list[DocumentSummary] = field(default_factory=list)
+    skipped: list[SkippedDocument] = field(default_factory=list)
+    candidates: list[list] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)
+    files: dict[str, str] | None = None
+    data: dict[str, bytes] | None = None
+
+
+#: The outputs a :class:`ReviewPart` holds bytes of: the review CSV, the mentions CSV and the full record.
+PART_KEYS = ("csv", "mentions", "record")
+#: Record lines kept before they are compressed (the JSON text of about 1 MB of this corpus's lines).
+_PACK_LINES = 4096
+
+
+def _gzip_member(text: str) -> bytes:
+    """Return ``text`` as one gzip member (zlib's gzip header has no time or name: the same bytes every run)."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return packer.compress(text.encode("utf-8")) + packer.flush()
+
+
+class _PartWriter:
+    """Write ingest records as a :class:`ReviewPart`: CSV rows and one gzip member of record lines per document.
+
+    ``outs`` are binary files for :data:`PART_KEYS`, written from where they stand; a
+    :class:`SkippedDocument` cuts them back to where its document began.
+    """
+
+    def __init__(self, outs: dict, max_candidates: int, keep_overflow: bool):
+        self.outs = outs
+        self.texts = {k: io.TextIOWrapper(outs[k], encoding="utf-8", newline="") for k in ("csv", "mentions")}
+        self.part = ReviewPart()
+        self.max_candidates = max_candidates
+        self.keep_overflow = keep_overflow  # a lone writer (one process) has no earlier part to count them for
+        self.candidates: dict[str, list] = {}
+        self.lines: list[str] = []  # record lines of the document being read, not yet compressed
+        self.packer = None
+
+    def _mark(self) -> dict[str, int]:
+        for text in self.texts.values():
+            text.flush()
+        return {k: fh.tell() for k, fh in self.outs.items()}
+
+    def _rewind(self, marks: dict[str, int]) -> None:
+        for text in self.texts.values():
+            text.flush()
+        for k, fh in self.outs.items():
+            fh.seek(marks[k])
+            fh.truncate()
+        self.lines.clear()
+        self.packer = None
+
+    def _pack(self, end: bool = False) -> None:
+        """Compress the pending record lines; ``end`` closes the document's gzip member."""
+        if self.lines:
+            if self.packer is None:
+                self.packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+            self.outs["record"].write(self.packer.compress("".join(self.lines).encode("utf-8")))
+            self.lines.clear()
+        if end and self.packer is not None:
+            self.outs["record"].write(self.packer.flush())
+            self.packer = None
+
+    def feed(self, records: Iterable) -> ReviewPart:
+        """Write every record; return the part (counts, documents, skipped inputs, candidates)."""
+        part, candidates, write = self.part, self.candidates, self.lines.append
+        fw, mw = SpreadsheetWriter(self.texts["csv"]), SpreadsheetWriter(self.texts["mentions"])
+        marks, counts, doc_candidates, overflow_mark = self._mark(), (0, 0), [], 0
         at = [None, None]  # the doc and the quote's span last written to the record
         for rec in records:
             if isinstance(rec, ReviewRow):
                 _write_row(rec, fw, write, at)
-                result.rows += 1
+                part.rows += 1
             elif isinstance(rec, PlaceMention):
                 mw.writerow([rec.doc, rec.line, rec.start, rec.end, rec.text, _ids(rec.feature_ids)])
                 _record_doc(rec.doc, write, at)
                 write(_line("mention", rec.line, rec.start, rec.end, rec.text, rec.feature_ids))
-                result.mentions += 1
+                part.mentions += 1
             elif isinstance(rec, DocumentSummary):
                 write(_line("summary", asdict(rec)))
-                result.documents.append(rec)
-                marks, counts, doc_candidates = [s.mark() for s in scratches], (result.rows, result.mentions), []
+                self._pack(end=True)
+                part.documents.append(rec)
+                marks, counts, doc_candidates = self._mark(), (part.rows, part.mentions), []
+                overflow_mark = len(part.overflow)
                 at[:] = [None, None]
             elif isinstance(rec, SkippedDocument):
-                result.skipped.append(rec)
-                for scratch, position in zip(scratches, marks, strict=True):
-                    scratch.rewind(position)
-                result.rows, result.mentions = counts
+                part.skipped.append(rec)
+                self._rewind(marks)
+                part.rows, part.mentions = counts
+                del part.overflow[overflow_mark:]
                 at[:] = [None, None]
                 for name in doc_candidates:
                     candidates[name][1] -= 1
@@ -296,33 +308,154 @@ def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates:
                 start, end, name, doc_name, text = rec
                 if name in candidates:
                     candidates[name][1] += 1
-                elif len(candidates) < max_candidates:
+                elif len(candidates) < self.max_candidates:
                     candidates[name] = [name, 1, doc_name, start, end, text]
                 else:
+                    if self.keep_overflow:
+                        part.overflow.append(name)
                     continue
                 doc_candidates.append(name)
+            if len(self.lines) >= _PACK_LINES:
+                self._pack()
+        self._pack(end=True)
+        for text in self.texts.values():
+            text.flush()
+            text.detach()  # the binary files stay open for the caller
+        part.candidates = list(candidates.values())
+        return part
+
+
+def review_part(records: Iterable, outs: dict, max_candidates: int = MAX_CANDIDATES) -> ReviewPart:
+    """Write the records of some documents as their share of the review files to the binary files ``outs``.
+
+    ``outs`` maps each of :data:`PART_KEYS` to a binary file (a temp file, or :class:`io.BytesIO`); the caller
+    sets ``files`` or ``data`` of the part it returns and hands it to :func:`write_review_parts`.
+    """
+    return _PartWriter(outs, max_candidates, keep_overflow=True).feed(records)
+
+
+class _Assembly:
+    """The review files being put together from parts, in scratch files, until every part is in."""
+
+    def __init__(self, out: str | os.PathLike[str], max_candidates: int):
+        self.result = ReviewResult(review_paths(out))
+        self.max_candidates = max_candidates
+        self.candidates: dict[str, list] = {}
+        self.scratch = {k: tempfile.TemporaryFile() for k in PART_KEYS}
+
+    def add(self, part: ReviewPart) -> None:
+        """Count a part and append its bytes (its temp files are removed)."""
+        result, candidates = self.result, self.candidates
+        result.rows += part.rows
+        result.mentions += part.mentions
+        result.documents.extend(part.documents)
+        result.skipped.extend(part.skipped)
+        for name, count, *first in part.candidates:
+            if name in candidates:
+                candidates[name][1] += count
+            elif len(candidates) < self.max_candidates:
+                candidates[name] = [name, count, *first]
+        for name in part.overflow:
+            if name in candidates:
+                candidates[name][1] += 1
+        for key, path in (part.files or {}).items():
+            with open(path, "rb") as fh:
+                shutil.copyfileobj(fh, self.scratch[key], 1 << 20)
+            os.unlink(path)
+        for key, blob in (part.data or {}).items():
+            self.scratch[key].write(blob if key == "record" else zlib.decompress(blob))
+
+    def _chunks(self, key: str) -> Iterable[bytes]:
+        fh = self.scratch[key]
+        fh.flush()
+        fh.seek(0)
+        yield from iter(lambda: fh.read(1 << 20), b"")
+
+    def write(self) -> ReviewResult:
+        """Write the four files together (:func:`jmgeo._files.staged_outputs`); nothing when no input was read."""
+        result = self.result
         if result.skipped and not result.documents:
             raise DataError(
                 "ingest",
                 None,
                 "no input could be read, nothing written: " + "; ".join(s.reason for s in result.skipped),
             )
-        ranked = sorted(candidates.values(), key=lambda c: (-c[1], c[0]))
+        ranked = sorted(self.candidates.values(), key=lambda c: (-c[1], c[0]))
         result.candidates = len(ranked)
         cand_text = io.StringIO(newline="")
-        cw = SpreadsheetWriter(cand_text)
-        cw.writerow(CANDIDATE_COLUMNS)
-        cw.writerows(ranked)
+        SpreadsheetWriter(cand_text).writerows([CANDIDATE_COLUMNS, *ranked])
         bom = codecs.BOM_UTF8  # the CSV files start with a BOM, so spreadsheets read them as UTF-8
+        header = {"generator": "jmgeo ingest", "format": RECORD_FORMAT, "lines": RECORD_LINES}
+        tail = [_line("skipped", asdict(s)) for s in result.skipped] + [_line("candidate", *c) for c in ranked]
+        paths = result.paths
         with staged_outputs() as stage:
-            stage.write_stream(paths["csv"], itertools.chain([bom], facts_csv.chunks()))
-            stage.write_stream(paths["record"], _record_chunks(result, record, ranked))
-            stage.write_stream(paths["mentions"], itertools.chain([bom], mentions_csv.chunks()))
+            stage.write_stream(paths["csv"], itertools.chain([bom, _csv_line(REVIEW_COLUMNS)], self._chunks("csv")))
+            stage.write_stream(
+                paths["record"],
+                itertools.chain(
+                    [_gzip_member(json.dumps(header, ensure_ascii=False) + "\n")],
+                    self._chunks("record"),
+                    [_gzip_member("".join(tail))],
+                ),
+            )
+            stage.write_stream(
+                paths["mentions"], itertools.chain([bom, _csv_line(MENTION_COLUMNS)], self._chunks("mentions"))
+            )
             stage.write(paths["candidates"], bom + cand_text.getvalue().encode("utf-8"))
+        return result
+
+    def close(self) -> None:
+        for fh in self.scratch.values():
+            fh.close()
+
+
+def _csv_line(cells: list) -> bytes:
+    text = io.StringIO(newline="")
+    SpreadsheetWriter(text).writerow(cells)
+    return text.getvalue().encode("utf-8")
+
+
+def write_review(records: Iterable, out: str | os.PathLike[str], max_candidates: int = MAX_CANDIDATES) -> ReviewResult:
+    """Stream ingest records into the review files; replace them only when every record was read.
+
+    The CSV files are UTF-8 with a byte-order mark so spreadsheet programs show the
+    Chinese text; the full record (``review.jsonl.gz``, :data:`RECORD_LINES`, read back by
+    :func:`read_record`) holds the documents, the review rows, the mentions, the skipped
+    inputs and the candidates, each quote once, one gzip member per document. Candidates are
+    counted by name (at most ``max_candidates`` distinct names are kept). A cell a spreadsheet
+    would read as a formula is written as text (:mod:`jmgeo._cells`); :func:`read_review` undoes that.
+
+    The rows go to scratch files as they come and are streamed from there into the four
+    files, written together by :func:`jmgeo._files.staged_outputs`, so memory does not
+    grow with the documents. A :class:`SkippedDocument` drops every record of its document
+    (the scratch files are cut back to where the document began) and is listed in
+    ``skipped``. When documents were given but every one was skipped, nothing is written:
+    :class:`~jmgeo._errors.DataError` names each file and its reason. The same bytes come
+    out of :func:`write_review_parts` given the documents' parts made elsewhere (workers).
+    """
+    assembly = _Assembly(out, max_candidates)
+    try:
+        assembly.add(_PartWriter(assembly.scratch, max_candidates, keep_overflow=False).feed(records))
+        return assembly.write()
     finally:
-        for scratch in scratches:
-            scratch.close()
-    return result
+        assembly.close()
+
+
+def write_review_parts(
+    parts: Iterable[ReviewPart], out: str | os.PathLike[str], max_candidates: int = MAX_CANDIDATES
+) -> ReviewResult:
+    """Write the review files from parts made by :func:`review_part` (in workers), in the order given.
+
+    The parent only appends each part's bytes and adds up its counts and candidates, so the files are
+    the same, byte for byte, as :func:`write_review` over the same documents' records in one process.
+    """
+    assembly = _Assembly(out, max_candidates)
+    try:
+        for part in parts:
+            assembly.add(part)
+        return assembly.write()
+    finally:
+        assembly.close()
 
 
 def _split_ids(text: str) -> list[str]:

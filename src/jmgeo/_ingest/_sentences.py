@@ -24,6 +24,19 @@ _WHITESPACE = re.compile(r"\s+")
 _ENDS = "。！？!?；;"
 _CLOSERS = "”’」』）)】》\"'"
 _END_RE = re.compile("[" + re.escape(_ENDS) + "]+[" + re.escape(_CLOSERS) + "]*")
+_END_OR_CLOSER = frozenset(_ENDS + _CLOSERS)
+
+
+def _last_run_start(buf: str) -> int:
+    """Where the last run of sentence-end marks and closers in ``buf`` begins (``len(buf)`` when it ends in neither).
+
+    Every sentence end before that run was cut from the buffer already, so ends are looked for from there on, not
+    in the whole buffer again for each line of a long sentence: :data:`_END_RE` matches only inside such runs.
+    """
+    i = len(buf)
+    while i and buf[i - 1] in _END_OR_CLOSER:
+        i -= 1
+    return i
 
 
 def _undouble(line: str) -> str:
@@ -207,6 +220,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         cells += [len(buf) + c for c in line_cells]
         english_ends += [len(buf) + e for e in line_ends]
         words += [len(buf) + w for w in line_words]
+        scan = _last_run_start(buf)  # the ends before it were cut already
         buf += piece
         if heading:
             yield sentence(0, len(buf), lineno)
@@ -214,7 +228,7 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
             buf, starts, cells, english_ends, table, skips, words = "", [], [], [], [], [], []
             continue
         cut = 0
-        for end in sorted({m.end() for m in _END_RE.finditer(buf)}.union(english_ends)):
+        for end in sorted({m.end() for m in _END_RE.finditer(buf, scan)}.union(english_ends)):
             if end == len(buf):
                 break  # a closing quote may still follow on the next line
             if end <= cut:
