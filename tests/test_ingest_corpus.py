@@ -44,7 +44,7 @@ def _num(v):
 
 def score_corpus() -> dict:
     """Return precision and recall per kind (amounts, places) over the labelled documents, and the misses."""
-    kinds = ["amounts", "places", "pairs"] + sorted(
+    kinds = ["amounts", "places", "pairs", "attributes", "candidates"] + sorted(
         {f"places:{v['place_kind']}" for v in LABELS.values() if "place_kind" in v}
     )
     got = {kind: Counter() for kind in kinds}
@@ -59,11 +59,21 @@ def score_corpus() -> dict:
                 want[kind][(doc, text, fid)] += 1
         for text, ids in labels.get("pairs", []):
             want["pairs"][(doc, text, tuple(ids))] += 1
+        attributes = {(text, field) for text, field, _ in labels.get("attributes", [])}
+        for text, field, value in labels.get("attributes", []):
+            want["attributes"][(doc, text, field, value)] += 1
+        for name in labels.get("candidates", []):
+            want["candidates"][(doc, name)] += 1
         for rec in iter_ingest([open_source(CORPUS / doc)], date_year=2024):
             if isinstance(rec, ReviewRow):
                 got["amounts"][(doc, rec.number_text, _num(rec.value), _num(rec.value_max), rec.unit)] += 1
                 if rec.number_text in paired:  # scored only for the amounts whose pairing is labelled
                     got["pairs"][(doc, rec.number_text, tuple(rec.feature_ids))] += 1
+                for field in ("qualifier", "year"):  # scored only where labelled
+                    if (rec.number_text, field) in attributes:
+                        got["attributes"][(doc, rec.number_text, field, getattr(rec, field))] += 1
+            elif isinstance(rec, tuple) and "candidates" in labels:  # a new-place candidate (start, end, name, ...)
+                got["candidates"][(doc, rec[2])] += 1
             elif isinstance(rec, PlaceMention):
                 for fid in rec.feature_ids[:1]:
                     for kind in place_kinds:
