@@ -405,3 +405,42 @@ def test_a_target_in_the_sentence_after_a_target_year_takes_that_year(tmp_path):
         ("3个", 2024, "document_date"),
     ]
     assert rows[1].qualifier == "target" and "year_from_previous_target" in rows[1].flags
+
+
+def test_a_pdf_table_across_a_page_marker_is_read_and_its_rows_are_sentences(tmp_path):
+    """A page marker under a table's header (``- 2 -``: three tokens, like a row) crashed the run; each row is now
+    a sentence of its own (its figures go with its name), and a title before a date line is not joined to the text."""
+    text = (
+        "某市水电规划（2024—2027年）\n二〇二四年六月\n\n表2 主要水电站情况\n"
+        "电站名称 装机容量（千瓦） 年发电量（万千瓦时）\n大田镇锦江水电站 12,000 3,650\n\n- 2 -\n\n"
+        "良西镇石牛水电站 8,500 2,100\n全市现有水电站36座。\n"
+    )
+    rows = _run_text(text, tmp_path)
+    assert [(r.number_text, r.unit, r.quote) for r in rows] == [
+        ("12,000", "千瓦", "大田镇锦江水电站12,0003,650"),
+        ("3,650", "万千瓦时", "大田镇锦江水电站12,0003,650"),
+        ("8,500", "千瓦", "良西镇石牛水电站8,5002,100"),
+        ("2,100", "万千瓦时", "良西镇石牛水电站8,5002,100"),
+        ("36座", "座", "全市现有水电站36座。"),
+    ]
+    assert [r.place_names for r in rows[:2]] == [("大田镇锦江水电站",)] * 2
+    assert rows[0].feature_ids == () and rows[-1].year is None  # no year: the title's 2027 is not this figure's
+
+
+def test_a_target_year_carries_to_the_next_sentence_after_a_lead_in(tmp_path):
+    text = "到2027年，全市新能源发展迈上新台阶。新增光伏装机30万千瓦。2024年新增10万千瓦。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.year, r.year_basis) for r in rows] == [
+        ("30万千瓦", 2027, "derived"),
+        ("10万千瓦", 2024, "stated"),
+    ]
+
+
+def test_english_figures_counted_in_a_word_of_their_own(tmp_path):
+    text = "Heshan signed 14 projects in 2025. Trains take about 40 minutes. The U.S. firm employs 2,300 workers.\n"
+    rows = _run_text(text, tmp_path)
+    assert [(r.number_text, r.value, r.unit) for r in rows] == [
+        ("14projects", 14, "projects"),
+        ("40minutes", 40, "minutes"),
+        ("2,300workers", 2300, "workers"),
+    ]

@@ -31,7 +31,8 @@ _SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5, "unknown_plac
 #: Endings of a place-like name not in ``geodata/`` that name one site (a village, a power station, a reservoir,
 #: a plant, a town): an amount in its clause is about that site, not about the city or the county it is in. Words
 #: for kinds of place that are as often a category as a name (产业园, 深水港, 驿站, 基地) are not among them.
-SITE_ENDINGS = ("村", "村民小组", "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
+SITE_ENDINGS = ("村", "村民小组", "村委会", "村民委员会", "居委会",
+                "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
                 "高铁站", "客运站", "货运站")  # fmt: skip
 
 
@@ -204,6 +205,7 @@ def amount_rows(
     target_year: int | None = None,
     sites: tuple[tuple[int, int, str], ...] = (),
     areas: frozenset[str] = frozenset(),
+    target_lead: bool = False,
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 
@@ -211,10 +213,11 @@ def amount_rows(
     and ``mentions`` the gazetteer's matches in it; ``doc_year`` and ``last_year`` are as
     in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target;
     ``target_year`` is the year the sentence before set a target for (``到2030年``, see
-    :func:`target_year_of`), which a target with no year of its own takes. ``sites`` and ``areas`` are as in
-    :func:`_pair_places`.
+    :func:`target_year_of`), which a target with no year of its own takes; with ``target_lead`` (that sentence
+    had no amount: ``到2027年，全市新能源发展迈上新台阶。新增光伏装机30万千瓦``) every amount with no year of its
+    own takes it. ``sites`` and ``areas`` are as in :func:`_pair_places`.
     """
-    amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips)
+    amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips, sent.words)
     if not amounts:
         return []
     idx = _SentenceIndex.of(simp)
@@ -227,7 +230,7 @@ def amount_rows(
             "year_assumed_from_document_date" in year_flags
             and target_year is not None
             and (doc_year is None or target_year > doc_year)
-            and _TARGET_RE.search(simp, 0, amount.start)
+            and (target_lead or _TARGET_RE.search(simp, 0, amount.start))
         ):
             # 到2030年，…。集装箱吞吐量力争达到150万标箱: a target in the sentence after 到2030年 is for 2030
             year, basis, year_flags = target_year, "derived", ("year_from_previous_target",)

@@ -55,6 +55,7 @@ class _DocState:
     last_year: int | None = None
     short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 以下简称“基地”: name -> feature ids
     target_year: int | None = None  # the year the previous sentence set a target for (到2030年)
+    target_lead: bool = False  # that sentence had no amount: it leads into the targets of the next one
 
 
 def _document_years(data: GeoData) -> dict[str, int]:
@@ -138,11 +139,13 @@ def iter_ingest(
                     if len(state.seen) > MAX_SEEN:
                         for old in list(state.seen)[: MAX_SEEN // 2]:
                             del state.seen[old]
+                rows_before = summary.rows
                 yield from _sentence_records(sent, simp, gazetteer, state, summary, city_id)
                 stated = last_stated_year(simp)
                 if stated is not None:
                     state.last_year = stated
                 state.target_year = target_year_of(simp)
+                state.target_lead = state.target_year is not None and summary.rows == rows_before
             yield failed[0] if failed else summary
         finally:
             src.close()
@@ -224,7 +227,7 @@ def _sentence_records(
             sites.append((start, end, sent.text[start:end]))
     for row in amount_rows(
         sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year, tuple(sites),
-        gazetteer.areas,
+        gazetteer.areas, state.target_lead,
     ):  # fmt: skip
         summary.rows += 1
         yield row
