@@ -444,3 +444,20 @@ def test_english_figures_counted_in_a_word_of_their_own(tmp_path):
         ("40minutes", 40, "minutes"),
         ("2,300workers", 2300, "workers"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,number,ids",
+    [
+        # an industry's figure does not take the park named in the sentence's other clause
+        ("全市硅能源产业产值达到300亿元，广东（江门）硅能源产业基地新增项目15个。", "300亿元", ("jiangmen",)),
+        ("全市硅能源产业产值达到300亿元，广东（江门）硅能源产业基地新增项目15个。", "15个",
+         ("silicon_energy_industry_base",)),
+        # a district named again in the name of a place in the same clause gives way to the place
+        ("新会区经新会港的散货增至126万吨。", "126万吨", ("xinhui_port",)),
+        ("新会区和鹤山工业城共引进项目12个。", "12个", ("xinhui", "heshan_industrial_city")),
+    ],
+)  # fmt: skip
+def test_pairing_an_industry_and_a_place_named_after_its_district(text, number, ids, tmp_path):
+    rows = {r.number_text: r for r in _run_text(text, tmp_path)}
+    assert rows[number].feature_ids == ids

@@ -133,6 +133,8 @@ def _pair_places(
     city_id: str,
     sites: tuple[tuple[int, int, str], ...] = (),
     areas: frozenset[str] = frozenset(),
+    parks: frozenset[str] = frozenset(),
+    industry: bool = False,
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence, city or unknown place.
 
@@ -140,6 +142,9 @@ def _pair_places(
     in ``geodata/`` that name a site (:data:`SITE_ENDINGS`): an amount whose clause names one, and no place but
     the city or a district (``areas``), is about that site (scope ``unknown_place``, no feature ids, the
     site's name), and so is one with no place in its sentence but a site: never the city as if it were the site.
+    With ``industry`` (the amount's clause speaks of an industry: 全市硅能源产业产值达到300亿元) a park
+    (``parks``) named in another clause is not taken: the industry is not the park named after it. A district
+    named again in the name of a place in the same clause (the Xinhui District ... Xinhui Port) gives way to it.
     """
     left, right = idx.clause(pos)
     in_clause = [name for a, b, name in sites if left <= a and b <= right]
@@ -165,6 +170,8 @@ def _pair_places(
             chosen = within(*idx.clause(before.start))
         elif after is not None:
             chosen = within(*idx.clause(after.start))
+        if industry:
+            chosen = [m for m in chosen if not parks.intersection(m.feature_ids)]
     if not chosen:
         if sites:
             return (), tuple(dict.fromkeys(name for _, _, name in sites)), "unknown_place"
@@ -178,7 +185,22 @@ def _pair_places(
             names.append(m.name)
     if len(ids) > 1 and city_id in ids:
         ids.remove(city_id)  # "江门成功引进...中创新航江门基地": the specific place, not the city
+    if len(ids) > 1:
+        named_after = {
+            m.feature_ids[0]
+            for m in chosen
+            if m.feature_ids[0] in areas
+            and len(base := _AREA_WORD.sub("", m.name)) >= 2
+            and any(o.name.startswith(base) and o.feature_ids[0] not in areas for o in chosen)
+        }
+        ids = [i for i in ids if i not in named_after]
     return tuple(ids), tuple(names), scope
+
+
+# What follows a district's name as a word for its kind (新会区, XinhuiDistrict), left out to compare names.
+_AREA_WORD = re.compile(r"(?:区|市|县|District|City|County)$")
+# An amount's clause that speaks of an industry (硅能源产业产值, 食品行业).
+_INDUSTRY_CLAUSE = re.compile("产业|行业")
 
 
 def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: bool) -> float:
@@ -206,6 +228,7 @@ def amount_rows(
     sites: tuple[tuple[int, int, str], ...] = (),
     areas: frozenset[str] = frozenset(),
     target_lead: bool = False,
+    parks: frozenset[str] = frozenset(),
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 
@@ -215,7 +238,7 @@ def amount_rows(
     ``target_year`` is the year the sentence before set a target for (``到2030年``, see
     :func:`target_year_of`), which a target with no year of its own takes; with ``target_lead`` (that sentence
     had no amount: ``到2027年，全市新能源发展迈上新台阶。新增光伏装机30万千瓦``) every amount with no year of its
-    own takes it. ``sites`` and ``areas`` are as in :func:`_pair_places`.
+    own takes it. ``sites``, ``areas`` and ``parks`` are as in :func:`_pair_places`.
     """
     amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips, sent.words)
     if not amounts:
@@ -234,7 +257,9 @@ def amount_rows(
         ):
             # 到2030年，…。集装箱吞吐量力争达到150万标箱: a target in the sentence after 到2030年 is for 2030
             year, basis, year_flags = target_year, "derived", ("year_from_previous_target",)
-        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id, sites, areas)
+        left = idx.clause(amount.start)[0]
+        industry = _INDUSTRY_CLAUSE.search(simp, left, amount.start) is not None
+        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id, sites, areas, parks, industry)
         qualifier = amount.qualifier
         if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):
             qualifier = "target"

@@ -227,7 +227,7 @@ def _sentence_records(
             sites.append((start, end, sent.text[start:end]))
     for row in amount_rows(
         sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year, tuple(sites),
-        gazetteer.areas, state.target_lead,
+        gazetteer.areas, state.target_lead, gazetteer.parks,
     ):  # fmt: skip
         summary.rows += 1
         yield row
