@@ -149,7 +149,21 @@ def test_places_only_where_they_are_meant(text, found):
         ("君堂镇西安村委会黄角村民小组新建光伏", ["君堂镇西安村委会黄角村民小组"]),
         ("锦江水库库区共有村民小组27个", ["锦江水库"]),
         ("全市现有农村小水电站36座，表2主要水电站情况", []),
+        ("开平市苍城镇潭碧村委会新建污水处理站1座", ["苍城镇潭碧村委会"]),
     ],
 )
 def test_a_site_after_its_town_or_village_is_one_candidate(text, names):
     assert [c[2] for c in find_candidates(text, GAZ.find(text), towns=GAZ.towns)] == names
+
+
+@pytest.mark.parametrize(
+    "text,words,found",
+    [
+        # an area's English name before another capitalised word of a longer name is not the area
+        ("KaipingDiaolouandVillagesreceivedvisitors.", (7, 14, 17, 25, 33), []),
+        ("JiangmenGDPgrew5.1%.", (8, 11, 15), [("Jiangmen", "jiangmen")]),
+        ("TheXinhuiDistrictgovernmentsaid.", (3, 9, 17, 27), [("XinhuiDistrict", "xinhui")]),
+    ],
+)
+def test_english_area_names_inside_longer_names(text, words, found):
+    assert [(m.name, m.feature_ids[0]) for m in GAZ.find_english(text, words)] == found

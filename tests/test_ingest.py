@@ -437,12 +437,28 @@ def test_a_target_year_carries_to_the_next_sentence_after_a_lead_in(tmp_path):
 
 
 def test_english_figures_counted_in_a_word_of_their_own(tmp_path):
-    text = "Heshan signed 14 projects in 2025. Trains take about 40 minutes. The U.S. firm employs 2,300 workers.\n"
+    text = (
+        "Heshan signed 14 projects in 2025. Trains take about 40 minutes. The U.S. firm employs 2,300 workers.\n"
+        "The old town received 1.3 million visitors. The plant generated 24 billion kWh.\n"
+    )
     rows = _run_text(text, tmp_path)
     assert [(r.number_text, r.value, r.unit) for r in rows] == [
         ("14projects", 14, "projects"),
         ("40minutes", 40, "minutes"),
         ("2,300workers", 2300, "workers"),
+        ("1.3millionvisitors", 1.3, "millionvisitors"),
+        ("24billionkWh", 24, "billionkWh"),
+    ]
+
+
+def test_a_figure_in_the_clause_after_a_site_is_the_sites(tmp_path):
+    """The clause of 300吨 names nothing; the clause it borrows from names a village committee (a site) in 开平市:
+    the figure is the site's, never the county's."""
+    rows = _run_text("开平市苍城镇潭碧村委会新建污水处理站1座，日处理能力300吨，蓄水1200万立方米。", tmp_path)
+    assert [(r.number_text, r.unit, r.feature_ids, r.place_names) for r in rows] == [
+        ("1座", "座", (), ("苍城镇潭碧村委会",)),
+        ("300吨", "吨", (), ("苍城镇潭碧村委会",)),
+        ("1200万立方米", "万立方米", (), ("苍城镇潭碧村委会",)),
     ]
 
 

@@ -28,7 +28,8 @@ __all__ = ["AmountMatch", "find_amounts"]
 _ASCII_NUM = r"(?:\d{1,3}(?:，\d{3}(?!\d))+|\d+(?:,\d{3})*)(?:\.\d+)?"
 # Units as the documents write them. Longest first in the pattern, so 平方公里 wins over 公里.
 _BASE_UNITS = (
-    "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 GWh MWh GW MW kW "
+    "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 立方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 "
+    "GWh MWh kWh GW MW kW "
     "标箱 TEU 人次 人 名 家 个百分点 百分点 个月 个 项 宗 件 条 所 类 倍 次 班 列 趟 天 年 周 强 成 % ‰ "
     "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 块 岁 架次 个小时 小时 分钟 秒 "
     # English units, as they read with the spaces removed (31,500TEU, 652,000tonnes, 1.2billionyuan)
@@ -245,22 +246,42 @@ def _english_counts(text: str, original: str, words: tuple[int, ...], found: lis
 
     >>> [(a.number_text, a.value, a.unit) for a in find_amounts("employs2,300workers.", words=(7, 12))]
     [('2,300workers', 2300.0, 'workers')]
+    >>> [(a.number_text, a.unit) for a in find_amounts("received1.3millionvisitorsin2024", words=(8, 11, 18, 26))]
+    [('1.3millionvisitors', 'millionvisitors')]
     """
     extra = []
     for m in _EN_COUNT.finditer(text):
         start, end = m.span()
         if any(a.start <= start < a.end for a in found):
             continue
-        stop = next((w for w in words if w > end), len(text))
-        word = _LOWER_WORD.match(text, end, stop).group()  # (the lookahead saw a letter)
-        if (
-            not 3 <= len(word) <= 20
-            or word in _EN_NOT_UNITS
-            or (end + len(word) < stop and text[end + len(word)].isalpha())
-        ):
-            continue  # a word that runs into a name (14projectsHeshan) has no end the layout shows
-        stop = end + len(word)  # workers. -> workers
-        qualifier = _qualifier_around(text, start, stop)
-        extra.append(AmountMatch(start, stop, original[start:stop], float(fold_number(m.group())), None, word,
-                                 qualifier, False))  # fmt: skip
+        word = _counted_word(text, end, words)
+        if word:
+            stop = end + len(word)  # workers. -> workers
+            qualifier = _qualifier_around(text, start, stop)
+            extra.append(AmountMatch(start, stop, original[start:stop], float(fold_number(m.group())), None, word,
+                                     qualifier, False))  # fmt: skip
+    for i, a in enumerate(found):  # 1.3 million visitors: the magnitude and what it counts
+        word = _counted_word(text, a.end, words) if a.unit in _EN_MAGNITUDES else ""
+        if word:
+            end = a.end + len(word)
+            found[i] = AmountMatch(a.start, end, original[a.start : end], a.value, a.value_max, a.unit + word,
+                                   a.qualifier, a.chinese_numeral)  # fmt: skip
     return sorted(found + extra, key=lambda a: a.start) if extra else found
+
+
+_EN_MAGNITUDES = ("million", "billion")
+
+
+def _counted_word(text: str, end: int, words: tuple[int, ...]) -> str:
+    """Return the lower-case word that starts at ``end`` and ends where the layout had a space or a punctuation
+    mark, if it can be what a figure counts (``projects`` in ``14projects``), else ``""``."""
+    stop = next((w for w in words if w > end), len(text))
+    m = _LOWER_WORD.match(text, end, stop)
+    word = m.group() if m else ""
+    if (
+        not 3 <= len(word) <= 20
+        or word in _EN_NOT_UNITS
+        or (end + len(word) < stop and text[end + len(word)].isalpha())
+    ):
+        return ""  # a word that runs into a name (14projectsHeshan) has no end the layout shows
+    return word

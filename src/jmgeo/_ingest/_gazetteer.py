@@ -166,7 +166,8 @@ class Gazetteer:
         start and end at one of them, at the text's ends, or next to a character that is not a Latin letter.
         A name starts with a capital; after that, case is not compared (Jiangmen hi-tech zone), except in
         acronyms (JMCT, SZX). A district's or the city's
-        name before a site word (``Jiangmen Port Group``, ``Taishan Nuclear Power Station``) is not the area.
+        name before a site word (``Jiangmen Port Group``, ``Taishan Nuclear Power Station``) or before another
+        capitalised word of a longer name (``Kaiping Diaolou``) is not the area.
 
         Examples
         --------
@@ -191,8 +192,8 @@ class Gazetteer:
                 continue  # an acronym (JMCT) is matched as written
             if not text[start].isupper():
                 continue  # a name is written with a capital in English: a taishan tea is not Taishan
-            if set(ids) <= self.areas and _EN_SITE.match(folded, end):
-                continue  # Jiangmen Port Group, Taishan Nuclear Power Station: named after the area, not it
+            if set(ids) <= self.areas and (_EN_SITE.match(folded, end) or _starts_a_longer_name(text, end, breaks)):
+                continue  # Jiangmen Port Group, Kaiping Diaolou: named after the area, not it
             out.append(Mention(start, end, text[start:end], ids))
         return out
 
@@ -231,6 +232,18 @@ _EN_SITE = re.compile(
     r"(?:port|station|airport|terminal|nuclear|power|bridge|village|group|industrialpark|park|road|street|avenue)"
 )
 _LATIN = re.compile(r"[a-z0-9]")
+# Words after an area's English name that leave it the area (Xinhui District, Jiangmen City).
+_EN_AREA_WORDS = ("district", "city", "county", "municipality", "prefecture")
+
+
+def _starts_a_longer_name(text: str, end: int, breaks: set[int]) -> bool:
+    """Return whether the word after ``text[:end]`` is a capitalised word going on with a longer name (Kaiping
+    Diaolou), not an acronym (Jiangmen GDP) nor a word for the area's kind (Xinhui District)."""
+    if end not in breaks or end >= len(text) or not text[end].isupper():
+        return False
+    stop = min((b for b in breaks if b > end), default=len(text))
+    word = text[end:stop].rstrip(".,;:!?'\"")
+    return not word.isupper() and word.lower() not in _EN_AREA_WORDS and "'" not in word
 
 
 def _word_edge(folded: str, pos: int, breaks: set[int]) -> bool:
@@ -615,6 +628,8 @@ _GENERIC = {
 }
 # Words that qualify a generic word without making it a name: 农村小水电站 and 主要水电站 name no station (not
 # 大: 大湾区 is the Greater Bay Area).
+# A count right after a place-like word: the word is a kind of place being counted (污水处理站1座, 水电站36座).
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十百千万]+(?:多|余)?[座个处家所条]")
 _GENERIC_LEADS = ("农村", "主要", "现有", "全市", "全县", "小型", "中型", "大型", "一批", "小", "新")
 # Endings of the places a site's name may start with (its town, village or neighbourhood): 共和镇大岭水电站 and
 # 君堂镇西安村委会黄角村民小组 are each one name, not a town and a fragment.
@@ -683,8 +698,8 @@ def find_candidates(
         bare = name
         while bare.startswith(_GENERIC_LEADS) and bare not in _GENERIC:
             bare = bare[len(next(w for w in _GENERIC_LEADS if bare.startswith(w))) :]
-        if bare in _GENERIC:
-            continue
+        if bare in _GENERIC or _COUNTED.match(text, end):
+            continue  # a kind, not a name: 农村小水电站, 新建污水处理站1座 (what is counted is a kind of place)
         if out and out[-1][1] == start and out[-1][2].endswith(_CONTAINER_ENDINGS):
             start = out.pop()[0]  # the town or village the site is named with: one name
             name = text[start:end]

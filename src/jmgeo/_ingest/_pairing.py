@@ -165,11 +165,13 @@ def _pair_places(
         before = mentions[i - 1] if i else None
         j = bisect.bisect_left(starts, right)
         after = mentions[j] if j < len(mentions) else None
-        if before is not None:
-            # the nearest clause before the amount that names a place
-            chosen = within(*idx.clause(before.start))
-        elif after is not None:
-            chosen = within(*idx.clause(after.start))
+        near = before if before is not None else after  # the nearest clause that names a place, before first
+        if near is not None:
+            lo, hi = idx.clause(near.start)
+            chosen = within(lo, hi)
+            named = [name for a, b, name in sites if lo <= a and b <= hi]
+            if named and all(set(m.feature_ids) <= areas for m in chosen):
+                return (), tuple(named), "unknown_place"  # that clause is about a site in the area, so is this one
         if industry:
             chosen = [m for m in chosen if not parks.intersection(m.feature_ids)]
     if not chosen:
