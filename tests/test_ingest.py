@@ -477,3 +477,13 @@ def test_a_figure_in_the_clause_after_a_site_is_the_sites(tmp_path):
 def test_pairing_an_industry_and_a_place_named_after_its_district(text, number, ids, tmp_path):
     rows = {r.number_text: r for r in _run_text(text, tmp_path)}
     assert rows[number].feature_ids == ids
+
+
+def test_an_english_site_not_in_geodata_is_a_candidate_and_keeps_its_figures(tmp_path):
+    text = "Jiangmen Port Group press release. The Taishan Nuclear Power Plant generated 24 billion kWh in 2024.\n"
+    path = tmp_path / "en.txt"
+    path.write_text(text, encoding="utf-8")
+    records = list(iter_ingest([open_source(path)]))
+    assert [r[2] for r in records if isinstance(r, tuple)] == ["TaishanNuclearPowerPlant"]
+    (row,) = [r for r in records if isinstance(r, ReviewRow)]
+    assert (row.number_text, row.feature_ids, row.place_names) == ("24billionkWh", (), ("TaishanNuclearPowerPlant",))

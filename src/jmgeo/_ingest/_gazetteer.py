@@ -36,6 +36,7 @@ __all__ = [
     "Gazetteer",
     "Mention",
     "find_candidates",
+    "find_english_candidates",
     "load_gazetteer",
 ]
 
@@ -644,6 +645,44 @@ def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: i
         if at != -1 and at < start < at + len(town):
             return at
     return start
+
+
+#: Last words of an English place-like name (Taishan Nuclear Power Plant, Dasha Reservoir).
+EN_CANDIDATE_ENDINGS = ("Plant", "Station", "Reservoir", "Dam", "Village", "Mine", "Factory", "Terminal", "Airport",
+                        "Bridge", "Port", "Park")  # fmt: skip
+_EN_DETERMINERS = ("The", "A", "An", "This", "That")
+
+
+def find_english_candidates(text: str, mentions: list[Mention], words: tuple[int, ...]) -> list[tuple[int, int, str]]:
+    """List English place-like names in ``text`` (spaces removed) that the gazetteer did not match.
+
+    A candidate is a run of two or more capitalised words, one after another with nothing between them, whose last
+    word is one of :data:`EN_CANDIDATE_ENDINGS`; ``words`` are where the layout had a space between two Latin words
+    (``Sentence.words``). A leading determiner (The) is left out; a run that overlaps a mention is skipped.
+
+    Examples
+    --------
+    >>> find_english_candidates("TaishanNuclearPowerPlantgenerated24billionkWh.", [], (7, 14, 19, 24, 33, 35, 42))
+    [(0, 24, 'TaishanNuclearPowerPlant')]
+    """
+    bounds = sorted({0, *words, len(text)})
+    run: list[tuple[int, int]] = []
+    out = []
+    ends_here = False  # the run so far ends in a site word (a capitalised word after it makes it another name)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        word = text[a:b]
+        bare = word.rstrip(".,;:!?)\"'")
+        if bare[:1].isupper() and bare.isalpha() and not (not run and bare in _EN_DETERMINERS):
+            run.append((a, a + len(bare)))
+            ends_here = bare in EN_CANDIDATE_ENDINGS and len(run) >= 2  # Jiangmen Port Group: not a port
+            if len(bare) == len(word):
+                continue  # the run goes on only when no punctuation ends this word
+        if ends_here:
+            start, end = run[0][0], run[-1][1]
+            if not any(m.start < end and start < m.end for m in mentions):
+                out.append((start, end, text[start:end]))
+        run, ends_here = [], False
+    return out
 
 
 def find_candidates(

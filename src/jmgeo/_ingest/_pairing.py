@@ -33,7 +33,9 @@ _SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5, "unknown_plac
 #: for kinds of place that are as often a category as a name (产业园, 深水港, 驿站, 基地) are not among them.
 SITE_ENDINGS = ("村", "村民小组", "村委会", "村民委员会", "居委会",
                 "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
-                "高铁站", "客运站", "货运站")  # fmt: skip
+                "高铁站", "客运站", "货运站",
+                "Plant", "Station", "Reservoir", "Dam", "Village", "Mine", "Factory", "Terminal", "Airport",
+                "Bridge")  # fmt: skip
 
 
 def last_stated_year(text: str) -> int | None:

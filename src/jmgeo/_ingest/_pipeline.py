@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from .._errors import ArgumentError, DataError
 from .._geodata import GeoData, read_geodata
-from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
+from ._gazetteer import Gazetteer, Mention, find_candidates, find_english_candidates, load_gazetteer
 from ._pairing import SITE_ENDINGS, amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
@@ -221,7 +221,10 @@ def _sentence_records(
             state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids
         )
     sites = []
-    for start, end, name in find_candidates(simp, mentions, towns=gazetteer.towns):
+    candidates = find_candidates(simp, mentions, towns=gazetteer.towns)
+    if sent.words:  # English names of places not in geodata (Taishan Nuclear Power Plant)
+        candidates += find_english_candidates(simp, mentions, sent.words)
+    for start, end, name in candidates:
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
         if name.endswith(SITE_ENDINGS):
             sites.append((start, end, sent.text[start:end]))
