@@ -121,3 +121,49 @@ def test_a_candidate_never_starts_inside_a_town_whose_name_holds_a_stop_characte
         assert "大岭水电站" in names or f"{town}大岭水电站" in names, (town, names)
         inside = [n for n in names if n not in (town, "大岭水电站", f"{town}大岭水电站")]
         assert inside == [], (town, names)
+
+
+# Third pass of issue 20: kinds of failure found by the four new labelled documents (tests/ingest_corpus/).
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        # a place's two-character name whose characters belong to the words around it (取得|实质)
+        ("双方在成果转化方面取得实质进展", []),
+        ("市政府与得实签约，得实扩产", [("得实", "dascom_printer_plant")] * 2),
+        # another city's generic name, with more of that city's name in between
+        ("中山火炬高新区、佛山高新区企业考察团到访江门高新区", [("江门高新区", "jiangmen_hitech_zone")]),
+        ("珠海国家高新区与高新区合作", [("高新区", "jiangmen_hitech_zone")]),
+        # a place named with the city's name, written without it by a document from the city
+        ("双碳实验室和中微子实验室加强合作", [("双碳实验室", "dual_carbon_lab"), ("中微子实验室", "juno")]),
+        ("市图书馆和北站", []),
+    ],
+)
+def test_places_only_where_they_are_meant(text, found):
+    assert [(m.name, m.feature_ids[0]) for m in GAZ.find(text)] == found
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("鹤山市共和镇大岭水电站装机容量2万千瓦", ["共和镇大岭水电站"]),
+        ("君堂镇西安村委会黄角村民小组新建光伏", ["君堂镇西安村委会黄角村民小组"]),
+        ("锦江水库库区共有村民小组27个", ["锦江水库"]),
+        ("全市现有农村小水电站36座，表2主要水电站情况", []),
+        ("开平市苍城镇潭碧村委会新建污水处理站1座", ["苍城镇潭碧村委会"]),
+    ],
+)
+def test_a_site_after_its_town_or_village_is_one_candidate(text, names):
+    assert [c[2] for c in find_candidates(text, GAZ.find(text), towns=GAZ.towns)] == names
+
+
+@pytest.mark.parametrize(
+    "text,words,found",
+    [
+        # an area's English name before another capitalised word of a longer name is not the area
+        ("KaipingDiaolouandVillagesreceivedvisitors.", (7, 14, 17, 25, 33), []),
+        ("JiangmenGDPgrew5.1%.", (8, 11, 15), [("Jiangmen", "jiangmen")]),
+        ("TheXinhuiDistrictgovernmentsaid.", (3, 9, 17, 27), [("XinhuiDistrict", "xinhui")]),
+    ],
+)
+def test_english_area_names_inside_longer_names(text, words, found):
+    assert [(m.name, m.feature_ids[0]) for m in GAZ.find_english(text, words)] == found

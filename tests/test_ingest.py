@@ -405,3 +405,85 @@ def test_a_target_in_the_sentence_after_a_target_year_takes_that_year(tmp_path):
         ("3个", 2024, "document_date"),
     ]
     assert rows[1].qualifier == "target" and "year_from_previous_target" in rows[1].flags
+
+
+def test_a_pdf_table_across_a_page_marker_is_read_and_its_rows_are_sentences(tmp_path):
+    """A page marker under a table's header (``- 2 -``: three tokens, like a row) crashed the run; each row is now
+    a sentence of its own (its figures go with its name), and a title before a date line is not joined to the text."""
+    text = (
+        "某市水电规划（2024—2027年）\n二〇二四年六月\n\n表2 主要水电站情况\n"
+        "电站名称 装机容量（千瓦） 年发电量（万千瓦时）\n大田镇锦江水电站 12,000 3,650\n\n- 2 -\n\n"
+        "良西镇石牛水电站 8,500 2,100\n全市现有水电站36座。\n"
+    )
+    rows = _run_text(text, tmp_path)
+    assert [(r.number_text, r.unit, r.quote) for r in rows] == [
+        ("12,000", "千瓦", "大田镇锦江水电站12,0003,650"),
+        ("3,650", "万千瓦时", "大田镇锦江水电站12,0003,650"),
+        ("8,500", "千瓦", "良西镇石牛水电站8,5002,100"),
+        ("2,100", "万千瓦时", "良西镇石牛水电站8,5002,100"),
+        ("36座", "座", "全市现有水电站36座。"),
+    ]
+    assert [r.place_names for r in rows[:2]] == [("大田镇锦江水电站",)] * 2
+    assert rows[0].feature_ids == () and rows[-1].year is None  # no year: the title's 2027 is not this figure's
+
+
+def test_a_target_year_carries_to_the_next_sentence_after_a_lead_in(tmp_path):
+    text = "到2027年，全市新能源发展迈上新台阶。新增光伏装机30万千瓦。2024年新增10万千瓦。"
+    rows = _run_text(text, tmp_path, date_year=2024)
+    assert [(r.number_text, r.year, r.year_basis) for r in rows] == [
+        ("30万千瓦", 2027, "derived"),
+        ("10万千瓦", 2024, "stated"),
+    ]
+
+
+def test_english_figures_counted_in_a_word_of_their_own(tmp_path):
+    text = (
+        "Heshan signed 14 projects in 2025. Trains take about 40 minutes. The U.S. firm employs 2,300 workers.\n"
+        "The old town received 1.3 million visitors. The plant generated 24 billion kWh.\n"
+    )
+    rows = _run_text(text, tmp_path)
+    assert [(r.number_text, r.value, r.unit) for r in rows] == [
+        ("14projects", 14, "projects"),
+        ("40minutes", 40, "minutes"),
+        ("2,300workers", 2300, "workers"),
+        ("1.3millionvisitors", 1.3, "millionvisitors"),
+        ("24billionkWh", 24, "billionkWh"),
+    ]
+
+
+def test_a_figure_in_the_clause_after_a_site_is_the_sites(tmp_path):
+    """The clause of 300吨 names nothing; the clause it borrows from names a village committee (a site) in 开平市:
+    the figure is the site's, never the county's."""
+    rows = _run_text("开平市苍城镇潭碧村委会新建污水处理站1座，日处理能力300吨，蓄水1200万立方米。", tmp_path)
+    assert [(r.number_text, r.unit, r.feature_ids, r.place_names) for r in rows] == [
+        ("1座", "座", (), ("苍城镇潭碧村委会",)),
+        ("300吨", "吨", (), ("苍城镇潭碧村委会",)),
+        ("1200万立方米", "万立方米", (), ("苍城镇潭碧村委会",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,number,ids",
+    [
+        # an industry's figure does not take the park named in the sentence's other clause
+        ("全市硅能源产业产值达到300亿元，广东（江门）硅能源产业基地新增项目15个。", "300亿元", ("jiangmen",)),
+        ("全市硅能源产业产值达到300亿元，广东（江门）硅能源产业基地新增项目15个。", "15个",
+         ("silicon_energy_industry_base",)),
+        # a district named again in the name of a place in the same clause gives way to the place
+        ("新会区经新会港的散货增至126万吨。", "126万吨", ("xinhui_port",)),
+        ("新会区和鹤山工业城共引进项目12个。", "12个", ("xinhui", "heshan_industrial_city")),
+    ],
+)  # fmt: skip
+def test_pairing_an_industry_and_a_place_named_after_its_district(text, number, ids, tmp_path):
+    rows = {r.number_text: r for r in _run_text(text, tmp_path)}
+    assert rows[number].feature_ids == ids
+
+
+def test_an_english_site_not_in_geodata_is_a_candidate_and_keeps_its_figures(tmp_path):
+    text = "Jiangmen Port Group press release. The Taishan Nuclear Power Plant generated 24 billion kWh in 2024.\n"
+    path = tmp_path / "en.txt"
+    path.write_text(text, encoding="utf-8")
+    records = list(iter_ingest([open_source(path)]))
+    assert [r[2] for r in records if isinstance(r, tuple)] == ["TaishanNuclearPowerPlant"]
+    (row,) = [r for r in records if isinstance(r, ReviewRow)]
+    assert (row.number_text, row.feature_ids, row.place_names) == ("24billionkWh", (), ("TaishanNuclearPowerPlant",))

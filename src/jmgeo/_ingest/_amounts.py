@@ -28,9 +28,10 @@ __all__ = ["AmountMatch", "find_amounts"]
 _ASCII_NUM = r"(?:\d{1,3}(?:，\d{3}(?!\d))+|\d+(?:,\d{3})*)(?:\.\d+)?"
 # Units as the documents write them. Longest first in the pattern, so 平方公里 wins over 公里.
 _BASE_UNITS = (
-    "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 GWh MWh GW MW kW "
+    "元 美元 港元 港币 欧元 公里 千米 平方公里 平方米 立方米 平米 米 公顷 亩 吨 吨级 千瓦时 千瓦 瓦 "
+    "GWh MWh kWh GW MW kW "
     "标箱 TEU 人次 人 名 家 个百分点 百分点 个月 个 项 宗 件 条 所 类 倍 次 班 列 趟 天 年 周 强 成 % ‰ "
-    "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 岁 架次 个小时 小时 分钟 秒 "
+    "辆 台 套 座 艘 批 位 户 间 栋 场 部 款 种 份 处 株 棵 层 块 岁 架次 个小时 小时 分钟 秒 "
     # English units, as they read with the spaces removed (31,500TEU, 652,000tonnes, 1.2billionyuan)
     "tonnes tons yuan km km/h metres meters hectares passengers vehicles"
 ).split()
@@ -69,6 +70,12 @@ _WELL_FORMED = re.compile(
 )
 # Stands in for a page marker's characters (see find_amounts): not a digit, a unit or a qualifier.
 _MASK = "\x00"
+# An English figure followed by a word of its own (14 projects, 40 minutes, 2,300 workers): the word is its unit
+# when the layout shows where it ends (see find_amounts' ``words``). Not after a capital, a digit or a currency sign.
+_EN_COUNT = re.compile(r"(?<![A-Z\d.,$])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=[a-z])|(?<![A-Z\d.,$])\d+(?:\.\d+)?(?=[a-z])")
+_LOWER_WORD = re.compile(r"[a-z]+")
+# Words after a number that are not what it counts (in 2025 the, 3 of them, 10 per cent more).
+_EN_NOT_UNITS = frozenset("a an and are as at by for from in is of on or per than that the to was were with".split())
 # How far before a number a qualifier word may start (不少于: three characters).
 _BEFORE_WINDOW = max(len(word) for word, _ in QUALIFIER_BEFORE)
 
@@ -139,6 +146,7 @@ def find_amounts(
     cells: tuple[int, ...] = (),
     table: tuple[tuple[int, int, str], ...] = (),
     skips: tuple[tuple[int, int], ...] = (),
+    words: tuple[int, ...] = (),
 ) -> list[AmountMatch]:
     """Find amounts with units in a normalised, simplified sentence.
 
@@ -168,6 +176,8 @@ def find_amounts(
 
     ``skips`` are spans to read as if absent (page markers: ``约-3-150万标箱`` is about 150万标箱).
 
+    ``words``: where the layout had a space between two Latin words (see :func:`_english_counts`).
+
     >>> [(a.number_text, a.qualifier) for a in find_amounts("约-3-150万标箱", skips=((1, 4),))]
     [('150万标箱', 'about')]
     >>> [(a.number_text, a.value, a.unit) for a in find_amounts("某港452,300", cells=(4,), table=((2, 4, "个"),
@@ -184,6 +194,7 @@ def find_amounts(
         listed = [
             AmountMatch(a, b, original[a:b], float(fold_number(text[a:b])), None, unit, None, False)
             for a, b, unit in table
+            if _MASK not in text[a:b]  # a cell inside a page marker is the page's number
         ]
         rest = [
             m for m in find_amounts(text, original, cells) if not any(m.start < b and a < m.end for a, b, _ in table)
@@ -227,4 +238,53 @@ def find_amounts(
                 chinese_numeral=cn,
             )
         )  # fmt: skip
-    return out
+    return _english_counts(text, original, words, out) if words else out
+
+
+def _english_counts(text: str, original: str, words: tuple[int, ...], found: list[AmountMatch]) -> list[AmountMatch]:
+    """Add the English figures counted in a word of their own (``14projects``) to ``found``, in text order.
+
+    ``words`` are offsets where the layout had a space between two Latin words: a figure followed by a lower-case
+    word of its own that no unit of :func:`find_amounts` reads is counted in that word.
+
+    >>> [(a.number_text, a.value, a.unit) for a in find_amounts("employs2,300workers.", words=(7, 12))]
+    [('2,300workers', 2300.0, 'workers')]
+    >>> [(a.number_text, a.unit) for a in find_amounts("received1.3millionvisitorsin2024", words=(8, 11, 18, 26))]
+    [('1.3millionvisitors', 'millionvisitors')]
+    """
+    extra = []
+    for m in _EN_COUNT.finditer(text):
+        start, end = m.span()
+        if any(a.start <= start < a.end for a in found):
+            continue
+        word = _counted_word(text, end, words)
+        if word:
+            stop = end + len(word)  # workers. -> workers
+            qualifier = _qualifier_around(text, start, stop)
+            extra.append(AmountMatch(start, stop, original[start:stop], float(fold_number(m.group())), None, word,
+                                     qualifier, False))  # fmt: skip
+    for i, a in enumerate(found):  # 1.3 million visitors: the magnitude and what it counts
+        word = _counted_word(text, a.end, words) if a.unit in _EN_MAGNITUDES else ""
+        if word:
+            end = a.end + len(word)
+            found[i] = AmountMatch(a.start, end, original[a.start : end], a.value, a.value_max, a.unit + word,
+                                   a.qualifier, a.chinese_numeral)  # fmt: skip
+    return sorted(found + extra, key=lambda a: a.start) if extra else found
+
+
+_EN_MAGNITUDES = ("million", "billion")
+
+
+def _counted_word(text: str, end: int, words: tuple[int, ...]) -> str:
+    """Return the lower-case word that starts at ``end`` and ends where the layout had a space or a punctuation
+    mark, if it can be what a figure counts (``projects`` in ``14projects``), else ``""``."""
+    stop = next((w for w in words if w > end), len(text))
+    m = _LOWER_WORD.match(text, end, stop)
+    word = m.group() if m else ""
+    if (
+        not 3 <= len(word) <= 20
+        or word in _EN_NOT_UNITS
+        or (end + len(word) < stop and text[end + len(word)].isalpha())
+    ):
+        return ""  # a word that runs into a name (14projectsHeshan) has no end the layout shows
+    return word

@@ -15,6 +15,7 @@ them to ``geodata/places/``.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ __all__ = [
     "Gazetteer",
     "Mention",
     "find_candidates",
+    "find_english_candidates",
     "load_gazetteer",
 ]
 
@@ -165,7 +167,8 @@ class Gazetteer:
         start and end at one of them, at the text's ends, or next to a character that is not a Latin letter.
         A name starts with a capital; after that, case is not compared (Jiangmen hi-tech zone), except in
         acronyms (JMCT, SZX). A district's or the city's
-        name before a site word (``Jiangmen Port Group``, ``Taishan Nuclear Power Station``) is not the area.
+        name before a site word (``Jiangmen Port Group``, ``Taishan Nuclear Power Station``) or before another
+        capitalised word of a longer name (``Kaiping Diaolou``) is not the area.
 
         Examples
         --------
@@ -191,8 +194,8 @@ class Gazetteer:
                 continue  # an acronym (JMCT) is matched as written
             if not text[start].isupper():
                 continue  # a name is written with a capital in English: a taishan tea is not Taishan
-            if set(ids) <= self.areas and _EN_SITE.match(folded, end):
-                continue  # Jiangmen Port Group, Taishan Nuclear Power Station: named after the area, not it
+            if set(ids) <= self.areas and (_EN_SITE.match(folded, end) or _starts_a_longer_name(text, end, breaks)):
+                continue  # Jiangmen Port Group, Kaiping Diaolou: named after the area, not it
             out.append(Mention(start, end, text[start:end], ids))
         return out
 
@@ -238,6 +241,18 @@ _EN_SITE = re.compile(
     r"(?:port|station|airport|terminal|nuclear|power|bridge|village|group|industrialpark|park|road|street|avenue)"
 )
 _LATIN = re.compile(r"[a-z0-9]")
+# Words after an area's English name that leave it the area (Xinhui District, Jiangmen City).
+_EN_AREA_WORDS = ("district", "city", "county", "municipality", "prefecture")
+
+
+def _starts_a_longer_name(text: str, end: int, breaks: set[int]) -> bool:
+    """Return whether the word after ``text[:end]`` is a capitalised word going on with a longer name (Kaiping
+    Diaolou), not an acronym (Jiangmen GDP) nor a word for the area's kind (Xinhui District)."""
+    if end not in breaks or end >= len(text) or not text[end].isupper():
+        return False
+    stop = min((b for b in breaks if b > end), default=len(text))
+    word = text[end:stop].rstrip(".,;:!?'\"")
+    return not word.isupper() and word.lower() not in _EN_AREA_WORDS and "'" not in word
 
 
 def _word_edge(folded: str, pos: int, breaks: set[int]) -> bool:
@@ -252,6 +267,11 @@ OTHER_CITIES = (
     "广州 深圳 珠海 佛山 中山 东莞 惠州 肇庆 阳江 茂名 湛江 云浮 清远 韶关 河源 梅州 汕头 汕尾 潮州 揭阳 "
     "香港 澳门 北京 上海 天津 重庆 杭州 南京 苏州 武汉 成都 西安 长沙 厦门 福州 南宁 海口 合肥 济南 青岛"
 ).split()
+# Another city's name, then at most four characters of the same name (中山火炬高新区, 珠海国家高新区), up to where a
+# generic name starts: the end of a window of text before it.
+_OTHER_CITY_BEFORE = re.compile(
+    "(?:" + "|".join(OTHER_CITIES) + ")(?:(?![市和与及的到至在从经])[\u4e00-\u9fff]){0,4}(?:市|国家)?$"
+)
 #: Names that are also common nouns, with the words that mark the common sense: just before the name, just after
 #: it, or anywhere in the sentence. 盐田 is the port in 由江门到盐田的组合港, salt pans in 台山沿海的盐田面积.
 ORDINARY_SENSE = {
@@ -278,8 +298,9 @@ def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
     Rules, each for a kind of false match: a name ending in a direction before 部/面/侧 (江门北部 is the north of
     Jiangmen, not 江门北 the station); a generic name after another city's (:data:`CITY_GENERIC`,
     :data:`OTHER_CITIES`); a name that is also a common noun, among the words of that sense
-    (:data:`ORDINARY_SENSE`); and a district's or the city's name that starts the name of a site called after it
-    (:data:`AREA_NAMED_SITE`).
+    (:data:`ORDINARY_SENSE`); a place's two-character name whose characters belong to the words around it in jieba's
+    general dictionary (得实 in 取得实质进展); and a district's or the city's name that starts the name of a site called
+    after it (:data:`AREA_NAMED_SITE`).
     """
     name, after = m.name, text[m.end : m.end + 3]
     if name[-1] in _DIRECTIONS and after[:1] in ("部", "面", "侧", "边"):
@@ -289,8 +310,10 @@ def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
         m = Mention(m.start, m.end - 1, shorter, gazetteer.names[shorter])
         name, after = shorter, text[m.end : m.end + 3]
     before = text[max(0, m.start - 4) : m.start]
-    if name in CITY_GENERIC and any(before.endswith((c, c + "市", c + "国家")) for c in OTHER_CITIES):
+    if name in CITY_GENERIC and _OTHER_CITY_BEFORE.search(text, max(0, m.start - 10), m.start):
         return None
+    if len(name) == 2 and not gazetteer.areas.intersection(m.feature_ids) and _inside_words(text, m.start, m.end):
+        return None  # 得实 (a company's short name) in 取得实质进展: the characters belong to other words
     if name in ORDINARY_SENSE:
         left, right, anywhere = ORDINARY_SENSE[name]
         if before.endswith(left) or after.startswith(right) or any(w in text for w in anywhere):
@@ -308,6 +331,30 @@ def _in_context(m: Mention, text: str, gazetteer: Gazetteer) -> Mention | None:
         if site is not None and after[len(site) : len(site) + 1] not in _NOT_AN_END.get(site[-1], ()):
             return None
     return m
+
+
+@functools.cache
+def _segmenter():
+    """jieba's tokenizer with its general dictionary, loaded on first use (about 2 s and 85 MB, once per process)."""
+    import jieba  # deferred: only a document with a place's two-character name needs it
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines on standard error
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+def _inside_words(text: str, start: int, end: int) -> bool:
+    """Return whether a word of jieba's general dictionary crosses ``text[start:end]``'s start or end.
+
+    A name's characters that belong to the words around it (得实 in 取得|实质) are not the name. Only a window
+    of four characters either side is segmented: the words that can cross the name's edges are in it.
+    """
+    lo = max(0, start - 4)
+    for _, a, b in _segmenter().tokenize(text[lo : end + 4], HMM=False):
+        if a + lo < start < b + lo or a + lo < end < b + lo:
+            return True
+    return False
 
 
 def _is_chinese(name: str) -> bool:
@@ -330,9 +377,10 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
     for records in data.place_records.values():
         for rec in records:
             entries += [(n, rec["id"]) for n in [rec["name_zh"], *rec.get("aliases", [])]]
+    city = spec["city"]
+    entries += _without_city(entries, city["name_zh"])
     for district in spec["districts"]:
         entries += [(n, district["id"]) for n in [district["name_zh"], *district.get("aliases", [])]]
-    city = spec["city"]
     entries += [(n, city["id"]) for n in [city["name_zh"], *city.get("aliases", [])]]
     names: dict[str, tuple[str, ...]] = {}
     for name, fid in entries:
@@ -358,6 +406,37 @@ def load_gazetteer(geodata_dir: str | os.PathLike[str] | None = None) -> Gazette
     towns_spec = data.optional_json("towns.json") or {}
     towns = frozenset(t["name_zh"] for t in towns_spec.get("towns", []) if _is_chinese(t.get("name_zh") or ""))
     return Gazetteer(names, areas, english=english, routes=routes, ends=ends, parks=parks, towns=towns)
+
+
+_GENERIC_STARTS = ("国家", "国际", "应用", "示范")
+
+
+def _without_city(entries: list[tuple[str, str]], city_name: str) -> list[tuple[str, str]]:
+    """Return the short forms of place names that start with the city's name, written without it.
+
+    A document from the city drops it: 双碳实验室 is 江门双碳实验室, 中微子实验室 江门中微子实验室. Kept only when
+    what is left is a name of four or more characters (not 北站 or 图书馆 of 江门市图书馆), does not go on with the
+    city's own name (江门港…, 江门北…, 江门号…) and does not start with a word any place of its kind has (国家高新区
+    is also another city's, 国际货柜码头 any port's).
+    """
+    prefixes = sorted({city_name, city_name.removesuffix("市")}, key=len, reverse=True)
+    taken = {name for name, _ in entries}
+    out = []
+    for name, fid in entries:
+        prefix = next((p for p in prefixes if name.startswith(p)), None)
+        if prefix is None:
+            continue
+        rest = name[len(prefix) :]
+        if (
+            len(rest) >= 4
+            and _CJK.match(rest)
+            and rest[0] not in "市号港北南东西站"
+            and not rest.startswith(_GENERIC_STARTS)
+            and rest not in taken
+        ):
+            taken.add(rest)
+            out.append((rest, fid))
+    return out
 
 
 def _drop_kind_words(names: dict[str, tuple[str, ...]], records: list[dict], route_ids: set[str]) -> None:
@@ -444,6 +523,12 @@ _ASCII_BRACKETS = str.maketrans("（）", "()")
 
 #: Endings of place-like words (port, station, park, zone, town, bay, bridge, passage ...).
 CANDIDATE_SUFFIXES = (
+    "村民委员会",
+    "村民小组",
+    "村委会",
+    "居委会",
+    "水库",
+    "电厂",
     "通道",
     "大桥",
     "码头",
@@ -541,7 +626,23 @@ _GENERIC = {
     "生产基地",
     "示范基地",
     "产业基地",
+    "水电站",
+    "电站",
+    "光伏电站",
+    "水库",
+    "电厂",
+    "村委会",
+    "村民小组",
+    "居委会",
 }
+# Words that qualify a generic word without making it a name: 农村小水电站 and 主要水电站 name no station (not
+# 大: 大湾区 is the Greater Bay Area).
+# A count right after a place-like word: the word is a kind of place being counted (污水处理站1座, 水电站36座).
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十百千万]+(?:多|余)?[座个处家所条]")
+_GENERIC_LEADS = ("农村", "主要", "现有", "全市", "全县", "小型", "中型", "大型", "一批", "小", "新")
+# Endings of the places a site's name may start with (its town, village or neighbourhood): 共和镇大岭水电站 and
+# 君堂镇西安村委会黄角村民小组 are each one name, not a town and a fragment.
+_CONTAINER_ENDINGS = ("镇", "乡", "街道", "村", "村委会", "村民委员会", "居委会", "社区")
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, CANDIDATE_SUFFIXES), key=len, reverse=True)))
 
 
@@ -571,6 +672,44 @@ def _town_start(text: str, start: int, end: int, towns: frozenset[str], floor: i
         if at != -1 and at < start < at + len(town):
             return at
     return start
+
+
+#: Last words of an English place-like name (Taishan Nuclear Power Plant, Dasha Reservoir).
+EN_CANDIDATE_ENDINGS = ("Plant", "Station", "Reservoir", "Dam", "Village", "Mine", "Factory", "Terminal", "Airport",
+                        "Bridge", "Port", "Park")  # fmt: skip
+_EN_DETERMINERS = ("The", "A", "An", "This", "That")
+
+
+def find_english_candidates(text: str, mentions: list[Mention], words: tuple[int, ...]) -> list[tuple[int, int, str]]:
+    """List English place-like names in ``text`` (spaces removed) that the gazetteer did not match.
+
+    A candidate is a run of two or more capitalised words, one after another with nothing between them, whose last
+    word is one of :data:`EN_CANDIDATE_ENDINGS`; ``words`` are where the layout had a space between two Latin words
+    (``Sentence.words``). A leading determiner (The) is left out; a run that overlaps a mention is skipped.
+
+    Examples
+    --------
+    >>> find_english_candidates("TaishanNuclearPowerPlantgenerated24billionkWh.", [], (7, 14, 19, 24, 33, 35, 42))
+    [(0, 24, 'TaishanNuclearPowerPlant')]
+    """
+    bounds = sorted({0, *words, len(text)})
+    run: list[tuple[int, int]] = []
+    out = []
+    ends_here = False  # the run so far ends in a site word (a capitalised word after it makes it another name)
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        word = text[a:b]
+        bare = word.rstrip(".,;:!?)\"'")
+        if bare[:1].isupper() and bare.isalpha() and not (not run and bare in _EN_DETERMINERS):
+            run.append((a, a + len(bare)))
+            ends_here = bare in EN_CANDIDATE_ENDINGS and len(run) >= 2  # Jiangmen Port Group: not a port
+            if len(bare) == len(word):
+                continue  # the run goes on only when no punctuation ends this word
+        if ends_here:
+            start, end = run[0][0], run[-1][1]
+            if not any(m.start < end and start < m.end for m in mentions):
+                out.append((start, end, text[start:end]))
+        run, ends_here = [], False
+    return out
 
 
 def find_candidates(
@@ -622,6 +761,14 @@ def find_candidates(
         name = text[start:end]
         if len(name) < min_len or name in _GENERIC or name[: -len(sm.group())] in ("", "大", "该", "全", "新"):
             continue
+        bare = name
+        while bare.startswith(_GENERIC_LEADS) and bare not in _GENERIC:
+            bare = bare[len(next(w for w in _GENERIC_LEADS if bare.startswith(w))) :]
+        if bare in _GENERIC or _COUNTED.match(text, end):
+            continue  # a kind, not a name: 农村小水电站, 新建污水处理站1座 (what is counted is a kind of place)
+        if out and out[-1][1] == start and out[-1][2].endswith(_CONTAINER_ENDINGS):
+            start = out.pop()[0]  # the town or village the site is named with: one name
+            name = text[start:end]
         out.append((start, end, name))
         last_end = end
     return out

@@ -31,8 +31,11 @@ _SCOPE_CONFIDENCE = {"clause": 0.85, "sentence": 0.7, "city": 0.5, "unknown_plac
 #: Endings of a place-like name not in ``geodata/`` that name one site (a village, a power station, a reservoir,
 #: a plant, a town): an amount in its clause is about that site, not about the city or the county it is in. Words
 #: for kinds of place that are as often a category as a name (产业园, 深水港, 驿站, 基地) are not among them.
-SITE_ENDINGS = ("村", "村民小组", "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
-                "高铁站", "客运站", "货运站")  # fmt: skip
+SITE_ENDINGS = ("村", "村民小组", "村委会", "村民委员会", "居委会",
+                "水库", "电站", "发电厂", "厂", "矿", "大桥", "岛", "镇", "码头", "机场", "火车站",
+                "高铁站", "客运站", "货运站",
+                "Plant", "Station", "Reservoir", "Dam", "Village", "Mine", "Factory", "Terminal", "Airport",
+                "Bridge")  # fmt: skip
 
 
 def last_stated_year(text: str) -> int | None:
@@ -132,6 +135,8 @@ def _pair_places(
     city_id: str,
     sites: tuple[tuple[int, int, str], ...] = (),
     areas: frozenset[str] = frozenset(),
+    parks: frozenset[str] = frozenset(),
+    industry: bool = False,
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """Return (feature ids, names, scope) for the amount at ``pos``: clause, sentence, city or unknown place.
 
@@ -139,6 +144,9 @@ def _pair_places(
     in ``geodata/`` that name a site (:data:`SITE_ENDINGS`): an amount whose clause names one, and no place but
     the city or a district (``areas``), is about that site (scope ``unknown_place``, no feature ids, the
     site's name), and so is one with no place in its sentence but a site: never the city as if it were the site.
+    With ``industry`` (the amount's clause speaks of an industry: 全市硅能源产业产值达到300亿元) a park
+    (``parks``) named in another clause is not taken: the industry is not the park named after it. A district
+    named again in the name of a place in the same clause (the Xinhui District ... Xinhui Port) gives way to it.
     """
     left, right = idx.clause(pos)
     in_clause = [name for a, b, name in sites if left <= a and b <= right]
@@ -159,11 +167,15 @@ def _pair_places(
         before = mentions[i - 1] if i else None
         j = bisect.bisect_left(starts, right)
         after = mentions[j] if j < len(mentions) else None
-        if before is not None:
-            # the nearest clause before the amount that names a place
-            chosen = within(*idx.clause(before.start))
-        elif after is not None:
-            chosen = within(*idx.clause(after.start))
+        near = before if before is not None else after  # the nearest clause that names a place, before first
+        if near is not None:
+            lo, hi = idx.clause(near.start)
+            chosen = within(lo, hi)
+            named = [name for a, b, name in sites if lo <= a and b <= hi]
+            if named and all(set(m.feature_ids) <= areas for m in chosen):
+                return (), tuple(named), "unknown_place"  # that clause is about a site in the area, so is this one
+        if industry:
+            chosen = [m for m in chosen if not parks.intersection(m.feature_ids)]
     if not chosen:
         if sites:
             return (), tuple(dict.fromkeys(name for _, _, name in sites)), "unknown_place"
@@ -177,7 +189,22 @@ def _pair_places(
             names.append(m.name)
     if len(ids) > 1 and city_id in ids:
         ids.remove(city_id)  # "江门成功引进...中创新航江门基地": the specific place, not the city
+    if len(ids) > 1:
+        named_after = {
+            m.feature_ids[0]
+            for m in chosen
+            if m.feature_ids[0] in areas
+            and len(base := _AREA_WORD.sub("", m.name)) >= 2
+            and any(o.name.startswith(base) and o.feature_ids[0] not in areas for o in chosen)
+        }
+        ids = [i for i in ids if i not in named_after]
     return tuple(ids), tuple(names), scope
+
+
+# What follows a district's name as a word for its kind (新会区, XinhuiDistrict), left out to compare names.
+_AREA_WORD = re.compile(r"(?:区|市|县|District|City|County)$")
+# An amount's clause that speaks of an industry (硅能源产业产值, 食品行业).
+_INDUSTRY_CLAUSE = re.compile("产业|行业")
 
 
 def _confidence(scope: str, year_basis: str, amount: AmountMatch, ambiguous: bool) -> float:
@@ -204,6 +231,8 @@ def amount_rows(
     target_year: int | None = None,
     sites: tuple[tuple[int, int, str], ...] = (),
     areas: frozenset[str] = frozenset(),
+    target_lead: bool = False,
+    parks: frozenset[str] = frozenset(),
 ) -> list[ReviewRow]:
     """Return a review row for each amount in a sentence, paired with its year and place.
 
@@ -211,10 +240,11 @@ def amount_rows(
     and ``mentions`` the gazetteer's matches in it; ``doc_year`` and ``last_year`` are as
     in :func:`_resolve_year`. An amount after a target word (力争, 计划 ...) is a target;
     ``target_year`` is the year the sentence before set a target for (``到2030年``, see
-    :func:`target_year_of`), which a target with no year of its own takes. ``sites`` and ``areas`` are as in
-    :func:`_pair_places`.
+    :func:`target_year_of`), which a target with no year of its own takes; with ``target_lead`` (that sentence
+    had no amount: ``到2027年，全市新能源发展迈上新台阶。新增光伏装机30万千瓦``) every amount with no year of its
+    own takes it. ``sites``, ``areas`` and ``parks`` are as in :func:`_pair_places`.
     """
-    amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips)
+    amounts = find_amounts(simp, sent.text, sent.cells, sent.table, sent.skips, sent.words)
     if not amounts:
         return []
     idx = _SentenceIndex.of(simp)
@@ -227,11 +257,13 @@ def amount_rows(
             "year_assumed_from_document_date" in year_flags
             and target_year is not None
             and (doc_year is None or target_year > doc_year)
-            and _TARGET_RE.search(simp, 0, amount.start)
+            and (target_lead or _TARGET_RE.search(simp, 0, amount.start))
         ):
             # 到2030年，…。集装箱吞吐量力争达到150万标箱: a target in the sentence after 到2030年 is for 2030
             year, basis, year_flags = target_year, "derived", ("year_from_previous_target",)
-        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id, sites, areas)
+        left = idx.clause(amount.start)[0]
+        industry = _INDUSTRY_CLAUSE.search(simp, left, amount.start) is not None
+        ids, names, scope = _pair_places(idx, amount.start, mentions, starts, city_id, sites, areas, parks, industry)
         qualifier = amount.qualifier
         if qualifier not in ("range",) and _TARGET_RE.search(simp, 0, amount.start):
             qualifier = "target"

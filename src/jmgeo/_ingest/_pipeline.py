@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from .._errors import ArgumentError, DataError
 from .._geodata import GeoData, read_geodata
-from ._gazetteer import Gazetteer, Mention, find_candidates, load_gazetteer
+from ._gazetteer import Gazetteer, Mention, find_candidates, find_english_candidates, load_gazetteer
 from ._pairing import SITE_ENDINGS, amount_rows, last_stated_year, target_year_of
 from ._readers import TextSource, collect_inputs, iter_lines, open_source
 from ._records import DocumentSummary, PlaceMention, ReviewRow, SkippedDocument
@@ -54,6 +54,7 @@ class _DocState:
     last_year: int | None = None
     short_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 以下简称“基地”: name -> feature ids
     target_year: int | None = None  # the year the previous sentence set a target for (到2030年)
+    target_lead: bool = False  # that sentence had no amount: it leads into the targets of the next one
 
 
 def _document_years(data: GeoData) -> dict[str, int]:
@@ -137,11 +138,13 @@ def iter_ingest(
                     if len(state.seen) > MAX_SEEN:
                         for old in list(state.seen)[: MAX_SEEN // 2]:
                             del state.seen[old]
+                rows_before = summary.rows
                 yield from _sentence_records(sent, simp, gazetteer, state, summary, city_id)
                 stated = last_stated_year(simp)
                 if stated is not None:
                     state.last_year = stated
                 state.target_year = target_year_of(simp)
+                state.target_lead = state.target_year is not None and summary.rows == rows_before
             yield failed[0] if failed else summary
         finally:
             src.close()
@@ -217,13 +220,16 @@ def _sentence_records(
             state.doc, sent.line, sent.start + m.start, sent.start + m.end, sent.text[m.start : m.end], m.feature_ids
         )
     sites = []
-    for start, end, name in find_candidates(simp, mentions, towns=gazetteer.towns):
+    candidates = find_candidates(simp, mentions, towns=gazetteer.towns)
+    if sent.words:  # English names of places not in geodata (Taishan Nuclear Power Plant)
+        candidates += find_english_candidates(simp, mentions, sent.words)
+    for start, end, name in candidates:
         yield (sent.start + start, sent.start + end, sent.text[start:end], state.doc, sent.text)
         if name.endswith(SITE_ENDINGS):
             sites.append((start, end, sent.text[start:end]))
     for row in amount_rows(
         sent, simp, mentions, state.doc, state.year, state.last_year, city_id, state.target_year, tuple(sites),
-        gazetteer.areas,
+        gazetteer.areas, state.target_lead, gazetteer.parks,
     ):  # fmt: skip
         summary.rows += 1
         yield row

@@ -86,6 +86,15 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "no", "co", "inc", "ltd", "st", "vs",
 PAGE_MARKER = re.compile(
     r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|\f+)\s*"
 )
+# A line that is a unit of its own in a PDF's or a notice's layout, never part of the sentence around it: a date
+# line (二〇二四年六月, 2024年6月10日) or a short numbered heading or caption with no end mark (一、发展现状,
+# （二）主要任务, 第三章, 表2 主要水电站情况). A plan's title before a date line is then a sentence of its own, and
+# a heading does not join the first sentence under it.
+_STANDALONE = re.compile(
+    r"\s*(?:[〇零一二三四五六七八九\d]{4}\s*年\s*[一二三四五六七八九十\d]{1,3}\s*月(?:\s*[一二三四五六七八九十\d]{1,3}\s*日)?"
+    r"|(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十\d]{1,3}[章节篇]"
+    r"|[表图]\s*\d{1,3}\s)[^。！？!?；;，,]{0,24})\s*"
+)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Only a line with ASCII on both sides of white space, or a full stop, can have a cell join, an English end or a
 # word break.
@@ -155,6 +164,19 @@ def _line_marks(line: str) -> tuple[list[int], list[int], list[int]]:
     return cells, ends, words
 
 
+def _layout(raw: str, header: list[str] | None) -> tuple[bool, list | None, list[str] | None, bool]:
+    """Return what a line is in the layout: (a page marker, its table cells, the table's header after it, a
+    sentence of its own) given the header of the table being read."""
+    marker = PAGE_MARKER.fullmatch(raw) is not None
+    # a page marker (- 2 -) is never a row, and a table may go on after it on the next page
+    row = _row_cells(raw, header) if header and not marker else None
+    if row is None and not marker:
+        header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
+    # a Markdown heading, a table's header or row, a date line or a numbered heading is a sentence of its own
+    heading = raw.lstrip().startswith("#") or row is not None or header is not None
+    return marker, row, header, heading or _STANDALONE.fullmatch(raw) is not None
+
+
 def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE) -> Iterator[Sentence]:
     """Join layout lines into sentences of normalised text, with offsets and start lines.
 
@@ -203,19 +225,18 @@ def iter_sentences(lines: Iterable[tuple[int, str]], max_len: int = MAX_SENTENCE
         piece = _WHITESPACE.sub("", _undouble(raw))
         if not piece:
             continue
-        heading = raw.lstrip().startswith("#")
+        marker, row, header, heading = _layout(raw, header)
         if heading and buf:
             yield sentence(0, len(buf), line_at(0))
             buf_start += len(buf)
             buf, starts, cells, english_ends, table, skips, words = "", [], [], [], [], [], []
+        if buf and buf[-1].isascii() and buf[-1].isalpha() and piece[0].isascii() and piece[0].isalpha():
+            words.append(len(buf))  # a line break between two Latin words is a word break too
         starts.append((len(buf), lineno))
         # (the checks below are regular expressions, not Python loops: they run on every line)
         line_cells, line_ends, line_words = _line_marks(raw) if _MAY_HAVE_MARKS.search(raw) else ((), (), ())
-        if PAGE_MARKER.fullmatch(raw):
+        if marker:
             skips.append((len(buf), len(buf) + len(piece)))
-        row = _row_cells(raw, header) if header else None
-        if row is None:
-            header = _header_units(raw) if _HEADER_UNIT_ANYWHERE.search(raw) else None
         table += [(len(buf) + a, len(buf) + b, u) for a, b, u in row or ()]
         cells += [len(buf) + c for c in line_cells]
         english_ends += [len(buf) + e for e in line_ends]
