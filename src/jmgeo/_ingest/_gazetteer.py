@@ -550,8 +550,8 @@ CANDIDATE_SUFFIXES = (
     "村",
 )
 # Characters that do not occur inside a place name: they end the name on its left.
-# Written by hand: a proper word segmenter (jieba, HanLP) would be a heavy dependency
-# for this review aid, and still splits names it does not know (HanLP #1193).
+# Written by hand rather than left to jieba, which splits names it does not know (HanLP #1193); jieba only
+# checks a short name's edges (_inside_words).
 _NAME_STOP = set(
     "的了在和与及是为将把从到向对于等、，。；：！？“”‘’《》,.;:!?（）()「」【】—-·…0123456789 \t"
     "有被让使由以并且或而也都已还又更最很其该此各每这那个年月日成设造进快户于括现过抓入记予接面助力展身施占旬期间明确足初领促批扩要朝推动亲自共建住携手席暨庆祝争着覆盖"
