@@ -133,3 +133,22 @@ def test_the_project_renders_in_the_web_maps_colours(project, registry):
     pixels = np.asarray(Image.open(image).convert("RGB"))
     for spec in registry.layers:
         assert pixels_near(pixels, spec.color) >= 30, spec.id
+
+
+def test_a_features_form_renders_its_facts_with_quotes_and_sources(project, facts):
+    """The form itself, built by QgsAttributeForm as QGIS shows it, drawn offscreen: its facts list, as displayed."""
+    report, _ = project
+    form = report["form"]
+    feature = form["feature"]
+    (editor,) = form["editors"]
+    # the probe opens the first site's form; its facts are reached through feature_facts (n:m)
+    assert editor["relation"] == "sites_facts" and editor["nm_relation"] == "facts_links"
+    assert editor["visible"]
+    about = facts[facts["feature_ids"].map(lambda ids: feature in ids)]
+    assert len(about) > 1  # a feature with several facts: the list shows all of them
+    assert sorted(editor["rows"]) == sorted(
+        f"{quote} ({doc})" for quote, doc in zip(about["quote"], about["doc"], strict=True)
+    )
+    pixels = np.asarray(Image.open(form["image"]).convert("RGB"))
+    assert pixels.shape[:2] == (form["size"][1], form["size"][0])
+    assert (pixels < 128).all(axis=-1).sum() > 1000  # dark text drawn: not a blank widget
