@@ -96,14 +96,18 @@ def open_project(path, image):
     settings.setLayers([lyr for lyr in root.checkedLayers() if lyr.isSpatial()])
     settings.setDestinationCrs(project.crs())
     settings.setExtent(QgsRectangle(extent))
-    settings.setOutputSize(QSize(600, 600))
+    settings.setOutputSize(QSize(1280, 800))  # the size of the web map's screenshots (docs/jiangmen.png)
     settings.setBackgroundColor(QColor("white"))
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
     job.renderedImage().save(image, "PNG")
+    placed = {}  # the labels QGIS's engine placed on the image, by layer
+    for label in job.takeLabelingResults().allLabels():
+        placed.setdefault(label.layerID, []).append(label.labelText)
     return {
         "read": True,
+        "labels_placed": placed,
         "title": project.title(),
         "crs": project.crs().authid(),
         "groups": groups,

@@ -128,6 +128,22 @@ def test_each_features_form_lists_its_facts_through_the_many_to_many_relation(pr
     assert forms[qgis_id("facts")]["relations"] == [] and not forms[qgis_id("facts")]["drag_and_drop"]
 
 
+def test_the_project_renders_the_atlas_with_its_names(project, registry, layers):
+    """Labels QGIS's engine placed on the rendered view: the city, every district, and some of every theme."""
+    report, _ = project
+    placed = report["labels_placed"]
+
+    def names(layer_id):
+        frame = layers[layer_id]
+        return sorted(frame["name_zh"] + "\n" + frame["name_en"])
+
+    assert placed[qgis_id(registry.city_layer)] == names(registry.city_layer)
+    assert sorted(placed[qgis_id(registry.districts_layer)]) == names(registry.districts_layer)
+    for spec in registry.layers:
+        assert placed.get(qgis_id(spec.id)), f"{spec.id}: no label placed"
+        assert set(placed[qgis_id(spec.id)]) <= set(names(spec.id)), spec.id
+
+
 def test_the_project_renders_in_the_web_maps_colours(project, registry):
     _, image = project
     pixels = np.asarray(Image.open(image).convert("RGB"))
