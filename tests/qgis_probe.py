@@ -36,6 +36,7 @@ def describe(layer):
             )
     labeling = layer.labeling()
     return {
+        "label_texts": label_texts(layer),
         "valid": layer.isValid(),
         "features": layer.featureCount(),
         "renderer": renderer.type() if renderer is not None else None,
@@ -43,6 +44,21 @@ def describe(layer):
         "labels": layer.labelsEnabled(),
         "label_expression": labeling.settings().fieldName if labeling is not None else None,
     }
+
+
+def label_texts(layer):
+    """Each feature's label text, as the layer's labelling expression gives it (None where there is no label)."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    if layer.labeling() is None or not layer.labelsEnabled():
+        return []
+    expression = QgsExpression(layer.labeling().settings().fieldName)
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    texts = []
+    for feature in layer.getFeatures():
+        context.setFeature(feature)
+        texts.append(expression.evaluate(context))
+    return texts
 
 
 def open_project(path, image):

@@ -63,6 +63,8 @@ def test_every_layer_opens_in_qgis_with_its_default_style(in_qgis, registry, lay
         strokes = {rule["color"] for rule in got["rules"] if rule["symbol"] != "marker"}
         assert strokes <= {spec.color}, spec.id
         assert got["labels"] and got["label_expression"] == LABEL_EXPRESSION
+        frame = layers[spec.id]
+        assert got["label_texts"] == list(frame["name_zh"] + "\n" + frame["name_en"]), spec.id
 
 
 def pixels_near(pixels: np.ndarray, color: str, tolerance: int = 24) -> int:
@@ -168,3 +170,23 @@ def test_a_features_form_renders_its_facts_with_quotes_and_sources(project, fact
     pixels = np.asarray(Image.open(form["image"]).convert("RGB"))
     assert pixels.shape[:2] == (form["size"][1], form["size"][0])
     assert (pixels < 128).all(axis=-1).sum() > 1000  # dark text drawn: not a blank widget
+
+
+def test_a_layer_of_your_own_opens_styled_and_labelled_without_english_names(tmp_path, cli):
+    """A user's file with Chinese names only (no name_en field): styled, and each feature labelled by its name."""
+    source = tmp_path / "shops.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": f"店{i}"},
+            "geometry": {"type": "Point", "coordinates": [113 + i / 100, 22.6]},
+        }
+        for i in range(3)
+    ]
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+    code, _, err = cli(["build", "--out", tmp_path / "out", "--layer", f"{source}:my_shops", "-q"])
+    assert code == 0, err
+    report = run_probe(tmp_path / "out" / "jiangmen.gpkg", tmp_path / "mine.png", "my_shops")
+    got = report["my_shops"]
+    assert got["valid"] and got["features"] == 3 and got["renderer"] == "RuleRenderer" and got["labels"]
+    assert got["label_texts"] == ["店0", "店1", "店2"]

@@ -25,7 +25,10 @@ __all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
 #: The page leaves a point's circle white unless its position is surveyed; labels get a halo of the same.
 WHITE = "#ffffff"
 LABEL_FONT = "Noto Sans CJK SC"
-LABEL_EXPRESSION = '"name_zh" || \'\\n\' || "name_en"'
+#: A feature's label: its Chinese name, then its English one if it has one. ``attribute('...')`` is NULL for a
+#: field the layer lacks (a layer of your own without English names) where ``"name_en"`` would be an error, and
+#: ``'a' || NULL`` is NULL in QGIS: either way the feature would have no label at all.
+LABEL_EXPRESSION = "attribute('name_zh') || coalesce('\\n' || attribute('name_en'), '')"
 KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
