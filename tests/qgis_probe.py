@@ -36,6 +36,7 @@ def describe(layer):
             )
     labeling = layer.labeling()
     return {
+        "label_texts": label_texts(layer),
         "valid": layer.isValid(),
         "features": layer.featureCount(),
         "renderer": renderer.type() if renderer is not None else None,
@@ -43,6 +44,21 @@ def describe(layer):
         "labels": layer.labelsEnabled(),
         "label_expression": labeling.settings().fieldName if labeling is not None else None,
     }
+
+
+def label_texts(layer):
+    """Each feature's label text, as the layer's labelling expression gives it (None where there is no label)."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    if layer.labeling() is None or not layer.labelsEnabled():
+        return []
+    expression = QgsExpression(layer.labeling().settings().fieldName)
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    texts = []
+    for feature in layer.getFeatures():
+        context.setFeature(feature)
+        texts.append(expression.evaluate(context))
+    return texts
 
 
 def open_project(path, image):
@@ -76,6 +92,7 @@ def open_project(path, image):
             sample.setdefault(feature["id"], []).append(
                 [fact["id"], fact["quote"], fact["doc"], [link["fact_quote"], link["fact_doc"]]]
             )
+    form = render_form(sites_rel.referencedLayer(), image) if sites_rel.isValid() else None
     forms = {}
     for lyr in project.mapLayers().values():
         config = lyr.editFormConfig()
@@ -95,14 +112,18 @@ def open_project(path, image):
     settings.setLayers([lyr for lyr in root.checkedLayers() if lyr.isSpatial()])
     settings.setDestinationCrs(project.crs())
     settings.setExtent(QgsRectangle(extent))
-    settings.setOutputSize(QSize(600, 600))
+    settings.setOutputSize(QSize(1280, 800))  # the size of the web map's screenshots (docs/jiangmen.png)
     settings.setBackgroundColor(QColor("white"))
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
     job.renderedImage().save(image, "PNG")
+    placed = {}  # the labels QGIS's engine placed on the image, by layer
+    for label in job.takeLabelingResults().allLabels():
+        placed.setdefault(label.layerID, []).append(label.labelText)
     return {
         "read": True,
+        "labels_placed": placed,
         "title": project.title(),
         "crs": project.crs().authid(),
         "groups": groups,
@@ -110,9 +131,83 @@ def open_project(path, image):
         "relations": relations,
         "related_facts": sample,
         "forms": forms,
+        "form": form,
         "links_display": sites_rel.referencingLayer().displayExpression() if sites_rel.isValid() else None,
         "extent": [extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()],
     }
+
+
+def layer_tools():
+    """Vector layer tools that edit nothing: a form's relation editor calls them (QGIS's app gives its own).
+
+    Without them QgsAttributeForm crashes on a relation: QgsRelationWidgetWrapper::setForceSuppressFormPopup
+    calls the context's tools, which are null (SIGSEGV in QGIS 3.22; docs/testing.md).
+    """
+    from qgis.core import QgsVectorLayerTools
+
+    class ReadOnlyTools(QgsVectorLayerTools):
+        def addFeature(self, layer, defaultValues=None, defaultGeometry=None, parentWidget=None, *args):
+            return False, None
+
+        def startEditing(self, layer):
+            return False
+
+        def stopEditing(self, layer, allowCancel=True):
+            return False
+
+        def saveEdits(self, layer):
+            return False
+
+        def copyMoveFeatures(self, layer, request, dx=0, dy=0, *args):
+            return False
+
+    return ReadOnlyTools()
+
+
+def render_form(layer, image):
+    """Open the first feature's attribute form as QGIS shows it, draw it to ``<image>-form.png`` and read it.
+
+    Returns the feature's id, the form's relation editors (relation, n:m relation, shown) and the rows
+    of each editor's feature list, as displayed (the facts' display expression: quote and source).
+    """
+    from qgis.core import QgsApplication
+    from qgis.gui import QgsAbstractRelationEditorWidget, QgsAttributeEditorContext, QgsAttributeForm, QgsGui
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QListView
+
+    QgsGui.editorWidgetRegistry().initEditors()
+    tools = layer_tools()
+    context = QgsAttributeEditorContext()
+    context.setVectorLayerTools(tools)
+    feature = next(layer.getFeatures())
+    form = QgsAttributeForm(layer, feature, context)
+    form.resize(800, 1200)
+    form.show()
+    QgsApplication.processEvents()
+    path = image[: -len(".png")] + "-form.png"
+    form.grab().save(path, "PNG")
+    editors = []
+    for editor in form.findChildren(QgsAbstractRelationEditorWidget):
+        if editor.relation().referencedLayer() is not layer:
+            continue  # the editors of the embedded facts form, inside this one
+        rows = []
+        for view in editor.findChildren(QListView, "mFeatureListView"):
+            owner = view.parent()
+            while not isinstance(owner, QgsAbstractRelationEditorWidget):
+                owner = owner.parent()
+            if owner is not editor:
+                continue  # the list of an editor nested in the shown fact's own form
+            model = view.model()
+            rows += [model.data(model.index(i, 0), Qt.DisplayRole) for i in range(model.rowCount())]
+        editors.append(
+            {
+                "relation": editor.relation().id(),
+                "nm_relation": editor.nmRelation().id() if editor.nmRelation().isValid() else None,
+                "visible": editor.isVisible(),
+                "rows": rows,
+            }
+        )
+    return {"feature": feature["id"], "image": path, "size": [form.width(), form.height()], "editors": editors}
 
 
 def main(path, image, names):
@@ -121,7 +216,7 @@ def main(path, image, names):
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 
-    app = QgsApplication([], False)
+    app = QgsApplication([], True)  # with widgets: the project's check opens a feature's form
     app.initQgis()
     if path == "--project":
         print(json.dumps(open_project(image, names[0]), ensure_ascii=False), flush=True)

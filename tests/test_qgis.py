@@ -63,6 +63,8 @@ def test_every_layer_opens_in_qgis_with_its_default_style(in_qgis, registry, lay
         strokes = {rule["color"] for rule in got["rules"] if rule["symbol"] != "marker"}
         assert strokes <= {spec.color}, spec.id
         assert got["labels"] and got["label_expression"] == LABEL_EXPRESSION
+        frame = layers[spec.id]
+        assert got["label_texts"] == list(frame["name_zh"] + "\n" + frame["name_en"]), spec.id
 
 
 def pixels_near(pixels: np.ndarray, color: str, tolerance: int = 24) -> int:
@@ -128,8 +130,63 @@ def test_each_features_form_lists_its_facts_through_the_many_to_many_relation(pr
     assert forms[qgis_id("facts")]["relations"] == [] and not forms[qgis_id("facts")]["drag_and_drop"]
 
 
+def test_the_project_renders_the_atlas_with_its_names(project, registry, layers):
+    """Labels QGIS's engine placed on the rendered view: the city, every district, and some of every theme."""
+    report, _ = project
+    placed = report["labels_placed"]
+
+    def names(layer_id):
+        frame = layers[layer_id]
+        return sorted(frame["name_zh"] + "\n" + frame["name_en"])
+
+    assert placed[qgis_id(registry.city_layer)] == names(registry.city_layer)
+    assert sorted(placed[qgis_id(registry.districts_layer)]) == names(registry.districts_layer)
+    for spec in registry.layers:
+        assert placed.get(qgis_id(spec.id)), f"{spec.id}: no label placed"
+        assert set(placed[qgis_id(spec.id)]) <= set(names(spec.id)), spec.id
+
+
 def test_the_project_renders_in_the_web_maps_colours(project, registry):
     _, image = project
     pixels = np.asarray(Image.open(image).convert("RGB"))
     for spec in registry.layers:
         assert pixels_near(pixels, spec.color) >= 30, spec.id
+
+
+def test_a_features_form_renders_its_facts_with_quotes_and_sources(project, facts):
+    """The form itself, built by QgsAttributeForm as QGIS shows it, drawn offscreen: its facts list, as displayed."""
+    report, _ = project
+    form = report["form"]
+    feature = form["feature"]
+    (editor,) = form["editors"]
+    # the probe opens the first site's form; its facts are reached through feature_facts (n:m)
+    assert editor["relation"] == "sites_facts" and editor["nm_relation"] == "facts_links"
+    assert editor["visible"]
+    about = facts[facts["feature_ids"].map(lambda ids: feature in ids)]
+    assert len(about) > 1  # a feature with several facts: the list shows all of them
+    assert sorted(editor["rows"]) == sorted(
+        f"{quote} ({doc})" for quote, doc in zip(about["quote"], about["doc"], strict=True)
+    )
+    pixels = np.asarray(Image.open(form["image"]).convert("RGB"))
+    assert pixels.shape[:2] == (form["size"][1], form["size"][0])
+    assert (pixels < 128).all(axis=-1).sum() > 1000  # dark text drawn: not a blank widget
+
+
+def test_a_layer_of_your_own_opens_styled_and_labelled_without_english_names(tmp_path, cli):
+    """A user's file with Chinese names only (no name_en field): styled, and each feature labelled by its name."""
+    source = tmp_path / "shops.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": f"店{i}"},
+            "geometry": {"type": "Point", "coordinates": [113 + i / 100, 22.6]},
+        }
+        for i in range(3)
+    ]
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), "utf-8")
+    code, _, err = cli(["build", "--out", tmp_path / "out", "--layer", f"{source}:my_shops", "-q"])
+    assert code == 0, err
+    report = run_probe(tmp_path / "out" / "jiangmen.gpkg", tmp_path / "mine.png", "my_shops")
+    got = report["my_shops"]
+    assert got["valid"] and got["features"] == 3 and got["renderer"] == "RuleRenderer" and got["labels"]
+    assert got["label_texts"] == ["店0", "店1", "店2"]

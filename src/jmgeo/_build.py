@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from ._errors import ArgumentError, RepairWarning, ValidationError
+from ._errors import RepairWarning, ValidationError
 from ._pinyin import PinyinPrefetch
 from ._tally import RecordTally
 
@@ -80,7 +80,7 @@ def build_atlas(
 
 def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTally, pinyin, extras) -> list[Path]:
     # deferred so the pinyin child loads meanwhile: see build_atlas
-    from ._export import extra_layer_geojson, geojson_text, stage_geopackage, verify_geojson
+    from ._export import check_extra_ids, extra_layer_geojson, geojson_text, stage_geopackage, verify_geojson
     from ._facts import fact_frame
     from ._files import staged_outputs
     from ._geodata import read_geodata
@@ -106,7 +106,7 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
             warnings.simplefilter("ignore", RepairWarning)  # reported above, once, by the check
             layers = build_layers(data, facts)
         pinyin.collect(index_names(layers))
-        _check_extra_ids(extras, layers)
+        check_extra_ids(extras, layers)
         html = _render_pages(data, layers, facts, say, extras, _figure_stems(data) if static else {})
         images = _draw_figures(data, layers, say) if static else {}
         geojson = {name: geojson_text(frame).encode("utf-8") for name, frame in layers.items()}
@@ -128,17 +128,6 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
         raise
     _fill(result, done)
     return stage.paths
-
-
-def _check_extra_ids(extras, layers) -> None:
-    """A layer of your own needs an id of its own: it names a GeoJSON file and a GeoPackage table."""
-    seen = set(layers)
-    for extra in extras:
-        if extra.id in seen:
-            raise ArgumentError(
-                f"layer id {extra.id!r} is already taken; name your layer FILE:NAME (jmgeo build --layer)"
-            )
-        seen.add(extra.id)
 
 
 def _figure_stems(data) -> dict[str, str]:

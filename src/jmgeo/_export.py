@@ -28,6 +28,7 @@ from ._user_layers import user_color
 from ._values import json_value
 
 __all__ = [
+    "check_extra_ids",
     "extra_layer_geojson",
     "geojson_collection",
     "geojson_lines",
@@ -120,6 +121,24 @@ def verify_geojson_lines(expected_ids: list) -> Callable[[Path], None]:
             raise OSError(f"{tmp}: read back {count} features, expected {len(expected_ids)}")
 
     return verify
+
+
+#: Tables every export holds beside the layers (and GeoPackage's own): no layer of your own may take their names.
+RESERVED_TABLES = ("facts", "feature_facts", "layer_styles", "qgis_projects")
+_RESERVED_PREFIXES = ("gpkg_", "rtree_")
+
+
+def check_extra_ids(extras: list, layers) -> None:
+    """A layer of your own needs an id of its own: it names files (GeoJSON, Shapefile ...) and a GeoPackage table.
+
+    Raises :class:`~jmgeo._errors.ArgumentError` for an id one of ``layers`` (the atlas's), an earlier
+    layer of your own, a table of the exports (``facts`` ...) or GeoPackage itself (``gpkg_*``) has.
+    """
+    seen = set(layers) | set(RESERVED_TABLES)
+    for extra in extras:
+        if extra.id in seen or extra.id.startswith(_RESERVED_PREFIXES):
+            raise ArgumentError(f"layer id {extra.id!r} is already taken; name your layer FILE:NAME (--layer)")
+        seen.add(extra.id)
 
 
 def extra_layer_geojson(extra) -> tuple[Iterator[bytes], Callable[[Path], None]]:

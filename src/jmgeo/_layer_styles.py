@@ -25,7 +25,10 @@ __all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
 #: The page leaves a point's circle white unless its position is surveyed; labels get a halo of the same.
 WHITE = "#ffffff"
 LABEL_FONT = "Noto Sans CJK SC"
-LABEL_EXPRESSION = '"name_zh" || \'\\n\' || "name_en"'
+#: A feature's label: its Chinese name, then its English one if it has one. ``attribute('...')`` is NULL for a
+#: field the layer lacks (a layer of your own without English names) where ``"name_en"`` would be an error, and
+#: ``'a' || NULL`` is NULL in QGIS: either way the feature would have no label at all.
+LABEL_EXPRESSION = "attribute('name_zh') || coalesce('\\n' || attribute('name_en'), '')"
 KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
 
 
@@ -160,9 +163,14 @@ def _symbol(index: int, look: Look) -> str:
 
 
 def _labeling(spec: LayerSpec) -> str:
-    placement = {"point": 0, "line": 2, "area": 1}[
-        _kinds(spec)[0]
-    ]  # around the point, along the line, over the centroid
+    kind = _kinds(spec)[0]
+    placement = {"point": 0, "line": 2, "area": 1}[kind]  # around the point, along the line, over the centroid
+    # The themes' points and lines keep labels off themselves. An area does not: QGIS would keep every label out
+    # of its inside, and the city covers the whole map (only a neighbour's name was drawn); nor do the context's
+    # small town dots, which the page's labels may cover too.
+    obstacle = 0 if "area" in _kinds(spec) or spec.role == "context" else 1
+    # the page's label order (layers.json's label_rank: the city 0 ... the towns 4) as QGIS's priority (10 first)
+    priority = 5 if spec.label_rank is None else max(0, 10 - 2 * spec.label_rank)
     return (
         '<labeling type="simple"><settings calloutType="simple">'
         f'<text-style fieldName={quoteattr(LABEL_EXPRESSION)} isExpression="1" fontFamily={quoteattr(LABEL_FONT)} '
@@ -171,8 +179,8 @@ def _labeling(spec: LayerSpec) -> str:
         f'bufferColor="{_rgba(WHITE)}" bufferOpacity="1"/>'
         "</text-style>"
         '<text-format multilineAlign="3" wrapChar="" autoWrapLength="0"/>'
-        f'<placement placement="{placement}" dist="1.5" distUnits="MM" placementFlags="10"/>'
-        '<rendering obstacle="1" scaleVisibility="0" drawLabels="1" displayAll="0"/>'
+        f'<placement placement="{placement}" priority="{priority}" dist="1.5" distUnits="MM" placementFlags="10"/>'
+        f'<rendering obstacle="{obstacle}" scaleVisibility="0" drawLabels="1" displayAll="0"/>'
         "</settings></labeling>"
     )
 

@@ -119,6 +119,15 @@ class ExtraLayer:
             )
         return self.frame.to_crs(4326)
 
+    def frames(self, chunk: int = CHUNK) -> Iterator[gpd.GeoDataFrame]:
+        """The features as WGS84 GeoDataFrames of at most ``chunk`` rows each, for writers that stream them."""
+        if self.points is not None:
+            yield from self.points.frames(chunk)
+            return
+        frame = self.wgs84()
+        for start in range(0, max(len(frame), 1), chunk):
+            yield frame.iloc[start : start + chunk]
+
     def geometry_types(self) -> list[str]:
         """The geometry types of the features, sorted."""
         if self.points is not None:

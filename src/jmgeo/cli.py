@@ -23,6 +23,20 @@ wrong option), said in one message; 3 done in part (ingest: some inputs could
 not be read and were skipped, each named with its reason; the rest is written)."""
 
 
+def _add_layer_option(command, what: str) -> None:
+    """``--layer FILE[:NAME][@DATUM]``: the same option, read the same way, for ``build`` and ``export``."""
+    command.add_argument(
+        "--layer",
+        dest="layers",
+        action="append",
+        metavar="FILE[:NAME][@DATUM]",
+        help="add a layer of your own from any vector file OGR reads (Shapefile, GeoPackage, GeoJSON ...), "
+        "streamed with fiona; repeat for several. NAME is its id (snake_case, default from the file name); "
+        "DATUM the datum of its longitude/latitude: WGS84 (default), GCJ-02 (Amap, Tencent) or BD-09 (Baidu), "
+        f"converted to WGS84 on load. {what}, e.g. --layer shops.shp:my_shops@GCJ-02",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jmgeo", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -59,17 +73,10 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also draw each map as PNG, SVG and PDF for reports (slow: 5-10 s per map)",
     )
-    build.add_argument(
-        "--layer",
-        dest="layers",
-        action="append",
-        metavar="FILE[:NAME][@DATUM]",
-        help="add a layer of your own from any vector file OGR reads (Shapefile, GeoPackage, GeoJSON ...), "
-        "streamed with fiona; repeat for several. NAME is its id (snake_case, default from the file name); "
-        "DATUM the datum of its longitude/latitude: WGS84 (default), GCJ-02 (Amap, Tencent) or BD-09 (Baidu), "
-        "converted to WGS84 on load. Drawn on the main page (legend, search; a canvas when large) and exported "
-        "with the rest. A bad file or feature stops the build with one message naming it (exit 2), "
-        "e.g. --layer shops.shp:my_shops@GCJ-02",
+    _add_layer_option(
+        build,
+        "Drawn on the main page (legend, search; a canvas when large) and written with the rest "
+        "(GeoJSON, GeoPackage). A bad file or feature stops the build with one message naming it (exit 2)",
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
 
@@ -103,12 +110,14 @@ as it is goes somewhere it can be found, and a note on standard error says where
               (needs pyarrow: pip install 'jmgeo[parquet]')
   csv         OUT/csv/facts.csv and feature_facts.csv (feature_id, fact_id), UTF-8
 
-Lists (aliases, fact_ids ...) become JSON text where a format has no list type. All
-files are replaced together, or none.
+Lists (aliases, fact_ids ...) become JSON text where a format has no list type. Layers
+of your own (--layer, as in jmgeo build) are exported beside the atlas's, read a chunk
+at a time. All files are replaced together, or none.
 
 examples:
   jmgeo export
-  jmgeo export --format shapefile --format csv --out gis/"""
+  jmgeo export --format shapefile --format csv --out gis/
+  jmgeo export --layer shops.shp:my_shops@GCJ-02"""
 
 
 def _add_export_parser(sub, common) -> None:
@@ -127,6 +136,11 @@ def _add_export_parser(sub, common) -> None:
         choices=EXPORT_FORMATS,
         metavar="FORMAT",
         help=f"a format to write; repeat for several (default: all: {', '.join(EXPORT_FORMATS)})",
+    )
+    _add_layer_option(
+        export,
+        "Exported with the rest to every format but csv, a chunk at a time. A bad file or feature stops "
+        "the export with one message naming it (exit 2)",
     )
     export.add_argument("-q", "--quiet", action="store_true", help="print only the paths written, no notes")
 
@@ -380,9 +394,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from ._formats import export_atlas  # deferred: see above
 
+            log = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
             try:
                 result = export_atlas(
-                    args.out, args.formats or EXPORT_FORMATS, geodata_dir=args.geodata, docs_dir=args.docs
+                    args.out,
+                    args.formats or EXPORT_FORMATS,
+                    geodata_dir=args.geodata,
+                    docs_dir=args.docs,
+                    extra_layers=_read_layers(args.layers or [], log),
                 )
             except OSError as exc:
                 print(f"jmgeo export: cannot write the outputs: {exc}; earlier outputs are unchanged", file=sys.stderr)
