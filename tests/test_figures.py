@@ -329,3 +329,62 @@ def test_the_figure_draws_the_neighbours_land_in_grey_with_their_names_and_the_t
     without.canvas.draw()
     names, fills = drawn(without)
     assert not names & (neighbours | towns) and land not in fills
+
+
+def _rule_artists(fig, gid: str) -> list:
+    return [c for c in fig.axes[0].collections + fig.axes[1].collections if c.get_gid() == gid]
+
+
+def test_at_city_scale_no_wall_of_circles_and_every_symbol_shows(layers, geodata_dir):
+    """The figures follow the page's rule (layers.json): at the city map's scale, below ``all_from_zoom`` and
+    ``full_from_zoom``, no point's uncertainty circle and the schematic areas as a thin outline with no fill;
+    every point symbol is drawn over them, its inside the marker's own colour."""
+    from matplotlib.colors import to_rgb
+
+    from jmgeo._figures import SCHEMATIC_GID, UNCERTAINTY_GID, panel_zoom
+
+    registry = read_json(geodata_dir / "layers.json")
+    halos, areas = registry["uncertainty_halos"], registry["schematic_areas"]
+    fig = make_figure(layers, dpi=100)
+    fig.canvas.draw()
+    city = fig.axes[0]
+    (x0, x1), (y0, y1) = city.get_xlim(), city.get_ylim()
+    zoom = panel_zoom(city, (x0, y0, x1, y1))
+    assert zoom < min(halos["all_from_zoom"], areas["full_from_zoom"])  # the city map is a city view
+    assert _rule_artists(fig, UNCERTAINTY_GID) == []
+    outlines = _rule_artists(fig, SCHEMATIC_GID)
+    assert outlines, "the schematic areas are still drawn, as outlines"
+    for artist in outlines:
+        assert artist.get_facecolor().size == 0 or (artist.get_facecolor()[:, 3] == 0).all()
+        assert artist.get_linewidth() == pytest.approx([areas["rest"]["weight"] * 0.75])
+    # each hollow place symbol on the city map shows white at its centre: nothing drawn over or through it
+    image = np.asarray(fig.canvas.buffer_rgba())[:, :, :3].astype(int)
+    white = np.array(to_rgb(load_figure_style().color("hollow_marker"))) * 255
+    proj = {name: frame.to_crs(crs.UTM_49N) for name, frame in layers.items()}
+    checked, height = 0, image.shape[0]
+    spots = []  # (id, display x, y) of every hollow place symbol on the city map
+    for name in ("industrial_parks", "logistics_hubs", "sites"):
+        frame = proj[name]
+        for row in frame[(frame.geom_type == "Point") & (frame["precision"] != "surveyed")].itertuples():
+            if x0 < row.geometry.x < x1 and y0 < row.geometry.y < y1:
+                spots.append((row.id, *city.transData.transform((row.geometry.x, row.geometry.y))))
+    for fid, px, py in spots:
+        if any(o != fid and np.hypot(px - ox, py - oy) < 10 for o, ox, oy in spots):
+            continue  # another symbol overlaps this one (a place inside another): not the rule's concern
+        centre = image[height - int(round(py)), int(round(px))]
+        assert np.abs(centre - white).max() <= 40, (fid, centre)
+        checked += 1
+    assert checked >= 8
+
+
+def test_the_figures_rule_comes_from_the_registry(layers, geodata_copy):
+    """From zoom 0 on (layers.json changed): every circle and the schematic areas' own look, as the page would."""
+    from jmgeo._figures import SCHEMATIC_GID, UNCERTAINTY_GID
+
+    def change(data):
+        data["uncertainty_halos"]["all_from_zoom"] = 0
+        data["schematic_areas"]["full_from_zoom"] = 0
+
+    edit_json(geodata_copy / "layers.json", change)
+    fig = make_figure(layers, dpi=40, geodata_dir=geodata_copy)
+    assert _rule_artists(fig, UNCERTAINTY_GID) and not _rule_artists(fig, SCHEMATIC_GID)

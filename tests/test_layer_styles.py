@@ -117,13 +117,13 @@ def blank_page(browser, tmp_path_factory):
     page.close()
 
 
-def _page_style(page, registry, spec, kind: str, precision: str | None) -> dict:
-    """What the page script's styleFor gives a feature of this layer, kind and precision."""
+def _page_style(page, registry, spec, kind: str, precision: str | None, function: str = "styleFor") -> dict:
+    """What the page script's styleFor (or pointStyle) gives a feature of this layer, kind and precision."""
     return page.evaluate(
-        """([draw, precisionStyles, layer, precision]) => window.jmgeoAtlas.draw.styleFor(
+        """([draw, precisionStyles, layer, precision]) => window.jmgeoAtlas.draw.FUNCTION(
             {data: {draw: draw, precision_styles: precisionStyles},
              state: {offline: false, level: "detail"}, leveled: {}},
-            layer, {id: "x", precision: precision})""",
+            layer, {id: "x", precision: precision})""".replace("FUNCTION", function),
         [
             registry.draw,
             registry.precision_styles,
@@ -142,8 +142,11 @@ def test_qgis_styles_and_the_page_draw_from_one_source(blank_page, registry):
     compared = 0
     for spec in registry.layers:
         for look in looks(spec, registry):
-            if look.kind == "point":  # drawn by pointMarker from the same entry: radius and outline width
-                assert (look.radius, look.width) == (registry.draw["point_radius"], registry.draw["width"]["point"])
+            if look.kind == "point":  # drawn by pointStyle from the same entry: radius, outline, fill
+                page = _page_style(blank_page, registry, spec, look.kind, look.precision, "pointStyle")
+                assert (page["radius"], page["weight"]) == (look.radius, look.width), (spec.id, look)
+                assert (page["fillColor"], page["fillOpacity"]) == (look.fill, look.fill_opacity), (spec.id, look)
+                compared += 1
                 continue
             page = _page_style(blank_page, registry, spec, look.kind, look.precision)
             assert page["weight"] == look.width, (spec.id, look)

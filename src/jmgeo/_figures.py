@@ -19,6 +19,7 @@ gives each choice with its measurements.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import warnings
@@ -74,8 +75,11 @@ __all__ = [
 FORMATS = ("png", "svg", "pdf")
 #: Features within this distance (metres) of the city are shown in the inset and set its extent.
 CONTEXT_RADIUS_M = 200_000
-#: Uncertainty circles are drawn from this radius up (metres), as on the web page.
+#: Without ``uncertainty_halos`` in layers.json, circles are drawn from this radius up (metres) at every scale.
 _MIN_UNCERTAINTY_M = 300
+#: The artists' ids (SVG ``id``) of the points' uncertainty circles and of the schematic areas' fills and outlines.
+UNCERTAINTY_GID = "jmgeo-uncertainty"
+SCHEMATIC_GID = "jmgeo-schematic-area"
 #: The colour roles of ``geodata/figures.json`` ("colors"); the file must hold exactly these.
 FIGURE_COLORS = (
     "context_edge",
@@ -456,12 +460,45 @@ def _projected(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFram
     return {name: frame.to_crs(crs.UTM_49N) for name, frame in layers.items()}
 
 
+def panel_zoom(ax, bounds) -> float:
+    """The web map's zoom at the scale a panel prints: its metres per CSS pixel (1/96 inch) on paper.
+
+    With equal aspect a panel shows at least ``bounds``, so the coarser of its two scales is taken.
+    The figures draw uncertainty circles and schematic areas as the page does at that zoom.
+    """
+    pos = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    minx, miny, maxx, maxy = bounds
+    m_per_px = max((maxx - minx) / (pos.width * fig_w * 96), (maxy - miny) / (pos.height * fig_h * 96))
+    lat = math.radians((miny + maxy) / 2 / 0.9996 / 110_600)  # UTM northing -> latitude, to 0.1 degree
+    return math.log2(40_075_016.686 * math.cos(lat) / (256 * m_per_px))
+
+
+def _rule_looks(registry: Registry, zoom: float | None) -> tuple[float | None, dict | None]:
+    """At this zoom: the radius from which points get their uncertainty circle (None: none), and the look
+    schematic areas take instead of their precision's (None: their own), as layers.json tells the page."""
+    halos, areas = registry.uncertainty_halos, registry.schematic_areas
+    if zoom is None:
+        return (None, None)
+    if halos is None:
+        min_radius = _MIN_UNCERTAINTY_M
+    else:
+        min_radius = halos["min_radius_m"] if zoom >= halos["all_from_zoom"] else None
+    schematic = areas["rest"] if areas is not None and zoom < areas["full_from_zoom"] else None
+    return min_radius, schematic
+
+
 def _draw_layer(
-    ax, spec, frame, registry: Registry, style: FigureStyle, *, scale: float = 1.0, uncertainty: bool = True
+    ax, spec, frame, registry: Registry, style: FigureStyle, *, scale: float = 1.0, zoom: float | None = None
 ) -> None:
-    """Draw one layer in its registry colour, each precision in its own line style and fill."""
+    """Draw one layer in its registry colour, each precision in its own line style and fill.
+
+    ``zoom`` (:func:`panel_zoom`) decides, as on the web page, whether points get their uncertainty circles
+    and whether schematic areas are drawn in their thin "rest" outline; None draws neither circle nor change.
+    """
     styles = registry.precision_styles
     kind = layer_kind(frame)
+    min_radius, schematic_rest = _rule_looks(registry, zoom)
     if spec.role == "context":  # the land around the places, in grey, and the towns as small dots
         if kind == "area":
             frame.plot(
@@ -485,27 +522,41 @@ def _draw_layer(
         elif kind == "area":
             polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
             if len(polys):
-                polys.plot(
-                    ax=ax, facecolor=spec.color, alpha=max(look["fill_opacity"], 0.05), edgecolor="none", zorder=2
-                )
-                polys.plot(
-                    ax=ax, facecolor="none", edgecolor=spec.color, linewidth=1.2 * scale, linestyle=dashes, zorder=3
-                )
-            _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, uncertainty, style)
+                _draw_areas(ax, spec, polys, look, scale, schematic_rest if precision == "schematic" else None)
+            _draw_points(ax, spec, part[part.geom_type == "Point"], precision, scale, min_radius, style)
         elif kind == "line":
             width = (1.6 if precision == "schematic" else 2.4) * scale
             part.plot(ax=ax, color=spec.color, linewidth=width, linestyle=dashes, zorder=4)
         else:
-            _draw_points(ax, spec, part, precision, scale, uncertainty, style)
+            _draw_points(ax, spec, part, precision, scale, min_radius, style)
 
 
-def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool, style: FigureStyle) -> None:
-    """Draw points, filled if surveyed and hollow otherwise, with their uncertainty circles."""
+def _draw_areas(ax, spec, polys, look: dict, scale: float, rest: dict | None) -> None:
+    """Areas: a fill at the precision's opacity and the outline; a schematic area below the registry's zoom
+    in the ``rest`` look of ``schematic_areas`` instead (as the page draws it at that zoom)."""
+    gid = SCHEMATIC_GID if rest is not None else None
+    fill = rest["fill_opacity"] if rest is not None else max(look["fill_opacity"], 0.05)
+    width = rest["weight"] * 0.75 if rest is not None else 1.2 * scale  # 1 CSS px = 0.75 pt
+    if fill > 0:
+        polys.plot(ax=ax, facecolor=spec.color, alpha=fill, edgecolor="none", zorder=2, gid=gid)
+    polys.plot(
+        ax=ax,
+        facecolor="none",
+        edgecolor=spec.color,
+        linewidth=width,
+        linestyle=_dashes(rest if rest is not None else look),
+        zorder=3,
+        gid=gid,
+    )
+
+
+def _draw_points(ax, spec, part, precision: str, scale: float, min_radius: float | None, style: FigureStyle) -> None:
+    """Draw points, filled if surveyed and hollow otherwise, with their uncertainty circles from ``min_radius``."""
     if not len(part):
         return
-    if uncertainty and "uncertainty_m" in part.columns:
+    if min_radius is not None and "uncertainty_m" in part.columns:
         radius = part["uncertainty_m"].fillna(0).to_numpy(dtype=float)
-        big = radius >= _MIN_UNCERTAINTY_M
+        big = radius >= min_radius
         if big.any():
             # In UTM metres a buffer is a true circle of that radius (scale factor ~1).
             circles = gpd.GeoSeries(shapely.buffer(part.geometry.to_numpy()[big], radius[big]), crs=part.crs)
@@ -517,6 +568,7 @@ def _draw_points(ax, spec, part, precision: str, scale: float, uncertainty: bool
                 linestyle=(0, (1.5, 3)),
                 alpha=0.45,
                 zorder=2,
+                gid=UNCERTAINTY_GID,
             )
     face = spec.color if precision == "surveyed" else style.color("hollow_marker")
     part.plot(
@@ -849,8 +901,9 @@ def _box_label(ax, bounds, fontprops, halo, style: FigureStyle):
 
 
 def _map_panel(ax, inputs: _Inputs, proj, bounds) -> None:
+    zoom = panel_zoom(ax, bounds)
     for spec in inputs.specs:
-        _draw_layer(ax, spec, proj[spec.id], inputs.registry, inputs.style)
+        _draw_layer(ax, spec, proj[spec.id], inputs.registry, inputs.style, zoom=zoom)
     _map_panel_frame(ax, bounds)
     for side in ax.spines.values():
         side.set_linewidth(0.8)
@@ -1021,9 +1074,10 @@ def _region_panel(inset, inputs: _Inputs, proj, city_bounds, fontprops, halo) ->
     proj[city].plot(
         ax=inset, facecolor=style.color("inset_city"), edgecolor=registry.layer(city).color, linewidth=0.6, zorder=1
     )
+    zoom = panel_zoom(inset, (rminx, rminy, rmaxx, rmaxy))
     for spec in inputs.specs:
         if spec.role == "places":
-            _draw_layer(inset, spec, proj[spec.id], registry, style, scale=0.45, uncertainty=False)
+            _draw_layer(inset, spec, proj[spec.id], registry, style, scale=0.45, zoom=zoom)
     inset.add_patch(_frame_rect(city_bounds, style.color("inset_frame")))
     _map_panel_frame(inset, (rminx, rminy, rmaxx, rmaxy))
     outside = _outside_groups(inputs.specs, proj, city)

@@ -4,8 +4,9 @@ Inputs -> output: ``geodata/layers.json`` (each layer's ``color`` and ``role``, 
 ``precision_styles`` with their dash and fill opacity) -> one QML and one SLD 1.0 document a
 layer, drawn as the web map draws it (``static/atlas/10-draw.js``, ``styleFor`` and
 ``pointMarker``): outlines in the layer's colour at 95 % opacity, fills at the precision's
-opacity, approximate and schematic features dashed, points as 7 px circles left white
-unless surveyed, and every feature labelled with its Chinese name over its English one.
+opacity, approximate and schematic features dashed, points as opaque 7 px circles, white
+unless surveyed (``draw.point_fill``), the towns as small dots (``draw.context_point``), and
+every feature labelled with its Chinese name over its English one.
 
 No colour, width or opacity is written here: colours come from the registry, the widths,
 opacities and role overrides from its ``draw`` entry, which the page script reads too
@@ -22,7 +23,7 @@ from ._registry import LayerSpec, Registry
 
 __all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
 
-#: The page leaves a point's circle white unless its position is surveyed; labels get a halo of the same.
+#: Labels get a white halo (QGIS's text buffer, SLD's Halo).
 WHITE = "#ffffff"
 LABEL_FONT = "Noto Sans CJK SC"
 #: A feature's label: its Chinese name, then its English one if it has one. ``attribute('...')`` is NULL for a
@@ -76,9 +77,18 @@ def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
     draw = registry.draw
     widths, common = draw["width"], (float(draw["stroke_opacity"]), float(draw["point_radius"]))
     if spec.role == "user":  # the page gives features without a precision the plain style
+        point_fill = float(draw["point_fill"]["fill_opacity"])
         return [
             Look(
-                None, kind, kind, spec.color, float(widths[kind]), spec.color, float(draw["fill_opacity"]), (), *common
+                None,
+                kind,
+                kind,
+                spec.color,
+                float(widths[kind]),
+                spec.color,
+                point_fill if kind == "point" else float(draw["fill_opacity"]),
+                (),
+                *common,
             )
             for kind in _kinds(spec)
         ]
@@ -93,8 +103,17 @@ def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
                 width = float(override.get("width", width))
                 fill_opacity = float(override.get("fill_opacity", fill_opacity))
                 dash = _dash(override["dash"]) if "dash" in override else dash
-            fill = spec.color if kind != "point" or precision == "surveyed" else WHITE
+            fill = spec.color if kind != "point" or precision == "surveyed" else draw["point_fill"]["hollow"]
             label = f"{p['label_zh'].split('：')[0]} {precision}"
+            if kind == "point":  # opaque, as the page's pointStyle: nothing beneath shows through a symbol
+                fill_opacity = float(draw["point_fill"]["fill_opacity"])
+            if kind == "point" and spec.role == "context":  # the towns: small dots in the layer's colour
+                dot, opacity = draw["context_point"], common[0]
+                width, fill_opacity, radius = float(dot["width"]), float(dot["fill_opacity"]), float(dot["radius"])
+                out.append(
+                    Look(precision, label, kind, spec.color, width, spec.color, fill_opacity, (), opacity, radius)
+                )
+                continue
             out.append(Look(precision, label, kind, spec.color, width, fill, fill_opacity, dash, *common))
     return out
 

@@ -112,6 +112,9 @@ def parse_basemaps(data: GeoData) -> dict[str, Any]:
     if len(ids) != len(set(ids)) or found.get("default") not in ids:
         raise DataError(str(path), "default", "basemap ids must be unique and the default one of them")
     for i, b in enumerate(found["basemaps"]):
+        land = b.get("land_color")
+        if land is not None and not (isinstance(land, str) and re.fullmatch(r"#[0-9a-f]{6}", land)):
+            raise DataError(str(path), f"basemaps[{i}] ({b.get('id')}).land_color", "a colour as #rrggbb (lower case)")
         if b.get("datum") not in BASEMAP_DATUMS:
             raise DataError(
                 str(path),

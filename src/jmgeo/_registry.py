@@ -94,6 +94,7 @@ class Registry:
     draw: dict[str, Any]
     user_palette: tuple[str, ...]
     uncertainty_halos: dict[str, Any] | None = None
+    schematic_areas: dict[str, Any] | None = None
 
     def layer(self, layer_id: str) -> LayerSpec:
         """Return the spec of ``layer_id``; raise ``KeyError`` if there is none."""
@@ -210,6 +211,7 @@ def parse_registry(root: Path) -> Registry:
         draw=_parse_draw(data.get("draw"), path),
         user_palette=_parse_palette(data.get("user_layer_palette"), path),
         uncertainty_halos=_parse_halos(path, data.get("uncertainty_halos")),
+        schematic_areas=_parse_schematic(path, data.get("schematic_areas")),
     )
 
 
@@ -231,6 +233,19 @@ def _parse_draw(draw, path: Path) -> dict[str, Any]:
     number(draw.get("stroke_opacity"), "draw.stroke_opacity")
     number(draw.get("fill_opacity"), "draw.fill_opacity")
     number(draw.get("point_radius"), "draw.point_radius")
+    fill = draw.get("point_fill")
+    if (
+        not isinstance(fill, dict)
+        or set(fill) != {"hollow", "fill_opacity"}
+        or not _COLOR.fullmatch(str(fill["hollow"]))
+    ):
+        raise DataError(str(path), "draw.point_fill", 'give "hollow" (#rrggbb) and "fill_opacity"')
+    number(fill["fill_opacity"], "draw.point_fill.fill_opacity")
+    dot = draw.get("context_point")
+    if not isinstance(dot, dict) or set(dot) != {"radius", "width", "fill_opacity"}:
+        raise DataError(str(path), "draw.context_point", 'give the context points\' "radius", "width", "fill_opacity"')
+    for key, value in dot.items():
+        number(value, f"draw.context_point.{key}")
     widths = draw.get("width")
     if not isinstance(widths, dict) or set(widths) != set(_DRAW_WIDTHS):
         raise DataError(str(path), "draw.width", f"give exactly the widths {', '.join(_DRAW_WIDTHS)}")
@@ -264,18 +279,30 @@ _HALO_LOOK_KEYS = {"dash", "weight", "fill_opacity"}
 
 def _parse_halos(path: Path, halos: Any) -> dict[str, Any] | None:
     """Check ``uncertainty_halos`` (how the page draws a point's uncertainty circle); None if absent."""
-    if halos is None:
+    return _parse_zoomed_looks(path, halos, "uncertainty_halos", _HALO_KEYS, ("min_radius_m", "all_from_zoom"))
+
+
+_SCHEMATIC_KEYS = {"full_from_zoom", "rest", "focus", "label_zh", "label_en"}
+
+
+def _parse_schematic(path: Path, areas: Any) -> dict[str, Any] | None:
+    """Check ``schematic_areas`` (how the page and the figures draw schematic areas by zoom); None if absent."""
+    return _parse_zoomed_looks(path, areas, "schematic_areas", _SCHEMATIC_KEYS, ("full_from_zoom",))
+
+
+def _parse_zoomed_looks(path: Path, entry: Any, where: str, keys: set, numbers: tuple) -> dict[str, Any] | None:
+    """A rest and a focus look, a zoom (and other numbers) and the legend's two texts, each checked."""
+    if entry is None:
         return None
-    where = "uncertainty_halos"
-    if not isinstance(halos, dict) or set(halos) != _HALO_KEYS:
-        got = sorted(halos) if isinstance(halos, dict) else type(halos).__name__
-        raise DataError(str(path), where, f"needs exactly the keys {sorted(_HALO_KEYS)}, got {got}")
-    for key in ("min_radius_m", "all_from_zoom"):
-        value = halos[key]
+    if not isinstance(entry, dict) or set(entry) != keys:
+        got = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+        raise DataError(str(path), where, f"needs exactly the keys {sorted(keys)}, got {got}")
+    for key in numbers:
+        value = entry[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise DataError(str(path), f"{where}.{key}", f"must be a number ≥ 0, got {value!r}")
     for key in ("rest", "focus"):
-        look = halos[key]
+        look = entry[key]
         if not isinstance(look, dict) or set(look) != _HALO_LOOK_KEYS:
             raise DataError(str(path), f"{where}.{key}", f"needs exactly the keys {sorted(_HALO_LOOK_KEYS)}")
         dash = look["dash"]
@@ -286,6 +313,6 @@ def _parse_halos(path: Path, halos: Any) -> dict[str, Any] | None:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise DataError(str(path), f"{where}.{key}.{num}", f"must be a number ≥ 0, got {value!r}")
     for key in ("label_zh", "label_en"):
-        if not isinstance(halos[key], str) or not halos[key].strip():
+        if not isinstance(entry[key], str) or not entry[key].strip():
             raise DataError(str(path), f"{where}.{key}", "the legend's explanation: a non-empty text")
-    return halos
+    return entry

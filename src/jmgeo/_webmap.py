@@ -291,6 +291,7 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "precision_styles": parts.data.registry.precision_styles,
         "draw": parts.data.registry.draw,
         "uncertainty_halos": parts.data.registry.uncertainty_halos,
+        "schematic_areas": parts.data.registry.schematic_areas,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
         "search": parts.search(shown, extra_search_entries(extras)),

@@ -42,8 +42,9 @@ function styleFor(a, layer, props) {
   if ("width" in role) s.weight = role.width;
   if ("fill_opacity" in role) s.fillOpacity = role.fill_opacity;
   if ("dash" in role) s.dashArray = role.dash;
-  if (layer.role === "context") { s.fillColor = OFFLINE_LAND; s.fillOpacity = a.state.offline ? 1 : 0.3; }
-  if (layer.role === "city" && a.state.offline) { s.fillColor = OFFLINE_LAND; s.fillOpacity = 1; }
+  var land = offlineLand(a);
+  if (land && layer.role === "context") { s.fillColor = land; s.fillOpacity = a.state.offline ? 1 : 0.3; }
+  if (land && layer.role === "city" && a.state.offline) { s.fillColor = land; s.fillOpacity = 1; }
   if (data.choropleth && data.choropleth.layer === layer.id && props.id in data.choropleth.values) {
     s.fillColor = choroplethColor(data.choropleth, data.choropleth.values[props.id]);
     s.fillOpacity = 0.75;
@@ -66,17 +67,89 @@ function bindPending(a) {
   });
 }
 
+// How a point's symbol is drawn, from the registry's "draw": the towns (context) as small dots; the
+// atlas's own points as circles, filled in their colour if surveyed and otherwise hollow (filled with
+// point_fill.hollow). Opaque, so no circle or area drawn beneath shows through a symbol.
+function pointStyle(a, layer, props) {
+  var d = a.data.draw;
+  if (layer.role === "context") {
+    var dot = d.context_point;
+    return { radius: dot.radius, weight: dot.width, color: layer.color, opacity: d.stroke_opacity, fillColor: layer.color, fillOpacity: dot.fill_opacity, dashArray: null, pane: "jmgeo-points" };
+  }
+  var s = styleFor(a, layer, props);
+  s.radius = d.point_radius;
+  s.weight = d.width.point;
+  s.pane = "jmgeo-points";
+  s.fillOpacity = d.point_fill.fill_opacity;
+  if (props.precision && props.precision !== "surveyed") s.fillColor = d.point_fill.hollow;
+  return s;
+}
+
+// A schematic area (a planned zone drawn as a circle, no published boundary), as the registry's
+// schematic_areas says: below full_from_zoom its "rest" look (a thin outline, so tens of km of
+// circles do not wall over the city), the "focus" look while pointed at or selected, and from
+// that zoom on its precision's own look.
+function isSchematicArea(feature) {
+  return feature.properties.precision === "schematic" && /Polygon/.test(feature.geometry.type);
+}
+
+function schematicLook(a, s, id) {
+  var settings = a.data.schematic_areas;
+  if (!settings) return s;
+  var focus = a.areaFocus && (id === a.areaFocus.hover || id === a.areaFocus.selected);
+  if (!focus && a.map && a.map.getZoom() >= settings.full_from_zoom) return s;
+  var look = focus ? settings.focus : settings.rest;
+  s.dashArray = look.dash;
+  s.weight = look.weight;
+  s.fillOpacity = look.fill_opacity;
+  return s;
+}
+
+// The style of any feature of a geoJSON layer (Leaflet applies it to points too).
+function featureStyle(a, layer, feature) {
+  var props = feature.properties;
+  if (feature.geometry.type === "Point") return pointStyle(a, layer, props);
+  var s = styleFor(a, layer, props);
+  return isSchematicArea(feature) ? schematicLook(a, s, props.id) : s;
+}
+
+// Restyle the schematic areas (after a zoom, or when one is pointed at or selected).
+function showSchematic(a) {
+  Object.keys(a.schematic || {}).forEach(function (id) {
+    var entry = a.schematic[id];
+    entry.lyr.setStyle(featureStyle(a, entry.layer, entry.lyr.feature));
+  });
+}
+
+function focusArea(a, id, kind, on) {
+  if (on) a.areaFocus[kind] = id;
+  else if (a.areaFocus[kind] === id) a.areaFocus[kind] = null;
+  else return;
+  showSchematic(a);
+}
+
+function watchSchematic(a, layer, lyr) {
+  var id = lyr.feature.properties.id;
+  a.schematic[id] = { lyr: lyr, layer: layer };
+  lyr.on("mouseover", function () { focusArea(a, id, "hover", true); });
+  lyr.on("mouseout", function () { focusArea(a, id, "hover", false); });
+  lyr.on("popupopen", function () { focusArea(a, id, "selected", true); });
+  lyr.on("popupclose", function () { focusArea(a, id, "selected", false); });
+}
+
+// The look of a schematic area now (for the tests).
+function areaLook(a, id) {
+  var entry = a.schematic && a.schematic[id];
+  if (!entry) return null;
+  var o = entry.lyr.options;
+  return { dash: o.dashArray, weight: o.weight, fill_opacity: o.fillOpacity, on_map: a.map.hasLayer(entry.lyr) };
+}
+
 // A point feature: a circle marker in the points pane, and a circle of its uncertainty on the
 // canvas below it (see showHalos) when the registry's uncertainty_halos says which are drawn.
 function pointMarker(a, layer, group, feature, latlng) {
-  var s = styleFor(a, layer, feature.properties);
-  if (layer.role === "context") {  // a town: a small dot under its label, no uncertainty circle
-    return L.circleMarker(latlng, { radius: 2.5, weight: 1, color: layer.color, fillColor: layer.color, fillOpacity: 1, pane: "jmgeo-points" });
-  }
-  s.radius = a.data.draw.point_radius;
-  s.weight = a.data.draw.width.point;
-  s.pane = "jmgeo-points";
-  if (feature.properties.precision && feature.properties.precision !== "surveyed") s.fillColor = "#ffffff";
+  var s = pointStyle(a, layer, feature.properties);
+  if (layer.role === "context") return L.circleMarker(latlng, s);  // a town: a dot under its label, no circle
   var marker = L.circleMarker(latlng, s), halos = a.data.uncertainty_halos;
   var unc = feature.properties.uncertainty_m, id = feature.properties.id;
   if (halos && unc && unc >= halos.min_radius_m) {
@@ -122,6 +195,17 @@ function haloLook(a, id) {
   return { dash: o.dashArray, weight: o.weight, fill_opacity: o.fillOpacity, pane: o.renderer.options.pane, radius_px: h.circle._radius };
 }
 
+// A layer's schematic areas go first (beneath its other features), the largest first, so a smaller
+// area inside a larger one stays on top, where the pointer reaches it.
+function schematicFirst(fc) {
+  var schematic = fc.features.filter(isSchematicArea);
+  if (!schematic.length) return fc;
+  var span = function (f) { var b = L.geoJSON(f).getBounds(); return (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()); };
+  var sizes = new Map(schematic.map(function (f) { return [f, span(f)]; }));
+  schematic.sort(function (x, y) { return sizes.get(y) - sizes.get(x); });
+  return { type: "FeatureCollection", features: schematic.concat(fc.features.filter(function (f) { return !isSchematicArea(f); })) };
+}
+
 function drawLayer(a, layer) {
   var group = a.groups[layer.id];
   group.clearLayers();
@@ -129,12 +213,13 @@ function drawLayer(a, layer) {
     a.layers[layer.id] = pointCloud(a, layer).addTo(group);
     return;
   }
-  var gj = L.geoJSON(featuresAt(layer, a.state.level), {
+  var gj = L.geoJSON(schematicFirst(featuresAt(layer, a.state.level)), {
     renderer: a.vectorCanvas,  // areas and lines; points get their own options in pointToLayer
     coordsToLatLng: function (c) { return toLatLng(a, c); },
-    style: function (feature) { return styleFor(a, layer, feature.properties); },
+    style: function (feature) { return featureStyle(a, layer, feature); },
     pointToLayer: function (feature, latlng) { return pointMarker(a, layer, group, feature, latlng); },
     onEachFeature: function (feature, lyr) {
+      if (isSchematicArea(feature)) watchSchematic(a, layer, lyr);
       a.unbound.push([lyr, layer]);
       a.features[feature.properties.id] = lyr;
     }
@@ -165,6 +250,7 @@ function findColocated(features) {
 function drawLayers(a) {
   a.features = {};
   a.halos = {};
+  a.schematic = {};
   a.state.level = levelAt(a, a.map.getZoom());
   a.drawOrder.forEach(function (layer) { drawLayer(a, layer); });
   a.colocated = findColocated(a.features);

@@ -4,7 +4,17 @@
 // and its neighbours are filled as land (see styleFor), so the estuary and the sea read as
 // water. When a tile basemap's first tile fails before any has loaded (no network, a
 // blocked server), the page says so and switches to that offline view.
-var OFFLINE_LAND = "#f4f1e8";
+
+// The offline base map's land colour (basemaps.json, "land_color" of the base map without tiles),
+// or null: then the land keeps its layer's own style.
+function offlineLand(a) {
+  if (a.offlineLand === undefined) {
+    var bases = (a.data.basemaps && a.data.basemaps.basemaps) || [];
+    var found = bases.filter(function (b) { return !b.url && b.land_color; })[0];
+    a.offlineLand = found ? found.land_color : null;
+  }
+  return a.offlineLand;
+}
 
 function offlineBasemapId(a) {
   var found = a.data.basemaps.basemaps.filter(function (b) { return !b.url; })[0];
@@ -20,7 +30,7 @@ function markOffline(a, offline) {
   a.state.offline = offline;
   a.drawOrder.forEach(function (layer) {
     var gj = a.layers[layer.id];
-    if (layer.kind === "area" && gj && gj.setStyle) gj.setStyle(function (f) { return styleFor(a, layer, f.properties); });
+    if (layer.kind === "area" && gj && gj.setStyle) gj.setStyle(function (f) { return featureStyle(a, layer, f); });
   });
 }
 

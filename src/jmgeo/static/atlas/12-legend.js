@@ -70,6 +70,18 @@ function legendHalos(a) {
   return el("p", "jmgeo-legend-note jmgeo-legend-halos", text);
 }
 
+// How schematic areas are drawn by zoom (the registry's schematic_areas, its zoom put into its
+// text); null on a page without one.
+function legendSchematic(a) {
+  var s = a.data.schematic_areas;
+  var any = s && a.data.layers.some(function (layer) {
+    return layer.kind === "area" && layer.features.features.some(isSchematicArea);
+  });
+  if (!any) return null;
+  var text = (a.state.lang === "en" ? s.label_en : s.label_zh).replace("{zoom}", String(s.full_from_zoom));
+  return el("p", "jmgeo-legend-note jmgeo-legend-schematic", text);
+}
+
 // How far the drawn outlines may be from the source boundaries (see jmgeo._simplify), or null.
 function boundaryNote(a) {
   var b = a.data.boundary_simplification;
@@ -106,6 +118,8 @@ function legendControl(a) {
     box.appendChild(el("h5", null, t("precision_heading")));
     box.appendChild(legendPrecision(a));
     box.appendChild(legendHalos(a) || el("p", "jmgeo-legend-note", t("legend_note")));
+    var schematic = legendSchematic(a);
+    if (schematic) box.appendChild(schematic);
     box.appendChild(el("p", "jmgeo-legend-note jmgeo-legend-signs", t("legend_signs")));
     var note = boundaryNote(a);
     if (note) box.appendChild(note);

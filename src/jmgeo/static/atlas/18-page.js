@@ -45,6 +45,8 @@ function makePage(a) {
     layers: function () { return Object.assign({}, a.layers); },
     halos: function () { return shownHalos(a); },
     haloLook: function (id) { return haloLook(a, id); },
+    schematicAreas: function () { return Object.keys(a.schematic); },
+    areaLook: function (id) { return areaLook(a, id); },
     openPopup: function (id) { return openPopup(a, id); },
     focusFeature: function (id) { return focusFeature(a, id); },
     setLanguage: function (lang) { setLanguage(a, lang); },

@@ -6,7 +6,7 @@ function makeAtlas(map, groups, data) {
     map: map, groups: groups, data: data, hash: hash,
     state: { lang: hash.lang === "en" ? "en" : "zh", basemap: null, datum: "WGS84", level: null, chapter: null, offline: null, tilesFailed: null },
     features: {}, layers: {}, controls: {}, layerById: {}, colocated: {},
-    halos: {}, haloFocus: { hover: null, selected: null },
+    halos: {}, haloFocus: { hover: null, selected: null }, schematic: {}, areaFocus: { hover: null, selected: null },
     unbound: [], paintWaiters: null, twinRun: 0
   };
   a.t = makeT(data, a.state);
@@ -53,7 +53,7 @@ function init(map, groups, data) {
   drawLayers(a);
   map.on("overlayadd", function () { restack(a); });
   map.on("moveend overlayadd overlayremove", function () { renderLabels(a); });
-  map.on("zoomend", function () { applyLevel(a); showHalos(a); });
+  map.on("zoomend", function () { applyLevel(a); showHalos(a); showSchematic(a); });
   applyLanguage(a, a.state.lang);
   if (data.story) {
     var n = parseInt(a.hash.chapter, 10);

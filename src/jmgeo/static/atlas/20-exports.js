@@ -13,9 +13,9 @@ window.jmgeoAtlas = {
   datum: { wgs84ToGcj02: wgs84ToGcj02, outOfChina: outOfChina },
   choropleth: { choroplethColor: choroplethColor },
   levels: { levelAt: levelAt, atLevel: atLevel, featuresAt: featuresAt, findLeveled: findLeveled },
-  draw: { drawOrderOf: drawOrderOf, findColocated: findColocated, showHalos: showHalos, styleFor: styleFor },
+  draw: { drawOrderOf: drawOrderOf, findColocated: findColocated, showHalos: showHalos, styleFor: styleFor, pointStyle: pointStyle },
   labels: { labelCandidates: labelCandidates, labelBox: labelBox, placeLabels: placeLabels },
   offline: { offlineBasemapId: offlineBasemapId },
-  legend: { svgSwatch: svgSwatch, legendHalos: legendHalos },
+  legend: { svgSwatch: svgSwatch, legendHalos: legendHalos, legendSchematic: legendSchematic },
   search: { searchKey: searchKey, rankMatches: rankMatches, subDistance: subDistance, parseQuery: parseQuery }
 };
