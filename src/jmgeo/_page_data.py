@@ -223,7 +223,7 @@ def point_columns(coords: np.ndarray, columns: dict, layer_id: str, decimals: in
     return {"render": "canvas", "count": len(coords), "points": _delta_ints(coords, decimals), "properties": props}
 
 
-def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 100_000) -> tuple[dict, dict]:
+def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 20_000) -> tuple[dict, dict]:
     """:func:`point_columns` of a :class:`jmgeo._user_layers.PointTable`, its arrays streamed, never held whole.
 
     Returns the layer's page data with a placeholder string for its positions and for each

@@ -157,7 +157,7 @@ def sound_table(names: list[str]) -> str:
     return "".join(s + "".join(by_sound[s]) for s in sorted(by_sound))
 
 
-def extra_search_entries(extras: list, chunk: int = 100_000) -> Iterator[list[dict]]:
+def extra_search_entries(extras: list, chunk: int = 20_000) -> Iterator[list[dict]]:
     """Search entries for layers of your own (:class:`jmgeo.ExtraLayer`): their ``name_zh`` and ``name_en``.
 
     Yielded in lists of at most ``chunk`` features' entries, so a layer of a million points is

@@ -41,7 +41,7 @@ from ._ids import id_problem
 __all__ = ["ExtraLayer", "PointTable", "parse_layer_argument", "read_layer", "user_color"]
 
 #: Points are converted to shapely objects this many at a time where a library needs them (exports).
-CHUNK = 100_000
+CHUNK = 20_000
 
 
 #: How a table of a multi-layer file is named after the file, as QGIS's data sources do
