@@ -368,3 +368,19 @@ def test_a_file_of_several_tables_needs_one_chosen(tmp_path, cli):
     out = tmp_path / "out"
     code, stdout, stderr = cli(["build", "-q", "--out", out, "--layer", str(path)])
     assert code == 2 and "city.gpkg: has 2 layers" in stderr and "|layername=" in stderr and not out.exists()
+
+
+def test_the_spool_goes_with_the_layer_and_the_frames_hold_every_feature(tmp_path):
+    import gc
+
+    layer = read_layer(_write_ids(tmp_path / "ids.gpkg", [f"s{i}" for i in range(45)]))
+    folder = Path(layer.points.spool.folder)
+    assert (folder / "rows.sqlite").exists()
+    parts = list(layer.frames(chunk=20))
+    assert [len(p) for p in parts] == [20, 20, 5] and all(p.crs.to_epsg() == 4326 for p in parts)
+    whole = layer.wgs84()
+    assert list(whole["id"]) == [f"s{i}" for i in range(45)] and whole.crs.to_epsg() == 4326
+    assert whole.loc[44, "name_zh"] == "点44" and whole.geometry.iloc[44].x == pytest.approx(113.044)
+    del layer, parts, whole
+    gc.collect()
+    assert not folder.exists()  # the temporary file is removed with the layer

@@ -272,7 +272,7 @@ def _write_gpkg_layers(
     layers, facts, tmp: Path, expected: dict[str, int], registry: Registry | None, name_as_read: str, extras: list
 ) -> None:
     tables = [*((name, [frame]) for name, frame in layers.items())]
-    tables += [(extra.id, extra.points.frames() if extra.points is not None else [extra.wgs84()]) for extra in extras]
+    tables += [(extra.id, extra.frames()) for extra in extras]
     tables.append(("facts", [facts]))
     if "feature_ids" in facts.columns:  # a facts table of the caller's own may have no links
         tables.append(("feature_facts", [feature_fact_links(facts)]))

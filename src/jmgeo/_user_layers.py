@@ -274,6 +274,13 @@ class ExtraLayer:
             return pd.concat(list(self.points.frames()), ignore_index=True)
         return self.frame.to_crs(4326)
 
+    def frames(self, chunk: int = CHUNK) -> Iterator[gpd.GeoDataFrame]:
+        """The features as WGS84 GeoDataFrames: a ``points`` layer ``chunk`` rows at a time, else one frame."""
+        if self.points is not None:
+            yield from self.points.frames(chunk)
+        else:
+            yield self.wgs84()
+
     def geometry_types(self) -> list[str]:
         """The geometry types of the features, sorted."""
         if self.points is not None:
