@@ -374,8 +374,8 @@ def test_the_spool_goes_with_the_layer_and_the_frames_hold_every_feature(tmp_pat
     import gc
 
     layer = read_layer(_write_ids(tmp_path / "ids.gpkg", [f"s{i}" for i in range(45)]))
-    folder = Path(layer.points.spool.folder)
-    assert (folder / "rows.sqlite").exists()
+    db = layer.points.spool.db
+    assert db.execute("PRAGMA database_list").fetchone()[2] == ""  # SQLite's temporary database: a file with no name
     parts = list(layer.frames(chunk=20))
     assert [len(p) for p in parts] == [20, 20, 5] and all(p.crs.to_epsg() == 4326 for p in parts)
     whole = layer.wgs84()
@@ -383,4 +383,5 @@ def test_the_spool_goes_with_the_layer_and_the_frames_hold_every_feature(tmp_pat
     assert whole.loc[44, "name_zh"] == "点44" and whole.geometry.iloc[44].x == pytest.approx(113.044)
     del layer, parts, whole
     gc.collect()
-    assert not folder.exists()  # the temporary file is removed with the layer
+    with pytest.raises(sqlite3.ProgrammingError):  # closed with the layer: its unlinked file is gone
+        db.execute("SELECT count(*) FROM f")

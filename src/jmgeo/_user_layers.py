@@ -5,7 +5,7 @@ and the datum its longitude/latitude are in (WGS84, GCJ-02 or BD-09; a projected
 reprojected to WGS84 by fiona's CRS) -> an :class:`ExtraLayer` in WGS84.
 
 A layer of points only is kept as a :class:`PointTable`: the positions in two float arrays
-(16 bytes a point) and the attributes spooled to a temporary SQLite file on disk as they are read
+(16 bytes a point) and the attributes spooled to a temporary SQLite database on disk as they are read
 (one pickled row a feature, the ids under a UNIQUE index that refuses a repeated one), never one
 Python object a feature, so a million-point file is read in memory that grows only by its positions
 (``bench/layer_memory.py``); the page, the search and the exports read the spool back in chunks.
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import sqlite3
-import tempfile
 import weakref
 from array import array
 from collections.abc import Iterator
@@ -74,20 +72,23 @@ def _chosen_table(fiona, path: Path, table: str | int | None) -> str | int | Non
 
 
 class _Spool:
-    """Attribute rows of a point layer in a temporary SQLite file: ``(index, id, pickled values)``.
+    """Attribute rows of a point layer in a temporary SQLite database: ``(index, id, pickled values)``.
 
-    ``fields`` are the attribute names in the order first seen; a row holds the values of the
-    fields known when it was written (later ones read back as None). The file is removed when
-    the spool is garbage collected. The UNIQUE index on ``fid`` refuses a repeated id as SQLite
-    compares values (``1`` and ``"1"`` differ, as in Python; NULLs, features without an id, never clash).
+    SQLite's private temporary database (opened with an empty file name) lives in a file of the
+    temporary folder that is unlinked as it is made, so it is gone when the connection closes
+    (when the spool is garbage collected), even if the process is killed; only its page cache
+    (4 MB here) is in memory. ``fields`` are the attribute names in the order first seen; a row
+    holds the values of the fields known when it was written (later ones read back as None).
+    The UNIQUE index on ``fid`` refuses a repeated id as SQLite compares values (``1`` and
+    ``"1"`` differ, as in Python; NULLs, features without an id, never clash).
     """
 
     BATCH = 20_000
 
     def __init__(self):
-        self.folder = tempfile.mkdtemp(prefix="jmgeo-layer-")
         # autocommit mode: the SAVEPOINTs below are the only transactions (Python opens none of its own)
-        self.db = sqlite3.connect(os.path.join(self.folder, "rows.sqlite"), isolation_level=None)
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA cache_size = -4000")
         self.db.execute("PRAGMA journal_mode = MEMORY")  # (OFF would leave ROLLBACK undefined)
         self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("CREATE TABLE f (i INTEGER PRIMARY KEY, fid UNIQUE, v BLOB)")
@@ -95,7 +96,7 @@ class _Spool:
         self._known: dict[str, int] = {}
         self._batch: list[tuple] = []
         self.n = 0
-        self._finalizer = weakref.finalize(self, _remove_spool, self.db, self.folder)
+        self._finalizer = weakref.finalize(self, self.db.close)
 
     def add(self, props: dict, where) -> None:
         """Spool one feature's attributes; ``where(index)`` names it in a repeated-id error."""
@@ -137,11 +138,6 @@ class _Spool:
             values = pickle.loads(blob)
             out.append(values + (None,) * (width - len(values)))
         return out
-
-
-def _remove_spool(db: sqlite3.Connection, folder: str) -> None:
-    db.close()
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
