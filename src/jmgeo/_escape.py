@@ -89,8 +89,9 @@ def page_json_items(chunks: Iterable[list]) -> Iterator[str]:
 
     Examples
     --------
-    >>> "".join(page_json_items([[1, "</"], [], [{"a": None}]]))
-    '1,"\\u003c/",{"a":null}'
+    >>> text = "".join(page_json_items([[1, "</"], [], [{"a": None}]]))
+    >>> "<" in text, json.loads("[" + text + "]")
+    (False, [1, '</', {'a': None}])
     """
     first = True
     for chunk in chunks:
