@@ -66,7 +66,23 @@ def test_an_exception_while_rendering_keeps_everything(setup, monkeypatch):
     def broken(fmap):
         raise RuntimeError("render failed (injected)")
 
-    monkeypatch.setattr(jmgeo._webmap, "map_html", broken)
+    monkeypatch.setattr(jmgeo._webmap, "page_chunks", broken)  # what a build renders its pages with
+    tally = RecordTally()
+    with pytest.raises(RuntimeError, match="injected"):
+        build(setup, tally)
+    assert snapshot(setup[2]) == setup[3]
+    assert tally.written == 0 and tally.rejected == tally.read > 0
+
+
+def test_an_exception_in_the_middle_of_a_streamed_page_keeps_everything(setup, monkeypatch):
+    """A page written as a stream (one with a large layer of your own) that fails half-way leaves nothing."""
+
+    def broken(fmap):
+        yield "<!DOCTYPE html><html>"
+        yield "<p>half a page"
+        raise RuntimeError("stream failed (injected)")
+
+    monkeypatch.setattr(jmgeo._webmap, "page_chunks", broken)
     tally = RecordTally()
     with pytest.raises(RuntimeError, match="injected"):
         build(setup, tally)

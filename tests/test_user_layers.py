@@ -63,8 +63,8 @@ def test_a_gcj02_file_lands_on_the_wgs84_points_of_the_test_vectors(tmp_path, dr
     assert len(layer) == len(IN_CHINA) >= 5
     for i, (wgs, _) in enumerate(IN_CHINA):
         assert _crs.geodesic_distance_m(layer.points.lon[i], layer.points.lat[i], *wgs) < 1.0
-    assert layer.points.columns["name_zh"][0] == "测试点0"  # Chinese survives the Shapefile (UTF-8 .cpg)
-    assert layer.points.columns["id"] == [f"t{i}" for i in range(len(IN_CHINA))]
+    assert layer.points.column("name_zh")[0] == "测试点0"  # Chinese survives the Shapefile (UTF-8 .cpg)
+    assert layer.points.column("id") == [f"t{i}" for i in range(len(IN_CHINA))]
 
 
 def test_a_point_file_without_ids_gets_them_made_alike_everywhere(tmp_path):
@@ -83,12 +83,13 @@ def test_a_point_file_without_ids_gets_them_made_alike_everywhere(tmp_path):
                 }
             )
     layer = read_layer(path)
-    assert "id" not in layer.points.columns  # no string a point held for ids the file does not have
+    assert "id" not in layer.points.fields()  # no string a point held for ids the file does not have
     expected = ["bare-0", "bare-1", "bare-2"]
     assert layer.points.ids() == expected
-    page = point_columns(np.column_stack([layer.points.lon, layer.points.lat]), layer.points.columns, layer.id)
+    columns = {name: layer.points.column(name) for name in layer.points.fields()}
+    page = point_columns(np.column_stack([layer.points.lon, layer.points.lat]), columns, layer.id)
     assert page["properties"]["id"] == expected
-    assert [e["id"] for e in extra_search_entries([layer])] == expected
+    assert [e["id"] for chunk in extra_search_entries([layer]) for e in chunk] == expected
     chunks, verify = extra_layer_geojson(layer)
     content = b"".join(chunks)
     assert [f["id"] for f in json.loads(content)["features"]] == expected
@@ -265,3 +266,122 @@ def test_the_geopackage_with_your_layers_passes_gdal_validators(with_layers, val
         pythonpath=VALIDATORS[validator],
     )
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def _write_ids(path: Path, ids: list, layer: str | None = None) -> Path:
+    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326", layer=layer) as out:
+        for i, fid in enumerate(ids):
+            name = f"点{i}" if i % 3 else None  # every third feature has no name, hence no search entry
+            out.write(
+                {
+                    "geometry": {"type": "Point", "coordinates": (113.0 + i / 1000, 22.5)},
+                    "properties": {"id": fid, "name": name},
+                }
+            )
+    return path
+
+
+@pytest.mark.parametrize("batch", [4, 1000])
+def test_a_repeated_id_is_named_also_across_spool_batches(tmp_path, monkeypatch, batch):
+    from jmgeo import _user_layers
+
+    monkeypatch.setattr(_user_layers._Spool, "BATCH", batch)  # 4: the repeat is found against an earlier batch
+    ids = [f"t{i}" for i in range(10)]
+    ids[7] = "t2"
+    with pytest.raises(jmgeo.DataError, match=r"ids\.gpkg feature 7 \(id 't2'\): id 't2' repeats an earlier"):
+        read_layer(_write_ids(tmp_path / "ids.gpkg", ids))
+    ids[7], ids[8] = "", ""  # features without an id never clash: they get <layer>-<index>
+    layer = read_layer(_write_ids(tmp_path / "blanks.gpkg", ids))
+    assert layer.points.ids()[6:9] == ["t6", "blanks-7", "blanks-8"]
+    assert layer.points.ids(5, 8) == ["t5", "t6", "blanks-7"]
+
+
+def test_the_streamed_page_arrays_are_the_arrays_written_whole(tmp_path):
+    """The page's arrays of a layer read from a file, made a few points at a time, equal page_json of the whole."""
+    from jmgeo._escape import page_json, page_json_items
+    from jmgeo._page_data import point_columns, point_stream
+    from jmgeo._search import extra_search_entries
+
+    rng = np.random.default_rng(5)
+    path = tmp_path / "many.gpkg"
+    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str", "note": "str"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
+        for i in range(23):
+            x, y = rng.uniform(112.5, 113.2), rng.uniform(22.2, 22.8)
+            out.write(
+                {
+                    "geometry": {"type": "Point", "coordinates": (x, y)},
+                    "properties": {"id": f"m{i}", "name": f"店{i}", "note": "</script>"},
+                }
+            )
+    layer = read_layer(path, datum="GCJ-02")
+    table = layer.points
+    whole = point_columns(
+        np.column_stack([table.lon, table.lat]), {k: table.column(k) for k in table.fields()}, layer.id
+    )
+    entry, streams = point_stream(table, layer.id, chunk=5)  # 23 points: chunk edges inside the delta chain
+    spliced = {token: "[" + "".join(page_json_items(make())) + "]" for token, make in streams.items()}
+    assert spliced[entry["points"]] == page_json(whole["points"])
+    assert list(entry["properties"]) == list(whole["properties"])
+    for name, token in entry["properties"].items():
+        assert spliced[token] == page_json(whole["properties"][name]), name
+    chunks = list(extra_search_entries([layer], chunk=5))
+    assert [len(c) for c in chunks] == [5, 5, 5, 5, 3]
+    assert [e["id"] for c in chunks for e in c] == [f"m{i}" for i in range(23)]
+
+
+def test_a_page_whose_own_layer_has_no_names_still_parses(tmp_path):
+    """No search entry at all from a layer of your own: the streamed tail of the entries leaves valid JSON."""
+    from jmgeo._webmap import map_html
+
+    path = tmp_path / "bare.gpkg"
+    schema = {"geometry": "Point", "properties": {"kind": "str"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
+        for i in range(250):
+            out.write(
+                {"geometry": {"type": "Point", "coordinates": (113.0 + i / 1000, 22.5)}, "properties": {"kind": "x"}}
+            )
+    layer = read_layer(path)
+    data = read_page_data(map_html(jmgeo.make_map(extra_layers=[layer])))
+    bare = next(entry for entry in data["layers"] if entry["id"] == "bare")
+    assert bare["count"] == 250 and bare["properties"]["id"][:2] == ["bare-0", "bare-1"]
+    assert not any(e["layer"] == "bare" for e in data["search"]["entries"]) and data["search"]["entries"]
+
+
+def test_a_file_of_several_tables_needs_one_chosen(tmp_path, cli):
+    path = tmp_path / "city.gpkg"
+    _write_ids(path, ["a1", "a2"], layer="shops")
+    _write_ids(path, ["r1", "r2", "r3"], layer="bus_stops")
+    with pytest.raises(
+        jmgeo.DataError, match=r"city\.gpkg: has 2 layers \((shops, bus_stops|bus_stops, shops)\); choose one"
+    ):
+        read_layer(path)
+    with pytest.raises(jmgeo.DataError, match=r"city\.gpkg: has no layer 'roads'; its layers: "):
+        read_layer(f"{path}|layername=roads")
+    stops = read_layer(*parse_layer_argument(f"{path}|layername=bus_stops")[:1])
+    assert stops.id == "bus_stops" and stops.points.ids() == ["r1", "r2", "r3"]
+    named, name, datum = parse_layer_argument(f"{path}|layername=shops:my_shops@gcj02")
+    shops = read_layer(named, layer_id=name, datum=datum)
+    assert (shops.id, len(shops)) == ("my_shops", 2)
+    assert len(read_layer(path, file_layer="shops")) == 2
+    out = tmp_path / "out"
+    code, stdout, stderr = cli(["build", "-q", "--out", out, "--layer", str(path)])
+    assert code == 2 and "city.gpkg: has 2 layers" in stderr and "|layername=" in stderr and not out.exists()
+
+
+def test_the_spool_goes_with_the_layer_and_the_frames_hold_every_feature(tmp_path):
+    import gc
+
+    layer = read_layer(_write_ids(tmp_path / "ids.gpkg", [f"s{i}" for i in range(45)]))
+    db = layer.points.spool.db
+    assert db.execute("PRAGMA database_list").fetchone()[2] == ""  # SQLite's temporary database: a file with no name
+    parts = list(layer.frames(chunk=20))
+    assert [len(p) for p in parts] == [20, 20, 5] and all(p.crs.to_epsg() == 4326 for p in parts)
+    whole = layer.wgs84()
+    assert list(whole["id"]) == [f"s{i}" for i in range(45)] and whole.crs.to_epsg() == 4326
+    assert whole.loc[44, "name_zh"] == "点44" and whole.geometry.iloc[44].x == pytest.approx(113.044)
+    del layer, parts, whole
+    gc.collect()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed with the layer: its unlinked file is gone
+        db.execute("SELECT count(*) FROM f")

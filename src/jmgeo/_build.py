@@ -114,8 +114,11 @@ def _build(out: Path, geodata_dir, docs_dir, say, static: bool, result: RecordTa
         done = _written_tally(data.registry, report.tally, layers, facts, extras)
         say(f"writing to {out}/ ...")
         with staged_outputs() as stage:
-            for name, content in html.items():
-                stage.write(out / name, content)
+            for name, content in html.items():  # a page with a large layer of your own comes as a stream
+                if isinstance(content, bytes):
+                    stage.write(out / name, content)
+                else:
+                    stage.write_stream(out / name, content)
             for name, content in geojson.items():
                 stage.write(out / "geojson" / f"{name}.geojson", content, verify_geojson(list(layers[name]["id"])))
             for name, (chunks, verify) in extra_geojson.items():  # streamed: a large layer is never whole text
@@ -139,15 +142,25 @@ def _figure_stems(data) -> dict[str, str]:
     return {p.id: p.file.removesuffix(".html") if not p.story else still[0] for p in pages if still}
 
 
-def _render_pages(data, layers, facts, say, extras, figures: dict[str, str]) -> dict[str, bytes]:
-    """Every page of ``pages.json``, rendered to HTML bytes, by file name; ``figures`` as for ``make_pages``."""
-    from ._webmap import make_pages, map_html  # deferred with the other heavy imports (see build_atlas)
+def _render_pages(data, layers, facts, say, extras, figures: dict[str, str]) -> dict:
+    """Every page of ``pages.json``, rendered to HTML bytes, by file name; ``figures`` as for ``make_pages``.
 
-    html = {}
+    The page with your own layers is rendered now, its layers' arrays later: it is a generator of
+    byte chunks, the arrays read from their spool as it is written (never the whole page in memory).
+    """
+    from ._webmap import make_pages, page_chunks  # deferred with the other heavy imports (see build_atlas)
+
+    html: dict = {}
     made = make_pages(data, layers, facts, extras, figures)
     for i, (page, fmap) in enumerate(made, 1):
         say(f"rendering map page {i}/{len(made)}: {page.file} ...")
-        html[page.file] = map_html(fmap).encode("utf-8")
+        pieces = page_chunks(fmap)
+        first = next(pieces)  # renders the template
+        rest = next(pieces, None)
+        if rest is None:
+            html[page.file] = first.encode("utf-8")
+        else:
+            html[page.file] = (p.encode("utf-8") for pieces_ in ([first, rest], pieces) for p in pieces_)
     return html
 
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-__all__ = ["page_json", "page_text"]
+__all__ = ["page_json", "page_json_items", "page_text"]
 
 # Characters that never occur in JSON syntax outside strings, replaced everywhere by
 # \\u escapes (JSON.parse turns them back into the same characters).
@@ -78,6 +79,27 @@ def page_json(obj: Any) -> str:
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], _escape_braces_in_strings(text))
+
+
+def page_json_items(chunks: Iterable[list]) -> Iterator[str]:
+    """The items of a JSON array given in chunks, as :func:`page_json` writes them, comma-separated, no brackets.
+
+    ``"[" + "".join(page_json_items(chunks)) + "]"`` equals ``page_json`` of the chunks joined
+    into one list, so a large array reaches a page without being held whole (empty chunks are skipped).
+
+    Examples
+    --------
+    >>> text = "".join(page_json_items([[1, "</"], [], [{"a": None}]]))
+    >>> "<" in text, json.loads("[" + text + "]")
+    (False, [1, '</', {'a': None}])
+    """
+    first = True
+    for chunk in chunks:
+        if not chunk:
+            continue
+        text = page_json(list(chunk))[1:-1]
+        yield text if first else "," + text
+        first = False
 
 
 _TEXT_REFS = {

@@ -102,10 +102,18 @@ def verify_geojson(expected_ids: list) -> Callable[[Path], None]:
     return verify
 
 
-def verify_geojson_lines(expected_ids: list) -> Callable[[Path], None]:
-    """:func:`verify_geojson` for a large layer: each feature's line is parsed on its own, in flat memory."""
+_MISSING = object()  # past the end of the expected ids
+
+
+def verify_geojson_lines(expected_ids) -> Callable[[Path], None]:
+    """:func:`verify_geojson` for a large layer: each feature's line is parsed on its own, in flat memory.
+
+    ``expected_ids`` is a list, or a function returning an iterator of them (read again from a spool).
+    """
 
     def verify(tmp: Path) -> None:
+        expected = list(expected_ids) if not callable(expected_ids) else None
+        wanted = iter(expected) if expected is not None else expected_ids()
         count = 0
         with tmp.open(encoding="utf-8") as lines:
             if next(lines, "") != '{"type": "FeatureCollection", "features": [\n':
@@ -114,11 +122,12 @@ def verify_geojson_lines(expected_ids: list) -> Callable[[Path], None]:
                 if line == "]}\n":
                     break
                 fid = json.loads(line.rstrip(",\n"))["properties"]["id"]
-                if count >= len(expected_ids) or fid != expected_ids[count]:
+                if fid != next(wanted, _MISSING):
                     raise OSError(f"{tmp}: feature {count} read back as {fid!r}")
                 count += 1
-        if count != len(expected_ids):
-            raise OSError(f"{tmp}: read back {count} features, expected {len(expected_ids)}")
+        left = sum(1 for _ in wanted)
+        if left:
+            raise OSError(f"{tmp}: read back {count} features, expected {count + left}")
 
     return verify
 
@@ -149,8 +158,10 @@ def extra_layer_geojson(extra) -> tuple[Iterator[bytes], Callable[[Path], None]]
     """
     frame = None if extra.points is not None else extra.wgs84()
     chunks = extra.points.frames() if frame is None else [frame]
-    if frame is None:
-        ids = extra.points.ids()
+    if frame is None:  # read again from the spool as the file is checked, never a list of a million ids
+
+        def ids():
+            return (fid for _, part in extra.points.chunks(["id"]) for fid in part["id"])
     else:
         ids = list(frame["id"]) if "id" in frame else [None] * len(extra)
 
@@ -280,7 +291,7 @@ def _write_gpkg_layers(
     layers, facts, tmp: Path, expected: dict[str, int], registry: Registry | None, name_as_read: str, extras: list
 ) -> None:
     tables = [*((name, [frame]) for name, frame in layers.items())]
-    tables += [(extra.id, extra.points.frames() if extra.points is not None else [extra.wgs84()]) for extra in extras]
+    tables += [(extra.id, extra.frames()) for extra in extras]
     tables.append(("facts", [facts]))
     if "feature_ids" in facts.columns:  # a facts table of the caller's own may have no links
         tables.append(("feature_facts", [feature_fact_links(facts)]))

@@ -8,6 +8,8 @@ one block that the page script draws. Geometry is quantised and delta-encoded
 
 from __future__ import annotations
 
+import secrets
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from ._values import json_value
 __all__ = [
     "CANVAS_MIN_FEATURES",
     "point_columns",
+    "point_stream",
     "CONTEXT_TOLERANCE_M",
     "OVERVIEW_MAX_ERROR_M",
     "chart_payload",
@@ -218,6 +221,46 @@ def point_columns(coords: np.ndarray, columns: dict, layer_id: str, decimals: in
     if "id" not in props:
         props["id"] = [f"{layer_id}-{i}" for i in range(len(coords))]
     return {"render": "canvas", "count": len(coords), "points": _delta_ints(coords, decimals), "properties": props}
+
+
+def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 20_000) -> tuple[dict, dict]:
+    """:func:`point_columns` of a :class:`jmgeo._user_layers.PointTable`, its arrays streamed, never held whole.
+
+    Returns the layer's page data with a placeholder string for its positions and for each
+    property column, and ``{placeholder: make}``, where ``make()`` yields the array's items in
+    lists of at most ``chunk`` points (``_webmap`` splices them into the page as it writes it,
+    through :func:`jmgeo._escape.page_json_items`). The page is byte for byte what
+    ``page_json(point_columns(...))`` would give.
+    """
+    streams: dict[str, object] = {}
+
+    def placeholder(make) -> str:
+        token = f"jmgeo-stream-{secrets.token_hex(12)}"
+        streams[token] = make
+        return token
+
+    def positions():
+        last = None
+        for start in range(0, len(table), chunk):
+            part = slice(start, start + chunk)
+            q = np.round(np.column_stack([table.lon[part], table.lat[part]]) * 10**decimals).astype(np.int64)
+            end = q[-1].copy()
+            q[1:] -= q[:-1].copy()
+            if last is not None:
+                q[0] -= last
+            last = end
+            yield q.ravel().tolist()
+
+    def column(name: str):
+        return lambda: (
+            [v if type(v) is str else json_value(v) for v in part[name]] for _, part in table.chunks([name], chunk)
+        )
+
+    fields = table.fields()
+    names = [c for c in _FEATURE_PROPS if c in fields] + ([] if "id" in fields else ["id"])
+    props = {name: placeholder(column(name)) for name in names}
+    entry = {"render": "canvas", "count": len(table), "points": placeholder(positions), "properties": props}
+    return entry, streams
 
 
 def city_is_union(city: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 import geopandas as gpd
@@ -156,27 +157,31 @@ def sound_table(names: list[str]) -> str:
     return "".join(s + "".join(by_sound[s]) for s in sorted(by_sound))
 
 
-def extra_search_entries(extras: list) -> list[dict]:
+def extra_search_entries(extras: list, chunk: int = 20_000) -> Iterator[list[dict]]:
     """Search entries for layers of your own (:class:`jmgeo.ExtraLayer`): their ``name_zh`` and ``name_en``.
 
-    A layer kept as a :class:`~jmgeo._user_layers.PointTable` is read by column, without a
-    row object a feature; a feature without a name has no entry.
+    Yielded in lists of at most ``chunk`` features' entries, so a layer of a million points is
+    never held as a million entries; a layer kept as a :class:`~jmgeo._user_layers.PointTable`
+    is read by column from its spool. A feature without a name has no entry.
     """
-    index = []
     for extra in extras:
         if extra.points is not None:
-            columns = extra.points.columns
+            parts = (part for _, part in extra.points.chunks(["id", "name_zh", "name_en"], chunk))
         else:
-            columns = {c: extra.frame[c].tolist() for c in ("id", "name_zh", "name_en") if c in extra.frame.columns}
-        n = len(extra)
-        ids = columns.get("id")
-        zh, en = columns.get("name_zh") or [None] * n, columns.get("name_en") or [None] * n
-        for i, (name_zh, name_en) in enumerate(zip(zh, en, strict=True)):
-            keys = feature_keys([name_zh, name_en])
-            if any(keys.values()):  # (ids made as the page makes them for a layer without an id field)
-                fid = ids[i] if ids is not None else f"{extra.id}-{i}"
-                index.append({"id": str(fid), "layer": extra.id, **keys})
-    return index
+            frame = extra.frame
+            parts = [{c: frame[c].tolist() for c in ("id", "name_zh", "name_en") if c in frame.columns}]
+        for part in parts:
+            ids = part.get("id")
+            n = len(ids) if ids is not None else len(extra)
+            zh, en = part.get("name_zh") or [None] * n, part.get("name_en") or [None] * n
+            entries = []
+            for i, (name_zh, name_en) in enumerate(zip(zh, en, strict=True)):
+                keys = feature_keys([name_zh, name_en])
+                if any(keys.values()):  # (ids made as the page makes them for a layer without an id field)
+                    fid = ids[i] if ids is not None else f"{extra.id}-{i}"
+                    entries.append({"id": str(fid), "layer": extra.id, **keys})
+            if entries:
+                yield entries
 
 
 def fold_table(texts: list[str]) -> str:

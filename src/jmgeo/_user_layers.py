@@ -5,8 +5,10 @@ and the datum its longitude/latitude are in (WGS84, GCJ-02 or BD-09; a projected
 reprojected to WGS84 by fiona's CRS) -> an :class:`ExtraLayer` in WGS84.
 
 A layer of points only is kept as a :class:`PointTable`: the positions in two float arrays
-(16 bytes a point) and the attributes by column, never one shapely object a feature, so a
-million-point file is read in memory that grows only by what it holds (``bench/layer_memory.py``).
+(16 bytes a point) and the attributes spooled to a temporary SQLite database on disk as they are read
+(one pickled row a feature, the ids under a UNIQUE index that refuses a repeated one), never one
+Python object a feature, so a million-point file is read in memory that grows only by its positions
+(``bench/layer_memory.py``); the page, the search and the exports read the spool back in chunks.
 Other layers become a GeoDataFrame. Every feature is checked as it is read: a feature that
 cannot be read, has no geometry, an invalid one or coordinates outside -180..180 / -90..90
 stops the read with one :class:`~jmgeo._errors.DataError` naming the file and the feature.
@@ -15,6 +17,9 @@ stops the read with one :class:`~jmgeo._errors.DataError` naming the file and th
 from __future__ import annotations
 
 import os
+import pickle
+import sqlite3
+import weakref
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +27,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS
 from shapely.geometry import shape
@@ -33,14 +39,114 @@ from ._ids import id_problem
 __all__ = ["ExtraLayer", "PointTable", "parse_layer_argument", "read_layer", "user_color"]
 
 #: Points are converted to shapely objects this many at a time where a library needs them (exports).
-CHUNK = 100_000
+CHUNK = 20_000
+
+
+#: How a table of a multi-layer file is named after the file, as QGIS's data sources do
+#: (``roads.gpkg|layername=roads``).
+TABLE_MARK = "|layername="
+
+
+def _split_table(path, file_layer):
+    """``FILE|layername=TABLE`` -> ``(Path(FILE), TABLE)``; otherwise ``(Path(path), file_layer)``."""
+    text = os.fspath(path)
+    if file_layer is None and TABLE_MARK in text and not Path(text).exists():
+        head, _, table = text.partition(TABLE_MARK)
+        return Path(head), table
+    return Path(text), file_layer
+
+
+def _chosen_table(fiona, path: Path, table: str | int | None) -> str | int | None:
+    """The table to read: the one asked for, else the only one; a file with several needs a choice."""
+    try:
+        tables = fiona.listlayers(path)
+    except Exception as exc:  # not a vector file: fiona.open below says so with the driver's words
+        del exc
+        return table
+    choose = f"choose one with {path}{TABLE_MARK}TABLE (--layer of jmgeo build or export) or file_layer= (read_layer)"
+    if table is None and len(tables) > 1:
+        raise DataError(str(path), None, f"has {len(tables)} layers ({', '.join(tables)}); {choose}")
+    if isinstance(table, str) and table not in tables:
+        raise DataError(str(path), None, f"has no layer {table!r}; its layers: {', '.join(tables)}")
+    return table
+
+
+class _Spool:
+    """Attribute rows of a point layer in a temporary SQLite database: ``(index, id, pickled values)``.
+
+    SQLite's private temporary database (opened with an empty file name) lives in a file of the
+    temporary folder that is unlinked as it is made, so it is gone when the connection closes
+    (when the spool is garbage collected), even if the process is killed; only its page cache
+    (4 MB here) is in memory. ``fields`` are the attribute names in the order first seen; a row
+    holds the values of the fields known when it was written (later ones read back as None).
+    The UNIQUE index on ``fid`` refuses a repeated id as SQLite compares values (``1`` and
+    ``"1"`` differ, as in Python; NULLs, features without an id, never clash).
+    """
+
+    BATCH = 20_000
+
+    def __init__(self):
+        # autocommit mode: the SAVEPOINTs below are the only transactions (Python opens none of its own)
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA cache_size = -4000")
+        self.db.execute("PRAGMA journal_mode = MEMORY")  # (OFF would leave ROLLBACK undefined)
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.execute("CREATE TABLE f (i INTEGER PRIMARY KEY, fid UNIQUE, v BLOB)")
+        self.fields: list[str] = []
+        self._known: dict[str, int] = {}
+        self._batch: list[tuple] = []
+        self.n = 0
+        self._finalizer = weakref.finalize(self, self.db.close)
+
+    def add(self, props: dict, where) -> None:
+        """Spool one feature's attributes; ``where(index)`` names it in a repeated-id error."""
+        for key in props:
+            if key not in self._known:
+                self._known[key] = len(self.fields)
+                self.fields.append(key)
+        fid = props.get("id")
+        if fid == "":
+            fid = None
+        elif fid is not None and not isinstance(fid, (str, int, float)):
+            fid = str(fid)
+        values = tuple(props.get(k) for k in self.fields)
+        self._batch.append((self.n, fid, pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)))
+        self.n += 1
+        if len(self._batch) >= self.BATCH:
+            self.flush(where)
+
+    def flush(self, where) -> None:
+        """Write the batch; on a repeated id find the first feature that repeats one and raise."""
+        batch, self._batch = self._batch, []
+        self.db.execute("SAVEPOINT batch")
+        try:
+            self.db.executemany("INSERT INTO f VALUES (?, ?, ?)", batch)
+        except sqlite3.IntegrityError:
+            self.db.execute("ROLLBACK TO batch")
+            for row in batch:  # one at a time: the first row refused is the first repeat
+                try:
+                    self.db.execute("INSERT INTO f VALUES (?, ?, ?)", row)
+                except sqlite3.IntegrityError:
+                    raise where(row[0], row[1]) from None
+        self.db.execute("RELEASE batch")
+
+    def rows(self, start: int, stop: int) -> list[tuple]:
+        """The value tuples of features ``start`` to ``stop``, padded to every field."""
+        width = len(self.fields)
+        out = []
+        for (blob,) in self.db.execute("SELECT v FROM f WHERE i >= ? AND i < ? ORDER BY i", (start, stop)):
+            values = pickle.loads(blob)
+            out.append(values + (None,) * (width - len(values)))
+        return out
 
 
 @dataclass
 class PointTable:
     """A point layer in flat memory: WGS84 positions as two float arrays, attributes by column.
 
-    ``columns`` maps each attribute name to a list (or array) as long as the positions.
+    ``columns`` maps each attribute name to a list (or array) as long as the positions; a layer
+    read from a file (:func:`read_layer`) keeps its attributes in a spool on disk instead and
+    leaves ``columns`` empty: read them with :meth:`fields`, :meth:`column` and :meth:`chunks`.
     Without an ``id`` column the ids are ``<id_prefix>-<index>``, made when asked for.
     """
 
@@ -48,22 +154,71 @@ class PointTable:
     lat: np.ndarray
     columns: dict[str, list] = field(default_factory=dict)
     id_prefix: str = "point"
+    spool: _Spool | None = None
 
     def __len__(self) -> int:
         return len(self.lon)
 
+    def fields(self) -> list[str]:
+        """The attribute names, in the file's order; ``name_zh``/``name_en`` taken from the file's name fields last."""
+        if self.spool is None:
+            return list(self.columns)
+        names = list(self.spool.fields)
+        return names + [target for target in _NAME_FIELDS if target not in names and _name_source(target, names)]
+
+    def chunks(self, names: list[str] | None = None, chunk: int = CHUNK) -> Iterator[tuple[int, dict[str, list]]]:
+        """``(start, {name: values})`` for successive runs of at most ``chunk`` features, every feature once.
+
+        ``names`` defaults to :meth:`fields`; ``id`` is always given (made where the file has none).
+        """
+        names = self.fields() if names is None else list(names)
+        for start in range(0, max(len(self), 1), chunk):
+            stop = min(start + chunk, len(self))
+            if self.spool is None:
+                part = {k: list(self.columns[k][start:stop]) for k in names if k in self.columns}
+            else:
+                part = self._spooled(names, start, stop)
+            given = part.get("id")
+            if given is None:
+                part["id"] = [f"{self.id_prefix}-{i}" for i in range(start, stop)]
+            elif self.spool is not None:
+                part["id"] = [_id_text(v, self.id_prefix, i) for i, v in enumerate(given, start)]
+            yield start, part
+
+    def _spooled(self, names: list[str], start: int, stop: int) -> dict[str, list]:
+        spool = self.spool
+        rows = spool.rows(start, stop)
+        part = {}
+        for name in names:
+            source = name if name in spool._known else _name_source(name, spool.fields)
+            if source is None:
+                continue
+            column = [row[spool._known[source]] for row in rows]
+            part[name] = column if source == name else [None if v is None else str(v) for v in column]
+        return part
+
+    def column(self, name: str) -> list:
+        """One attribute of every feature as a list (held whole: for small layers and tests)."""
+        return [v for _, part in self.chunks([name]) for v in part.get(name, [])]
+
     def ids(self, start: int = 0, stop: int | None = None) -> list[str]:
         """The features' ids from ``start`` to ``stop``."""
         stop = len(self) if stop is None else stop
-        if "id" in self.columns:
+        if self.spool is None and "id" in self.columns:
             return [str(v) for v in self.columns["id"][start:stop]]
-        return [f"{self.id_prefix}-{i}" for i in range(start, stop)]
+        if self.spool is None:
+            return [f"{self.id_prefix}-{i}" for i in range(start, stop)]
+        out = []
+        for first, part in self.chunks(["id"]):
+            if first < stop and first + len(part["id"]) > start:
+                out += part["id"][max(start - first, 0) : stop - first]
+        return out
 
     def frames(self, chunk: int = CHUNK) -> Iterator[gpd.GeoDataFrame]:
         """The table as GeoDataFrames of at most ``chunk`` rows each (for writers that need shapely)."""
-        for start in range(0, max(len(self), 1), chunk):
-            stop = min(start + chunk, len(self))
-            cols = {"id": self.ids(start, stop), **{k: list(v[start:stop]) for k, v in self.columns.items()}}
+        for start, part in self.chunks(chunk=chunk):
+            stop = start + len(part["id"])
+            cols = {"id": part.pop("id"), **part}
             points = shapely.points(self.lon[start:stop], self.lat[start:stop])
             yield gpd.GeoDataFrame(cols, geometry=points, crs=4326)
 
@@ -112,11 +267,7 @@ class ExtraLayer:
     def wgs84(self) -> gpd.GeoDataFrame:
         """The features as one WGS84 GeoDataFrame (for a ``points`` layer: made here, one shapely point each)."""
         if self.points is not None:
-            return gpd.GeoDataFrame(
-                {"id": self.points.ids(), **{k: list(v) for k, v in self.points.columns.items()}},
-                geometry=shapely.points(self.points.lon, self.points.lat),
-                crs=4326,
-            )
+            return pd.concat(list(self.points.frames()), ignore_index=True)
         return self.frame.to_crs(4326)
 
     def frames(self, chunk: int = CHUNK) -> Iterator[gpd.GeoDataFrame]:
@@ -151,10 +302,12 @@ def _datum_name(text: str) -> str | None:
 
 
 def parse_layer_argument(text: str) -> tuple[Path, str | None, str]:
-    """Read ``FILE[:NAME][@DATUM]`` (``jmgeo build --layer``) into ``(file, name or None, datum)``.
+    """Read ``FILE[|layername=TABLE][:NAME][@DATUM]`` (``jmgeo build --layer``) into ``(file, name or None, datum)``.
 
     ``NAME`` is the layer id (snake_case); ``DATUM`` one of WGS84, GCJ-02, BD-09 (any case,
     the hyphen optional; WGS84 by default). A path that exists as it is is never split.
+    ``FILE|layername=TABLE`` (a table of a multi-layer file, QGIS's spelling) is kept whole in
+    the path: :func:`read_layer` splits it.
 
     Examples
     --------
@@ -162,6 +315,8 @@ def parse_layer_argument(text: str) -> tuple[Path, str | None, str]:
     (PosixPath('shops.shp'), 'my_shops', 'GCJ-02')
     >>> parse_layer_argument("poi.gpkg")
     (PosixPath('poi.gpkg'), None, 'WGS84')
+    >>> parse_layer_argument("city.gpkg|layername=roads:my_roads")
+    (PosixPath('city.gpkg|layername=roads'), 'my_roads', 'WGS84')
     """
     rest, datum = text, "WGS84"
     if not Path(rest).exists() and "@" in rest:
@@ -240,7 +395,10 @@ def read_layer(
     color : str, optional
         CSS colour (by default the next of ``user_layer_palette`` in ``geodata/layers.json``).
     file_layer : str or int, optional
-        Which layer of a file holding several (a GeoPackage's table); the first by default.
+        Which layer of a file holding several (a GeoPackage's tables): its name or index. A
+        file with several layers and none chosen is an error that lists them (read each one
+        you want as a layer of its own); ``path`` may also name it QGIS's way,
+        ``"file.gpkg|layername=roads"``. The layer id is then made from the table's name.
 
     Feature names are read from the fields ``name_zh`` (or ``name``, ``NAME``, ``名称``) and
     ``name_en``; ids from ``id`` (else ``<layer id>-<feature index>``). Every field is kept.
@@ -263,12 +421,12 @@ def read_layer(
     >>> layer.id, len(layer), round(float(layer.points.lon[0]), 4)
     ('shops', 1, 113.0746)
     """
-    path = Path(path)
+    path, table = _split_table(path, file_layer)
     file = str(path)
     known = _datum_name(datum)
     if known is None:
         raise DataError(file, None, f"unknown datum {datum!r}; give one of {', '.join(DATUMS)}")
-    layer_id = layer_id or _layer_id(path)
+    layer_id = layer_id or _layer_id(Path(str(table)) if isinstance(table, str) else path)
     problem = id_problem(layer_id, "layer id")
     if problem:
         raise DataError(file, None, problem)
@@ -276,37 +434,15 @@ def read_layer(
         raise DataError(file, None, "no such file")
     import fiona  # deferred: only a build with a layer of your own reads one (~0.1 s of import)
 
+    table = _chosen_table(fiona, path, table)
     try:
-        source = fiona.open(path, layer=file_layer)
+        source = fiona.open(path, layer=table)
     except Exception as exc:  # fiona's DriverError, ValueError for a missing layer ...
         raise DataError(file, None, f"cannot be read as a vector file: {exc}") from None
     with source:
         points, frame = _read_features(source, file, layer_id, known)
     title = title_zh if title_zh is not None else layer_id
     return ExtraLayer(layer_id, frame, title, title_en, color, points)
-
-
-class _Columns:
-    """Attribute columns grown feature by feature (a field first seen later is padded with None)."""
-
-    def __init__(self):
-        self.data: dict[str, list] = {}
-        self.n = 0
-
-    def add(self, props: dict) -> None:
-        data = self.data
-        if props.keys() == data.keys():  # the usual case: every feature has the same fields
-            for key, value in props.items():
-                data[key].append(value)
-        else:
-            for key, value in props.items():
-                if key not in data:
-                    data[key] = [None] * self.n
-                data[key].append(value)
-            for values in data.values():
-                if len(values) <= self.n:
-                    values.append(None)
-        self.n += 1
 
 
 def _read_features(source, file: str, layer_id: str, datum: str):
@@ -316,10 +452,13 @@ def _read_features(source, file: str, layer_id: str, datum: str):
     reproject = bool(crs) and not _is_lonlat(crs)
     xs, ys = array("d"), array("d")
     geoms: list | None = None  # shapely geometries, once a feature is not a point
-    columns = _Columns()
-    ids: set = set()
+    spool = _Spool()
     iterator = iter(source)
     index = 0
+
+    def repeated(i: int, fid) -> DataError:  # the spool found feature i's id among the earlier ones
+        return DataError(file, _where(i, {"id": fid}), f"id {fid!r} repeats an earlier feature's")
+
     while True:
         try:
             feature = next(iterator)
@@ -333,11 +472,6 @@ def _read_features(source, file: str, layer_id: str, datum: str):
             raise DataError(file, _where(index, props), "has no geometry")
         if reproject:
             geometry = _reprojected(geometry, crs, file, _where(index, props))
-        fid = props.get("id")
-        if fid is not None and fid != "":
-            if fid in ids:
-                raise DataError(file, _where(index, props), f"id {fid!r} repeats an earlier feature's")
-            ids.add(fid)
         if geometry.type == "Point" and geoms is None:
             x, y = geometry.coordinates[:2]
             # (a NaN fails both comparisons too) the common case without NumPy: a million of these
@@ -349,11 +483,11 @@ def _read_features(source, file: str, layer_id: str, datum: str):
             if geoms is None:  # the first non-point: the points so far become shapely points
                 geoms = list(shapely.points(np.frombuffer(xs), np.frombuffer(ys)))
             geoms.append(_geometry(geometry, file, _where(index, props)))
-        columns.add(props)
+        spool.add(props, repeated)
         index += 1
+    spool.flush(repeated)
     if index == 0:
         raise DataError(file, None, "has no features")
-    _fill_names_and_ids(columns.data, index, layer_id, geoms is None)
     if geoms is None:
         # converted in place, a chunk at a time: the datum formula's temporaries stay the size of one chunk
         lon, lat = np.frombuffer(xs), np.frombuffer(ys)
@@ -361,8 +495,11 @@ def _read_features(source, file: str, layer_id: str, datum: str):
             for start in range(0, len(lon), CHUNK):
                 part = slice(start, start + CHUNK)
                 lon[part], lat[part] = _to_wgs84(lon[part], lat[part], datum)
-        return PointTable(lon, lat, columns.data, layer_id), None
-    frame = gpd.GeoDataFrame(columns.data, geometry=geoms, crs=4326)
+        return PointTable(lon, lat, id_prefix=layer_id, spool=spool), None
+    rows = spool.rows(0, index)
+    data = {name: [row[k] for row in rows] for k, name in enumerate(spool.fields)}
+    _fill_names_and_ids(data, index, layer_id)
+    frame = gpd.GeoDataFrame(data, geometry=geoms, crs=4326)
     if datum != "WGS84":
         frame = frame.set_geometry([_shift(g, datum) for g in frame.geometry], crs=4326)
     return None, frame
@@ -401,22 +538,23 @@ def _shift(geom, datum: str):
     return shapely.transform(geom, lambda c: np.column_stack(_to_wgs84(c[:, 0], c[:, 1], datum)))
 
 
-def _fill_names_and_ids(data: dict[str, list], n: int, layer_id: str, points: bool) -> None:
-    """Give every feature an ``id`` and the atlas's ``name_zh``/``name_en`` from the file's name fields.
+def _name_source(target: str, fields: list[str]) -> str | None:
+    """The file's field that gives the atlas's ``target`` name (``name_zh`` from ``name`` ...), if any."""
+    return next((c for c in _NAME_FIELDS.get(target, ()) if c in fields), None)
 
-    A point file without any ``id`` field keeps none: its ids (``<layer id>-<index>``) are made
-    where they are written (:meth:`PointTable.frames`, the page), never a million strings held.
-    """
-    for target, candidates in _NAME_FIELDS.items():
+
+def _id_text(value, prefix: str, index: int) -> str:
+    """A feature's id as written: its own as text, else ``<layer id>-<index>``."""
+    return str(value) if value is not None and value != "" else f"{prefix}-{index}"
+
+
+def _fill_names_and_ids(data: dict[str, list], n: int, layer_id: str) -> None:
+    """Give every feature of a non-point layer an ``id`` and the atlas's ``name_zh``/``name_en`` from the file's
+    name fields (a point layer does the same as it is read back: :meth:`PointTable.chunks`)."""
+    for target in _NAME_FIELDS:
         if target not in data:
-            source = next((c for c in candidates if c in data), None)
+            source = _name_source(target, list(data))
             if source is not None:
                 data[target] = [None if v is None else str(v) for v in data[source]]
-    ids = data.get("id")
-    if ids is None and points:
-        return
-    if ids is None or any(v is None or v == "" for v in ids):
-        given = ids or [None] * n
-        data["id"] = [str(v) if v is not None and v != "" else f"{layer_id}-{i}" for i, v in enumerate(given)]
-    elif not all(type(v) is str for v in ids):
-        data["id"] = [str(v) for v in ids]
+    ids = data.get("id") or [None] * n
+    data["id"] = [_id_text(v, layer_id, i) for i, v in enumerate(ids)]

@@ -11,18 +11,20 @@ drawn by the page script with ``textContent`` only.
 from __future__ import annotations
 
 import os
+import re
+import secrets
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from ._errors import ArgumentError
-from ._escape import page_json, page_text
+from ._escape import page_json, page_json_items, page_text
 from ._facts import fact_frame, fact_series, fact_topics
 from ._files import atomic_write
 from ._geodata import GeoData, read_geodata
@@ -39,8 +41,8 @@ from ._page_data import (
     fact_payload,
     feature_collection,
     page_outlines,
-    point_columns,
     point_layer,
+    point_stream,
     topic_payload,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
@@ -240,8 +242,11 @@ def _layer_entries(parts: _SharedParts, spec: PageSpec, extra_layers: list[Extra
     return entries
 
 
-def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> tuple[list, list]:
-    """Add a feature group per layer to the map; return the groups and the layers' page data."""
+def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple], streams: dict) -> tuple[list, list]:
+    """Add a feature group per layer to the map; return the groups and the layers' page data.
+
+    A :class:`PointTable`'s arrays go in as placeholders, their text added to ``streams`` (see :func:`page_chunks`).
+    """
     payload_layers, groups = [], []
     for layer_id, frame, title_zh, title_en, color, on, role, extra in entries:
         group = folium.FeatureGroup(name=page_text(f"{title_zh} {title_en}".strip()), show=on, control=False)
@@ -251,12 +256,11 @@ def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> 
         if extra is None:
             spec = parts.data.registry.layer(layer_id)
             entry.update(kind=layer_kind(frame), label_min_zoom=spec.label_min_zoom, label_rank=spec.label_rank)
-        if frame is None:  # a PointTable: positions straight from its arrays
-            table = extra.points
+        if frame is None:  # a PointTable: positions and attributes streamed from its arrays and spool
             entry["kind"] = "point"
-            entry.update(
-                point_columns(np.column_stack([table.lon, table.lat]), table.columns, layer_id, parts.decimals)
-            )
+            data, made = point_stream(extra.points, layer_id, parts.decimals)
+            entry.update(data)
+            streams.update({token: ("array", make) for token, make in made.items()})
         else:
             entry.setdefault("kind", layer_kind(frame))
             if entry["kind"] == "point" and len(frame) > CANVAS_MIN_FEATURES and geometry_types(frame) == {"Point"}:
@@ -270,8 +274,13 @@ def _add_layers(fmap: folium.Map, parts: _SharedParts, entries: list[tuple]) -> 
 _CITY_KEYS = ("id", "name_zh", "name_en", "fact_ids", "area_km2", "area_km2_documented", "area_note_zh", "area_note_en")
 
 
-def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap: str | None, extras: list) -> dict:
-    """The page's JSON data block: its layers, facts, labels, basemaps, search entries, city, story."""
+def _payload(
+    parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap: str | None, extras: list, streams: dict
+) -> dict:
+    """The page's JSON data block: its layers, facts, labels, basemaps, search entries, city, story.
+
+    Your own layers' search entries follow the atlas's, streamed (a placeholder added to ``streams``).
+    """
     city = parts.layers[parts.roles[0]]
     minx, miny, maxx, maxy = city.total_bounds
     shown = [name for name in spec.layers if name in parts.layers]
@@ -294,7 +303,7 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         "schematic_areas": parts.data.registry.schematic_areas,
         "labels": labels(),
         "basemaps": _basemaps(parts.data, basemap),
-        "search": parts.search(shown, extra_search_entries(extras)),
+        "search": parts.search(shown),
         "coordinate_scale": 10**parts.decimals,
         "boundary_simplification": parts.outlines[2],
         "city": {k: json_value(city_row.get(k)) for k in _CITY_KEYS},
@@ -306,6 +315,10 @@ def _payload(parts: _SharedParts, spec: PageSpec, payload_layers: list, basemap:
         payload["story"] = {k: story[k] for k in ("title_zh", "title_en", "chapters")}
     if spec.id in parts.figures:
         payload["static_images"] = {"stem": parts.figures[spec.id], "formats": list(FIGURE_FORMATS)}
+    if extras:
+        token = f"jmgeo-stream-{secrets.token_hex(12)}"
+        payload["search"]["entries"] = [*payload["search"]["entries"], token]
+        streams[token] = ("items", lambda: extra_search_entries(extras))
     # The page script fits the map to these bounds before it draws the layers (one projection, no animation).
     payload["bounds"] = [[miny, minx], [maxy, maxx]]
     return payload
@@ -315,8 +328,10 @@ def _make_page(
     parts: _SharedParts, spec: PageSpec, basemap: str | None, height: str, extra_layers: list[ExtraLayer]
 ) -> folium.Map:
     figure, fmap = _page_figure(spec, parts.layers[parts.roles[0]].total_bounds, height)
-    groups, payload_layers = _add_layers(fmap, parts, _layer_entries(parts, spec, extra_layers))
-    payload = _payload(parts, spec, payload_layers, basemap, extra_layers)
+    # Large arrays (your own point layers) stay out of the rendered template: see page_chunks.
+    fmap._jmgeo_streams = streams = {}
+    groups, payload_layers = _add_layers(fmap, parts, _layer_entries(parts, spec, extra_layers), streams)
+    payload = _payload(parts, spec, payload_layers, basemap, extra_layers, streams)
     figure.html.add_child(_RawElement(skip_link_html()), name="jmgeo_skip", index=0)
     figure.html.add_child(
         _RawElement(f'<script type="application/json" id="jmgeo-data">{page_json(payload)}</script>'),
@@ -443,7 +458,42 @@ def _number_elements(root: Element) -> None:
 
 def map_html(fmap: folium.Map) -> str:
     """Render a map made by :func:`make_map` to a complete HTML page (call once per map)."""
-    return fmap.get_root().render()
+    return "".join(page_chunks(fmap))
+
+
+def page_chunks(fmap: folium.Map) -> Iterator[str]:
+    """Render a map made by :func:`make_map` as pieces of its HTML, for a large page written as a stream.
+
+    The page is rendered with a placeholder string for each array of your own point layers
+    and for their search entries; each placeholder is replaced here by the array's text,
+    made a chunk at a time from the layer's arrays and spool, so the page (118 MB for a
+    million points) is never held whole. The template is rendered when this is called.
+    """
+    html = fmap.get_root().render()
+    streams = getattr(fmap, "_jmgeo_streams", None) or {}
+    if not streams:
+        yield html
+        return
+    found = list(re.finditer('"(' + "|".join(re.escape(t) for t in streams) + ')"', html))
+    if sorted(m.group(1) for m in found) != sorted(streams):
+        raise AssertionError("a streamed array's placeholder is missing from the rendered page")
+    at = 0
+    for match in found:
+        kind, make = streams[match.group(1)]
+        head = html[at : match.start()]
+        items = page_json_items(make())
+        if kind == "array":
+            yield head + "["
+            yield from items
+            yield "]"
+        else:  # the tail of an array: with no items, the comma before the placeholder goes too
+            first = next(items, None)
+            yield head.removesuffix(",") if first is None else head
+            if first is not None:
+                yield first
+                yield from items
+        at = match.end()
+    yield html[at:]
 
 
 def write_map(fmap: folium.Map, path: str | os.PathLike[str]) -> Path:

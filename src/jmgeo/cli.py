@@ -24,16 +24,18 @@ not be read and were skipped, each named with its reason; the rest is written)."
 
 
 def _add_layer_option(command, what: str) -> None:
-    """``--layer FILE[:NAME][@DATUM]``: the same option, read the same way, for ``build`` and ``export``."""
+    """``--layer FILE[|layername=TABLE][:NAME][@DATUM]`` for ``build`` and ``export``: one option, read one way."""
     command.add_argument(
         "--layer",
         dest="layers",
         action="append",
-        metavar="FILE[:NAME][@DATUM]",
+        metavar="FILE[|layername=TABLE][:NAME][@DATUM]",
         help="add a layer of your own from any vector file OGR reads (Shapefile, GeoPackage, GeoJSON ...), "
         "streamed with fiona; repeat for several. NAME is its id (snake_case, default from the file name); "
         "DATUM the datum of its longitude/latitude: WGS84 (default), GCJ-02 (Amap, Tencent) or BD-09 (Baidu), "
-        f"converted to WGS84 on load. {what}, e.g. --layer shops.shp:my_shops@GCJ-02",
+        "converted to WGS84 on load. A file of several layers (a GeoPackage's tables) needs one chosen, "
+        "QGIS's way: 'roads.gpkg|layername=roads' (quote it for the shell); the error lists them. "
+        f"{what}, e.g. --layer shops.shp:my_shops@GCJ-02",
     )
 
 
@@ -320,7 +322,9 @@ def _run_ingest(args) -> int:
 
 
 def _read_layers(arguments: list[str], log) -> list:
-    """``--layer FILE[:NAME][@DATUM]`` each read into an ExtraLayer (the first bad one raises DataError)."""
+    """``--layer FILE[|layername=TABLE][:NAME][@DATUM]`` each read into an ExtraLayer.
+
+    The first bad one raises DataError."""
     if not arguments:
         return []
     from ._user_layers import parse_layer_argument, read_layer  # deferred: see main()
