@@ -365,6 +365,46 @@ def test_a_large_point_layer_draws_on_a_canvas_and_opens_popups(browser, tmp_pat
     assert errors == []
 
 
+def test_a_layer_with_chinese_names_only_shows_them_in_both_languages(browser, tmp_path, layers, facts):
+    """A layer of your own without English names: its search results, popups and tooltips never say "undefined"."""
+    import geopandas as gpd
+    import shapely
+
+    from jmgeo._webmap import ExtraLayer
+
+    centre = layers["city"].geometry.iloc[0].representative_point()
+    names_zh = ["只有中文名甲", "只有中文名乙"]
+    points = gpd.GeoDataFrame(
+        {"id": ["p1", "p2"], "name_zh": names_zh},
+        geometry=[centre, shapely.Point(centre.x + 0.05, centre.y)],
+        crs=4326,
+    )
+    path = tmp_path / "zh_only.html"
+    write_map(
+        make_map(layers, facts, basemap="none", extra_layers=[ExtraLayer("zh_only", points, "仅中文", "ZH only")]), path
+    )
+    page, attempts, errors, dialogs = open_offline(browser, path)
+    for lang in ("zh", "en"):
+        if lang == "en":
+            page.locator(".jmgeo-lang-button").click()
+        page.locator(".jmgeo-search-input").fill("只有中文名")
+        result = page.locator(".jmgeo-search-result[data-feature-id='p1']")
+        assert result.locator("strong").inner_text() == names_zh[0], lang
+        assert "undefined" not in result.inner_text(), (lang, result.inner_text())
+        page.locator(".jmgeo-search-input").fill("")
+        assert page.evaluate(f"{PAGE}.openPopup('p2')")
+        popup = page.locator(".leaflet-popup-content .jmgeo-popup[data-feature-id='p2']")
+        assert popup.locator(".jmgeo-name-primary").inner_text() == names_zh[1], lang
+        assert "undefined" not in popup.inner_text(), lang
+        close_popup(page)
+        tooltip = page.evaluate(
+            f"(() => {{ const l = {PAGE}.feature('p1'); l.openTooltip(); const t = l.getTooltip(); "
+            "return t && t.getElement() ? t.getElement().textContent : ''; })()"
+        )
+        assert tooltip.startswith(names_zh[0]) and "undefined" not in tooltip and not tooltip.endswith(" · "), tooltip
+    assert errors == [] and dialogs == [] and attempts == []
+
+
 def hostile_geodata(tmp_path, geodata_dir):
     """A geodata copy whose layer titles and precision labels (layers.json) and basemap titles
     (basemaps.json) are all payloads."""

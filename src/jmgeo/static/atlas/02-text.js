@@ -29,8 +29,12 @@ function makeT(data, state) {
 function title(obj, lang) { return lang === "en" ? obj.title_en : obj.title_zh; }
 
 // A feature's names, the page's language first.
+// [the name in the page's language, the other name]: a feature with one name (a layer of your own
+// without English names) shows it first in either language and no second name, never "undefined".
 function names(props, lang) {
-  return lang === "en" ? [props.name_en, props.name_zh] : [props.name_zh, props.name_en];
+  var pair = lang === "en" ? [props.name_en, props.name_zh] : [props.name_zh, props.name_en];
+  var first = pair[0] || pair[1] || "", second = pair[0] && pair[1] && pair[1] !== pair[0] ? pair[1] : "";
+  return [first, second];
 }
 
 function formatValue(fact) {

@@ -107,7 +107,7 @@ function alsoHere(a, here) {
   var also = el("div", "jmgeo-also");
   also.appendChild(el("span", null, a.t("also_here") + ": "));
   here.forEach(function (other) {
-    var b = el("button", "jmgeo-also-button", names(other, a.state.lang).join(" "));
+    var b = el("button", "jmgeo-also-button", names(other, a.state.lang).filter(Boolean).join(" "));
     b.type = "button";
     b.setAttribute("data-feature-id", other.id);
     b.addEventListener("click", function () { openPopup(a, other.id); });
@@ -142,7 +142,9 @@ function tooltipContent(a, props) {
   var nm = names(props, a.state.lang);
   var tip = el("span", "jmgeo-tooltip");
   tip.appendChild(el("strong", null, nm[0]));
-  tip.appendChild(document.createTextNode(" · "));
-  tip.appendChild(el("span", null, nm[1]));
+  if (nm[1]) {
+    tip.appendChild(document.createTextNode(" · "));
+    tip.appendChild(el("span", null, nm[1]));
+  }
   return tip;
 }

@@ -254,7 +254,7 @@ function renderResults(a, s) {
     li.setAttribute("aria-selected", i === s.active ? "true" : "false");
     var nm = names(props, a.state.lang);
     li.appendChild(el("strong", null, nm[0]));
-    li.appendChild(el("span", null, " " + nm[1] + " · " + title(a.layerById[r.layer], a.state.lang)));
+    li.appendChild(el("span", null, (nm[1] ? " " + nm[1] : "") + " · " + title(a.layerById[r.layer], a.state.lang)));
     li.appendChild(el("small", "jmgeo-search-why", whyText(a, r)));
     // mousedown keeps the focus in the box; the choice is made on click, so the click does not
     // fall through to the map (which would close the popup it opens)
