@@ -219,3 +219,24 @@ def test_export_layer_refuses_an_id_the_exports_already_use(tmp_path, cli, mixed
     code, _, err = cli(["export", "--out", tmp_path / "out", "--layer", f"{path}:{taken}"])
     assert code == 2 and f"layer id '{taken}' is already taken" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_dates_of_your_layer_are_exported_as_their_text_with_a_note(tmp_path):
+    """fiona reads a declared date or datetime as ISO 8601 text: the exports keep the text and say so."""
+    path = tmp_path / "events.gpkg"
+    schema = {"geometry": "Point", "properties": {"id": "str", "day": "date", "at": "datetime", "n": "int"}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as dst:
+        dst.write(
+            {
+                "geometry": {"type": "Point", "coordinates": (113.08, 22.58)},
+                "properties": {"id": "e1", "day": "2024-05-06", "at": "2024-05-06T07:08:09", "n": 1},
+            }
+        )
+    extra = read_layer(path)
+    assert extra.text_fields == {"day": "date", "at": "datetime"}
+    result = export_atlas(tmp_path / "out", ["flatgeobuf", "csv"], extra_layers=[extra])
+    notes = [n for n in result.notes if "events" in n]
+    assert len(notes) == 1 and notes[0].startswith("flatgeobuf: events:"), result.notes
+    assert "day (date)" in notes[0] and "at (datetime)" in notes[0] and "ISO 8601 text" in notes[0]
+    back = pyogrio.read_dataframe(tmp_path / "out" / "flatgeobuf" / "events.fgb")
+    assert back["day"].tolist() == ["2024-05-06"] and back["at"].tolist() == ["2024-05-06T07:08:09"]

@@ -469,6 +469,9 @@ def export_atlas(
             folder = Path(scratch) / fmt
             folder.mkdir()
             WRITERS[fmt](layers, facts, folder, files, result.notes, extras)
+            result.notes += [
+                _text_fields_note(fmt, e) for e in extras if getattr(e, "text_fields", None) and fmt != "csv"
+            ]
         with staged_outputs() as stage:
             for rel, content in files.items():
                 if isinstance(content, Path):  # copied a block at a time: a large layer's file is never read whole
@@ -477,6 +480,12 @@ def export_atlas(
                     stage.write(out / rel, content)
     result.paths = list(stage.paths)
     return result
+
+
+def _text_fields_note(fmt: str, extra) -> str:
+    """The note for a layer of your own whose dates or times are text (fiona reads them so)."""
+    fields = ", ".join(f"{name} ({kind})" for name, kind in extra.text_fields.items())
+    return f"{fmt}: {extra.id}: {fields} written as ISO 8601 text, as read; the file declared a date/time type"
 
 
 def _blocks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:

@@ -243,6 +243,9 @@ class ExtraLayer:
     points : PointTable, optional
         A point layer in flat memory instead of ``frame`` (what :func:`read_layer` makes of a
         file of points).
+    text_fields : dict, optional
+        Fields the file declares as ``date``, ``time`` or ``datetime`` that are held (and
+        exported) as ISO 8601 text, as fiona reads them: ``{field: type}``, set by :func:`read_layer`.
 
     Examples
     --------
@@ -260,6 +263,7 @@ class ExtraLayer:
     title_en: str = ""
     color: str | None = None
     points: PointTable | None = None
+    text_fields: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.points) if self.points is not None else len(self.frame)
@@ -441,8 +445,11 @@ def read_layer(
         raise DataError(file, None, f"cannot be read as a vector file: {exc}") from None
     with source:
         points, frame = _read_features(source, file, layer_id, known)
+        declared = dict(source.schema.get("properties") or {})
+    # fiona gives dates and times as ISO 8601 text; the exports say so rather than change the type silently
+    text_fields = {k: t for k, t in declared.items() if t.split(":")[0] in ("date", "time", "datetime")}
     title = title_zh if title_zh is not None else layer_id
-    return ExtraLayer(layer_id, frame, title, title_en, color, points)
+    return ExtraLayer(layer_id, frame, title, title_en, color, points, text_fields)
 
 
 def _read_features(source, file: str, layer_id: str, datum: str):
