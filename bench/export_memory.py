@@ -21,28 +21,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _memory import CHILD_PROBE, ROOT, growth_per_point, points_frame, save  # bench/_memory.py, beside this script
 
-_CHILD = r"""
+_CHILD = (
+    CHILD_PROBE
+    + r"""
 import json, sys, time
-def status(key):  # kB in /proc/self/status
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
 exporter, fmt, path, out = sys.argv[1:5]
 from jmgeo._formats import export_atlas
 from jmgeo._user_layers import read_layer
 layer = read_layer(path, layer_id="mine")
-with open("/proc/self/clear_refs", "w") as f:  # Linux: resets the peak (VmHWM) to the current RSS
-    f.write("5")
+reset_peak()
 base = status("VmRSS")
 t0 = time.perf_counter()
 if exporter == "jmgeo":
@@ -56,19 +50,11 @@ else:
 seconds = time.perf_counter() - t0
 print(json.dumps({"after_read_mb": base, "peak_mb": status("VmHWM"), "seconds": seconds, "features": len(layer)}))
 """
+)
 
 
 def write_points(folder: Path, n: int) -> Path:
-    import geopandas as gpd
-    import numpy as np
-    import shapely
-
-    rng = np.random.default_rng(n)
-    frame = gpd.GeoDataFrame(
-        {"id": [f"p{i}" for i in range(n)], "name": [f"测试点{i}" for i in range(n)]},
-        geometry=shapely.points(rng.uniform(112.0, 113.3, n), rng.uniform(21.5, 22.9, n)),
-        crs=4326,
-    )
+    frame = points_frame(n)
     path = folder / f"points_{n}.gpkg"
     frame.to_file(path, engine="pyogrio")
     return path
@@ -104,7 +90,7 @@ def main(argv=None) -> int:
                     row[exporter] = measure(exporter, fmt, path, str(Path(tmp) / f"{exporter}_{fmt}_{n}"))
                 row["ratio_export_mb"] = round(row["geopandas"]["export_mb"] / max(row["jmgeo"]["export_mb"], 0.1), 2)
                 rows.append(row)
-                save(rows)
+                save("export_memory", rows)
                 j, g = row["jmgeo"], row["geopandas"]
                 print(
                     f"{n:>9,} {fmt:<10} export: jmgeo {j['export_mb']:7.1f} MB ({j['seconds']:.1f} s), "
@@ -113,30 +99,12 @@ def main(argv=None) -> int:
                     flush=True,
                 )
     for fmt in args.formats:
-        mine = [r for r in rows if r["format"] == fmt]
-        if len(mine) >= 2:
-            small, large = mine[0], mine[-1]
-            per_point = {
-                who: round(
-                    (large[who]["export_mb"] - small[who]["export_mb"]) * 1e6 / (large["points"] - small["points"]), 1
-                )
-                for who in ("jmgeo", "geopandas")
-            }
+        grown = growth_per_point(rows, fmt, "export_mb", ("jmgeo", "geopandas"))
+        if grown:
+            small, large, per_point = grown
             print(f"{fmt}: bytes a point the export grows by ({small['points']:,} -> {large['points']:,}): {per_point}")
-    print(f"written {save(rows).relative_to(ROOT)}")
+    print(f"written {save('export_memory', rows).relative_to(ROOT)}")
     return 0
-
-
-def save(rows: list) -> Path:
-    """Write the rows so far to bench/results/export_memory.json (after each row: a long run keeps what it measured)."""
-    result = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
-        "rows": rows,
-    }
-    out = ROOT / "bench" / "results" / "export_memory.json"
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return out
 
 
 if __name__ == "__main__":

@@ -25,29 +25,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _memory import CHILD_PROBE, ROOT, growth_per_point, points_frame, save  # bench/_memory.py, beside this script
 
-_CHILD = r"""
+_CHILD = (
+    CHILD_PROBE
+    + r"""
 import json, sys, time
-def status(key):  # kB in /proc/self/status
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
 reader, path = sys.argv[1], sys.argv[2]
 import geopandas, fiona, numpy, shapely, pyogrio
 import jmgeo._user_layers as user
-# Linux: writing 5 to clear_refs resets the peak (VmHWM) to the current RSS, so the peak
-# measured below is the read's own, not the imports'.
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
+reset_peak()  # so the peak measured below is the read's own, not the imports'
 base = status("VmRSS")
 t0 = time.process_time()
 if reader == "jmgeo":
@@ -59,19 +52,11 @@ else:
 cpu = time.process_time() - t0
 print(json.dumps({"imports_mb": base, "peak_mb": status("VmHWM"), "cpu_seconds": cpu, "features": n}))
 """
+)
 
 
 def write_points(folder: Path, n: int) -> dict[str, Path]:
-    import geopandas as gpd
-    import numpy as np
-    import shapely
-
-    rng = np.random.default_rng(n)
-    frame = gpd.GeoDataFrame(
-        {"id": [f"p{i}" for i in range(n)], "name": [f"测试点{i}" for i in range(n)]},
-        geometry=shapely.points(rng.uniform(112.0, 113.3, n), rng.uniform(21.5, 22.9, n)),
-        crs=4326,
-    )
+    frame = points_frame(n)
     paths = {"gpkg": folder / f"points_{n}.gpkg", "shp": folder / f"points_{n}.shp", "bare": folder / f"bare_{n}.gpkg"}
     frame.to_file(paths["shp"], engine="pyogrio", encoding="utf-8")
     frame.to_file(paths["gpkg"], engine="pyogrio")
@@ -136,7 +121,7 @@ def main(argv=None) -> int:
                 if args.build and fmt in args.build_formats:
                     row["build"] = measure_build(path, Path(tmp) / f"out_{n}_{fmt}")
                 rows.append(row)
-                save(rows)
+                save("layer_memory", rows, NOTE)
                 j, g = row["jmgeo"], row["geopandas"]
                 print(
                     f"{n:>9,} {fmt:<4} read: jmgeo {j['read_mb']:7.1f} MB ({j['cpu_seconds']:.1f} s CPU), "
@@ -152,17 +137,11 @@ def main(argv=None) -> int:
                         flush=True,
                     )
     for fmt in ("shp", "gpkg", "bare"):
-        mine = [r for r in rows if r["format"] == fmt]
-        if len(mine) >= 2:
-            small, large = mine[0], mine[-1]
-            per_point = {
-                reader: round(
-                    (large[reader]["read_mb"] - small[reader]["read_mb"]) * 1e6 / (large["points"] - small["points"]), 1
-                )
-                for reader in ("jmgeo", "geopandas")
-            }
+        grown = growth_per_point(rows, fmt, "read_mb", ("jmgeo", "geopandas"))
+        if grown:
+            small, large, per_point = grown
             print(f"{fmt}: bytes a point read ({small['points']:,} -> {large['points']:,}): {per_point}")
-    print(f"written {save(rows).relative_to(ROOT)}")
+    print(f"written {save('layer_memory', rows, NOTE).relative_to(ROOT)}")
     return 0
 
 
@@ -170,19 +149,6 @@ NOTE = (
     "a shared 2-core machine, other builds and tests running at the same time (load above): peak memory is "
     "the process's own, unaffected; seconds are wall time under that load and vary run to run"
 )
-
-
-def save(rows: list) -> Path:
-    """Write the rows so far to bench/results/layer_memory.json (after each row: a long run keeps what it measured)."""
-    result = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "load": os.getloadavg()},
-        "note": NOTE,
-        "rows": rows,
-    }
-    out = ROOT / "bench" / "results" / "layer_memory.json"
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return out
 
 
 if __name__ == "__main__":
