@@ -42,9 +42,16 @@ __all__ = [
 ]
 
 
-def _delta_ints(coords: np.ndarray, decimals: int) -> list[int]:
-    q = np.round(np.asarray(coords, dtype=float)[:, :2] * 10**decimals).astype(np.int64)
+def _quantise(coords: np.ndarray, decimals: int) -> np.ndarray:
+    return np.round(np.asarray(coords, dtype=float)[:, :2] * 10**decimals).astype(np.int64)
+
+
+def _delta_ints(coords: np.ndarray, decimals: int, before: np.ndarray | None = None) -> list[int]:
+    """Quantised positions as steps; ``before``: the quantised position the first steps from (a chunk's last)."""
+    q = _quantise(coords, decimals)
     q[1:] -= q[:-1].copy()
+    if before is not None:
+        q[0] -= before
     return q.ravel().tolist()
 
 
@@ -239,17 +246,12 @@ def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 20_000) -
         streams[token] = make
         return token
 
-    def positions():
-        last = None
+    def positions():  # one delta list across the chunks: each chunk's first step is from the last chunk's end
+        before = None
         for start in range(0, len(table), chunk):
-            part = slice(start, start + chunk)
-            q = np.round(np.column_stack([table.lon[part], table.lat[part]]) * 10**decimals).astype(np.int64)
-            end = q[-1].copy()
-            q[1:] -= q[:-1].copy()
-            if last is not None:
-                q[0] -= last
-            last = end
-            yield q.ravel().tolist()
+            coords = np.column_stack([table.lon[start : start + chunk], table.lat[start : start + chunk]])
+            yield _delta_ints(coords, decimals, before)
+            before = _quantise(coords[-1:], decimals)[0]
 
     def column(name: str):
         return lambda: (
