@@ -26,6 +26,7 @@ __all__ = [
     "CANVAS_MIN_FEATURES",
     "point_columns",
     "point_stream",
+    "stream_token",
     "CONTEXT_TOLERANCE_M",
     "OVERVIEW_MAX_ERROR_M",
     "chart_payload",
@@ -230,6 +231,11 @@ def point_columns(coords: np.ndarray, columns: dict, layer_id: str, decimals: in
     return {"render": "canvas", "count": len(coords), "points": _delta_ints(coords, decimals), "properties": props}
 
 
+def stream_token() -> str:
+    """A placeholder string for an array streamed into a page as it is written (unguessable, so no text holds it)."""
+    return f"jmgeo-stream-{secrets.token_hex(12)}"
+
+
 def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 20_000) -> tuple[dict, dict]:
     """:func:`point_columns` of a :class:`jmgeo._user_layers.PointTable`, its arrays streamed, never held whole.
 
@@ -242,7 +248,7 @@ def point_stream(table, layer_id: str, decimals: int = 5, chunk: int = 20_000) -
     streams: dict[str, object] = {}
 
     def placeholder(make) -> str:
-        token = f"jmgeo-stream-{secrets.token_hex(12)}"
+        token = stream_token()
         streams[token] = make
         return token
 

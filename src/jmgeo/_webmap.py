@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +42,7 @@ from ._page_data import (
     page_outlines,
     point_layer,
     point_stream,
+    stream_token,
     topic_payload,
 )
 from ._pages import PageSpec, parse_pages, parse_story, resolve_basemaps
@@ -316,7 +316,7 @@ def _payload(
     if spec.id in parts.figures:
         payload["static_images"] = {"stem": parts.figures[spec.id], "formats": list(FIGURE_FORMATS)}
     if extras:
-        token = f"jmgeo-stream-{secrets.token_hex(12)}"
+        token = stream_token()
         payload["search"]["entries"] = [*payload["search"]["entries"], token]
         streams[token] = ("items", lambda: extra_search_entries(extras))
     # The page script fits the map to these bounds before it draws the layers (one projection, no animation).
