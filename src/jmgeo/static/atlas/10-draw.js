@@ -121,20 +121,25 @@ function showSchematic(a) {
   });
 }
 
-function focusArea(a, id, kind, on) {
-  if (on) a.areaFocus[kind] = id;
-  else if (a.areaFocus[kind] === id) a.areaFocus[kind] = null;
-  else return;
-  showSchematic(a);
+// Keep focus.hover and focus.selected on the feature ``id`` while ``lyr`` is pointed at or its popup
+// is open (a halo's marker, a schematic area), and redraw when either changes.
+function watchFocus(lyr, focus, id, redraw) {
+  function set(kind, on) {
+    if (on) focus[kind] = id;
+    else if (focus[kind] === id) focus[kind] = null;
+    else return;
+    redraw();
+  }
+  lyr.on("mouseover", function () { set("hover", true); });
+  lyr.on("mouseout", function () { set("hover", false); });
+  lyr.on("popupopen", function () { set("selected", true); });
+  lyr.on("popupclose", function () { set("selected", false); });
 }
 
 function watchSchematic(a, layer, lyr) {
   var id = lyr.feature.properties.id;
   a.schematic[id] = { lyr: lyr, layer: layer };
-  lyr.on("mouseover", function () { focusArea(a, id, "hover", true); });
-  lyr.on("mouseout", function () { focusArea(a, id, "hover", false); });
-  lyr.on("popupopen", function () { focusArea(a, id, "selected", true); });
-  lyr.on("popupclose", function () { focusArea(a, id, "selected", false); });
+  watchFocus(lyr, a.areaFocus, id, function () { showSchematic(a); });
 }
 
 // The look of a schematic area now (for the tests).
@@ -154,10 +159,7 @@ function pointMarker(a, layer, group, feature, latlng) {
   var unc = feature.properties.uncertainty_m, id = feature.properties.id;
   if (halos && unc && unc >= halos.min_radius_m) {
     a.halos[id] = { group: group, circle: L.circle(latlng, { radius: unc, color: layer.color, interactive: false, renderer: a.vectorCanvas }) };
-    marker.on("mouseover", function () { a.haloFocus.hover = id; showHalos(a); });
-    marker.on("mouseout", function () { if (a.haloFocus.hover === id) a.haloFocus.hover = null; showHalos(a); });
-    marker.on("popupopen", function () { a.haloFocus.selected = id; showHalos(a); });
-    marker.on("popupclose", function () { if (a.haloFocus.selected === id) a.haloFocus.selected = null; showHalos(a); });
+    watchFocus(marker, a.haloFocus, id, function () { showHalos(a); });
   }
   return marker;
 }
