@@ -121,7 +121,7 @@ function showSchematic(a) {
   });
 }
 
-// Keep focus.hover and focus.selected on the feature ``id`` while ``lyr`` is pointed at or its popup
+// Keep focus.hover and focus.selected on the feature id while lyr is pointed at or its popup
 // is open (a halo's marker, a schematic area), and redraw when either changes.
 function watchFocus(lyr, focus, id, redraw) {
   function set(kind, on) {
