@@ -2,8 +2,9 @@
 
 Usage: ``qgis_probe.py GPKG OUT.png [LAYER ...]`` prints one JSON object: for each layer, whether it
 opened, its feature count, its renderer, its rules (label, filter, symbol type, colour) and its
-labels, all as loaded from the file's default style; and renders the layers (first on top) over
-the last layer's extent into OUT.png.
+labels, all as loaded from the file's default style; which rules QGIS draws at the scale of a web
+map's zoom 10.5 and 11.5 over the last layer; and renders the layers (first on top) over the last
+layer's extent into OUT.png.
 
 ``qgis_probe.py --project GPKG OUT.png`` opens the project stored in the GeoPackage instead
 (``geopackage:GPKG?projectName=jiangmen``) and reports its layer tree, layers, relations (and a
@@ -13,13 +14,18 @@ cannot be imported into the project's own Python).
 """
 
 import json
+import math
 import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def describe(layer):
+#: Web map zooms at which the probe asks QGIS which rules it draws, either side of the schematic areas' zoom 11.
+ZOOMS = (10.5, 11.5)
+
+
+def describe(layer, scales=None):
     renderer = layer.renderer()
     rules = []
     if renderer is not None and renderer.type() == "RuleRenderer":
@@ -32,6 +38,7 @@ def describe(layer):
                     "symbol": ["marker", "line", "fill"][symbol.type()],
                     "color": symbol.color().name(),
                     "layers": [sl.layerType() for sl in symbol.symbolLayers()],
+                    "drawn_at_zoom": {str(z): rule.isScaleOK(scale) for z, scale in (scales or {}).items()},
                 }
             )
     labeling = layer.labeling()
@@ -210,6 +217,22 @@ def render_form(layer, image):
     return {"feature": feature["id"], "image": path, "size": [form.width(), form.height()], "editors": editors}
 
 
+def zoom_scale(layer, zoom):
+    """The scale QGIS itself reckons for a 600-pixel view of ``layer``'s middle at a web map's ``zoom``: the view
+    spans 600 pixels of 2π·6378137·cos(φ)/(256·2^zoom) ground metres each, at the middle's latitude φ."""
+    from qgis.core import QgsMapSettings, QgsRectangle
+    from qgis.PyQt.QtCore import QSize
+
+    middle = layer.extent().center()
+    metres = 600 * 2 * math.pi * 6378137 * math.cos(math.radians(middle.y())) / (256 * 2**zoom)
+    half_lon = metres / 2 / (111_320 * math.cos(math.radians(middle.y())))
+    settings = QgsMapSettings()
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(600, 600))
+    settings.setExtent(QgsRectangle(middle.x() - half_lon, middle.y() - 0.05, middle.x() + half_lon, middle.y() + 0.05))
+    return settings.scale()
+
+
 def main(path, image, names):
     # imported here, not at the top: pytest's doctest collection imports this file in the project's Python
     from qgis.core import QgsApplication, QgsMapRendererSequentialJob, QgsMapSettings, QgsVectorLayer
@@ -222,7 +245,8 @@ def main(path, image, names):
         print(json.dumps(open_project(image, names[0]), ensure_ascii=False), flush=True)
         os._exit(0)  # see below
     layers = [QgsVectorLayer(f"{path}|layername={name}", name, "ogr") for name in names]
-    report = {name: describe(layer) for name, layer in zip(names, layers, strict=True)}
+    scales = {zoom: zoom_scale(layers[-1], zoom) for zoom in ZOOMS}
+    report = {name: describe(layer, scales) for name, layer in zip(names, layers, strict=True)}
     settings = QgsMapSettings()
     settings.setLayers(layers)
     settings.setDestinationCrs(layers[-1].crs())

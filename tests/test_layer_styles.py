@@ -25,6 +25,15 @@ def stored(built):
         return [dict(row) for row in db.execute("SELECT * FROM layer_styles ORDER BY id")]
 
 
+def _latitude(layers, registry) -> float:
+    return float(layers[registry.city_layer].total_bounds[[1, 3]].mean())
+
+
+def _rest(registry) -> dict:
+    """How schematic areas are drawn below the page's zoom for them (layers.json ``schematic_areas``)."""
+    return registry.schematic_areas["rest"]
+
+
 def _rgb(color: str) -> str:
     return ",".join(str(int(color[i : i + 2], 16)) for i in (1, 3, 5))
 
@@ -40,7 +49,7 @@ def test_every_layer_has_one_default_style_in_the_geopackage(stored, registry, b
 
 
 @pytest.mark.parametrize("index", range(7))
-def test_qml_draws_the_layer_colour_and_the_precision_dashes(stored, registry, index):
+def test_qml_draws_the_layer_colour_and_the_precision_dashes(stored, registry, layers, index):
     spec = registry.layers[index]
     row = stored[index]
     qml = ET.fromstring(row["styleQML"].split("\n", 1)[1])
@@ -48,13 +57,20 @@ def test_qml_draws_the_layer_colour_and_the_precision_dashes(stored, registry, i
     assert qml.find("labeling/settings/text-style").get("fieldName") == LABEL_EXPRESSION
     rules = qml.findall("renderer-v2/rules/rule")
     symbols = {s.get("name"): s for s in qml.findall("renderer-v2/symbols/symbol")}
-    assert len(rules) == len(looks(spec, registry)) >= len(registry.precision_styles)
-    for rule, look in zip(rules, looks(spec, registry), strict=True):
+    expected = looks(spec, registry, _latitude(layers, registry))
+    assert len(rules) == len(expected) >= len(registry.precision_styles)
+    for rule, look in zip(rules, expected, strict=True):
         assert rule.get("filter") == f"\"precision\" = '{look.precision}'"
+        assert rule.get("scalemindenom") == (None if look.min_denominator is None else f"{look.min_denominator:.0f}")
+        assert rule.get("scalemaxdenom") == (None if look.max_denominator is None else f"{look.max_denominator:.0f}")
         options = {o.get("name"): o.get("value") for o in symbols[rule.get("symbol")].iter("Option") if o.get("name")}
         stroke = options.get("line_color") or options.get("outline_color")
         assert stroke.startswith(_rgb(spec.color) + ","), (spec.id, look)
-        dash = registry.precision_styles[look.precision]["dash"]
+        dash = (
+            registry.precision_styles[look.precision]["dash"]
+            if look.min_denominator is None
+            else _rest(registry)["dash"]
+        )
         if look.kind == "line" or (look.kind == "area" and spec.role == "places"):
             assert options["use_custom_dash"] == ("1" if dash else "0")
             if dash:
@@ -70,7 +86,8 @@ def test_sld_is_the_same_style_for_other_clients(stored, registry, index):
     assert strokes == {spec.color}
     dashes = {p.text for p in sld.iter(f"{SLD}CssParameter") if p.get("name") == "stroke-dasharray"}
     if spec.role == "places":
-        assert dashes == {s["dash"] for s in registry.precision_styles.values() if s["dash"]}
+        rest = {_rest(registry)["dash"]} if "area" in {look.kind for look in looks(spec, registry)} else set()
+        assert dashes == {s["dash"] for s in registry.precision_styles.values() if s["dash"]} | rest
     labels = [p.text for p in sld.iter("{http://www.opengis.net/ogc}PropertyName")]
     assert labels[-2:] == ["name_zh", "name_en"]
 

@@ -59,12 +59,38 @@ def test_every_layer_opens_in_qgis_with_its_default_style(in_qgis, registry, lay
         got = report[spec.id]
         assert got["valid"] and got["features"] == len(layers[spec.id]), spec.id
         assert got["renderer"] == "RuleRenderer", spec.id  # QGIS's own default would be a single random colour
-        assert len(got["rules"]) == len(looks(spec, registry))
+        assert len(got["rules"]) == len(looks(spec, registry, city_latitude(layers, registry)))
         strokes = {rule["color"] for rule in got["rules"] if rule["symbol"] != "marker"}
         assert strokes <= {spec.color}, spec.id
         assert got["labels"] and got["label_expression"] == LABEL_EXPRESSION
         frame = layers[spec.id]
         assert got["label_texts"] == list(frame["name_zh"] + "\n" + frame["name_en"]), spec.id
+
+
+def city_latitude(layers, registry) -> float:
+    return float(layers[registry.city_layer].total_bounds[[1, 3]].mean())
+
+
+def test_qgis_draws_schematic_areas_by_scale_as_the_page_does_by_zoom(in_qgis, registry, layers):
+    """Below the page's zoom (layers.json schematic_areas) QGIS draws a schematic area's thin outline rule, above
+    it the full one, at the scales QGIS itself reckons for a web map's zoom either side; other rules at both."""
+    report, _ = in_qgis
+    full_from = registry.schematic_areas["full_from_zoom"]
+    split = []
+    for spec in registry.layers:
+        expected = looks(spec, registry, city_latitude(layers, registry))
+        for rule, look in zip(report[spec.id]["rules"], expected, strict=True):
+            assert rule["label"] == look.label, spec.id
+            zooms = {float(z): drawn for z, drawn in rule["drawn_at_zoom"].items()}
+            assert min(zooms) < full_from < max(zooms)  # the probe asks on both sides of the rule's zoom
+            if look.min_denominator is not None:  # the thin outline
+                split.append(spec.id)
+                assert zooms == {z: z < full_from for z in zooms}, (spec.id, rule["label"])
+            elif look.max_denominator is not None:
+                assert zooms == {z: z >= full_from for z in zooms}, (spec.id, rule["label"])
+            else:
+                assert all(zooms.values()), (spec.id, rule["label"])
+    assert "industrial_parks" in split  # the layer whose schematic areas (planned zones' circles) this is for
 
 
 def pixels_near(pixels: np.ndarray, color: str, tolerance: int = 24) -> int:

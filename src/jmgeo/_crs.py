@@ -38,6 +38,8 @@ __all__ = [
     "to_equal_area",
     "to_wgs84",
     "wgs84_to_gcj02",
+    "zoom_metres_per_pixel",
+    "zoom_of",
 ]
 
 WGS84 = CRS.from_epsg(4326)
@@ -47,6 +49,9 @@ EQUAL_AREA = CRS.from_proj4("+proj=aea +lat_1=21 +lat_2=23 +lat_0=22 +lon_0=112.
 #: conformal and its scale factor stays within 0.99973–1.00028 over Jiangmen (112.0–113.3°E),
 #: so a scale bar drawn in its metres is true to 0.03 % (40 m in 140 km) anywhere on the map.
 UTM_49N = CRS.from_epsg(32649)
+#: Metres a CSS pixel covers on the equator at zoom 0 of a Web Mercator map (256-pixel tiles on
+#: EPSG:3857's sphere); at latitude φ a pixel covers cos φ times that, and half at each zoom more.
+WEB_ZOOM0_M_PER_PX = 2 * np.pi * 6378137 / 256
 #: The datums a geodata record may declare for its coordinates.
 #: Datums a position in geodata may be given in; each is converted to WGS84 on load.
 DATUMS = ("WGS84", "GCJ-02", "BD-09")
@@ -216,3 +221,21 @@ _GEOD = WGS84.get_geod()
 def geodesic_distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic distance in metres between two WGS84 points."""
     return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def zoom_metres_per_pixel(zoom: float, latitude: float) -> float:
+    """Ground metres one CSS pixel covers at a web map's ``zoom`` and ``latitude`` (degrees).
+
+    Examples
+    --------
+    >>> round(zoom_metres_per_pixel(11, 0), 2)
+    76.44
+    >>> round(zoom_of(zoom_metres_per_pixel(11.5, 22.4), 22.4), 6)
+    11.5
+    """
+    return float(WEB_ZOOM0_M_PER_PX * np.cos(np.radians(latitude)) / 2.0**zoom)
+
+
+def zoom_of(m_per_px: float, latitude: float) -> float:
+    """The web map zoom at which one CSS pixel covers ``m_per_px`` ground metres at ``latitude``."""
+    return float(np.log2(WEB_ZOOM0_M_PER_PX * np.cos(np.radians(latitude)) / m_per_px))

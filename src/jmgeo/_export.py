@@ -295,7 +295,11 @@ def _write_gpkg_layers(
     tables.append(("facts", [facts]))
     if "feature_ids" in facts.columns:  # a facts table of the caller's own may have no links
         tables.append(("feature_facts", [feature_fact_links(facts)]))
-    styles = style_table(registry, list(layers), extras) if registry is not None else None
+    styles = None
+    if registry is not None:
+        city = layers.get(registry.city_layer)
+        latitude = None if city is None or city.empty else float(city.total_bounds[[1, 3]].mean())
+        styles = style_table(registry, list(layers), extras, latitude)
     if styles is not None and len(styles):
         tables.append(("layer_styles", [styles]))
     for name, chunks in tables:
@@ -334,10 +338,13 @@ def _store_project(tmp: Path, registry: Registry, layers, name_as_read: str) -> 
     db.close()
 
 
-def style_table(registry: Registry, layer_ids: list[str], extras: list | None = None) -> pd.DataFrame:
+def style_table(
+    registry: Registry, layer_ids: list[str], extras: list | None = None, latitude: float | None = None
+) -> pd.DataFrame:
     """The ``layer_styles`` rows (QGIS's layout): each registry layer's default QML and SLD style.
 
-    A layer of your own (``extras``) gets the plain style the page gives it, in its colour.
+    A layer of your own (``extras``) gets the plain style the page gives it, in its colour. ``latitude``
+    (the city's middle) sets the scale at which schematic areas change look (:func:`jmgeo._layer_styles.looks`).
     """
     specs = []
     for layer_id in layer_ids:
@@ -352,7 +359,7 @@ def style_table(registry: Registry, layer_ids: list[str], extras: list | None = 
     rows = []
     for spec in specs:
         layer_id = spec.id
-        style = layer_style(spec, registry)
+        style = layer_style(spec, registry, latitude)
         rows.append(
             {
                 "f_table_catalog": "",

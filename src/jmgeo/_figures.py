@@ -19,7 +19,6 @@ gives each choice with its measurements.
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import warnings
@@ -470,8 +469,8 @@ def panel_zoom(ax, bounds) -> float:
     fig_w, fig_h = ax.figure.get_size_inches()
     minx, miny, maxx, maxy = bounds
     m_per_px = max((maxx - minx) / (pos.width * fig_w * 96), (maxy - miny) / (pos.height * fig_h * 96))
-    lat = math.radians((miny + maxy) / 2 / 0.9996 / 110_600)  # UTM northing -> latitude, to 0.1 degree
-    return math.log2(40_075_016.686 * math.cos(lat) / (256 * m_per_px))
+    lat = (miny + maxy) / 2 / 0.9996 / 110_600  # UTM northing -> latitude (degrees), to 0.1 degree
+    return crs.zoom_of(m_per_px, lat)
 
 
 def _rule_looks(registry: Registry, zoom: float | None) -> tuple[float | None, dict | None]:

@@ -6,7 +6,9 @@ layer, drawn as the web map draws it (``static/atlas/10-draw.js``, ``styleFor`` 
 ``pointMarker``): outlines in the layer's colour at 95 % opacity, fills at the precision's
 opacity, approximate and schematic features dashed, points as opaque 7 px circles, white
 unless surveyed (``draw.point_fill``), the towns as small dots (``draw.context_point``), and
-every feature labelled with its Chinese name over its English one.
+every feature labelled with its Chinese name over its English one. Schematic areas follow the
+page's zoom rule (``schematic_areas``): below its zoom a thin outline, the full look above, as two
+rules split at the scale that zoom has at the city's latitude.
 
 No colour, width or opacity is written here: colours come from the registry, the widths,
 opacities and role overrides from its ``draw`` entry, which the page script reads too
@@ -16,12 +18,13 @@ opacities and role overrides from its ``draw`` entry, which the page script read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
 
+from . import _crs as crs
 from ._registry import LayerSpec, Registry
 
-__all__ = ["LayerStyle", "layer_style", "qml_text", "sld_text"]
+__all__ = ["LayerStyle", "layer_style", "qml_text", "scale_denominator", "sld_text"]
 
 #: Labels get a white halo (QGIS's text buffer, SLD's Halo).
 WHITE = "#ffffff"
@@ -31,6 +34,8 @@ LABEL_FONT = "Noto Sans CJK SC"
 #: ``'a' || NULL`` is NULL in QGIS: either way the feature would have no label at all.
 LABEL_EXPRESSION = "attribute('name_zh') || coalesce('\\n' || attribute('name_en'), '')"
 KINDS = {"Point": "point", "MultiPoint": "point", "LineString": "line", "MultiLineString": "line"}
+#: The screen resolution QGIS and SLD renderers reckon a map scale with (QGIS's default output DPI).
+SCREEN_DPI = 96
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class Look:
     dash: tuple[float, ...]
     stroke_opacity: float
     radius: float
+    #: Drawn only at scales 1:``min_denominator`` and smaller (zoomed out); None: no lower limit.
+    min_denominator: float | None = None
+    #: Drawn only at scales larger than 1:``max_denominator`` (zoomed in); None: no upper limit.
+    max_denominator: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +81,44 @@ def _dash(dash) -> tuple[float, ...]:
     return tuple(float(n) for n in str(dash).split()) if dash else ()
 
 
-def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
-    """Every (precision, geometry kind) of a layer, as the page script styles it (``styleFor``, ``pointMarker``)."""
+def scale_denominator(zoom: float, latitude: float) -> float:
+    """The map scale (1:n) a web map's ``zoom`` has at ``latitude`` on a 96-DPI screen, as QGIS reckons scale.
+
+    Examples
+    --------
+    >>> round(scale_denominator(11, 22.4))
+    267098
+    """
+    return crs.zoom_metres_per_pixel(zoom, latitude) * SCREEN_DPI / 0.0254
+
+
+def _by_scale(look: Look, registry: Registry, latitude: float | None) -> list[Look]:
+    """A schematic area's look split as the page's ``schematic_areas`` zoom rule: the full look zoomed in, and
+    zoomed out the thin "rest" outline. Other looks, or without a latitude to reckon the scale at, unchanged."""
+    areas = registry.schematic_areas
+    if areas is None or latitude is None or look.kind != "area" or look.precision != "schematic":
+        return [look]
+    zoom = areas["full_from_zoom"]
+    split, rest = scale_denominator(zoom, latitude), areas["rest"]
+    return [
+        replace(look, label=f"{look.label} ≥ z{zoom:g}", max_denominator=split),
+        replace(
+            look,
+            label=f"{look.label} < z{zoom:g}",
+            width=float(rest["weight"]),
+            dash=_dash(rest["dash"]),
+            fill_opacity=float(rest["fill_opacity"]),
+            min_denominator=split,
+        ),
+    ]
+
+
+def looks(spec: LayerSpec, registry: Registry, latitude: float | None = None) -> list[Look]:
+    """Every (precision, geometry kind) of a layer, as the page script styles it (``styleFor``, ``pointMarker``).
+
+    With the ``latitude`` (degrees) the map is read at, a schematic area has two looks split by scale, as the
+    page draws it by zoom (:func:`scale_denominator`); without it, one.
+    """
     draw = registry.draw
     widths, common = draw["width"], (float(draw["stroke_opacity"]), float(draw["point_radius"]))
     if spec.role == "user":  # the page gives features without a precision the plain style
@@ -114,14 +159,15 @@ def looks(spec: LayerSpec, registry: Registry) -> list[Look]:
                     Look(precision, label, kind, spec.color, width, spec.color, fill_opacity, (), opacity, radius)
                 )
                 continue
-            out.append(Look(precision, label, kind, spec.color, width, fill, fill_opacity, dash, *common))
+            look = Look(precision, label, kind, spec.color, width, fill, fill_opacity, dash, *common)
+            out.extend(_by_scale(look, registry, latitude))
     return out
 
 
-def layer_style(spec: LayerSpec, registry: Registry) -> LayerStyle:
-    """Return the QML and SLD of one registry layer."""
+def layer_style(spec: LayerSpec, registry: Registry, latitude: float | None = None) -> LayerStyle:
+    """Return the QML and SLD of one registry layer (``latitude``: see :func:`looks`)."""
     description = f"{spec.title_zh} {spec.title_en}: jmgeo's web-map style (colour, precision dashes, zh/en labels)"
-    return LayerStyle(spec.id, qml_text(spec, registry), sld_text(spec, registry), description)
+    return LayerStyle(spec.id, qml_text(spec, registry, latitude), sld_text(spec, registry, latitude), description)
 
 
 def _rgba(color: str, opacity: float = 1.0) -> str:
@@ -204,16 +250,24 @@ def _labeling(spec: LayerSpec) -> str:
     )
 
 
-def qml_text(spec: LayerSpec, registry: Registry) -> str:
+def qml_text(spec: LayerSpec, registry: Registry, latitude: float | None = None) -> str:
     """Return a QGIS 3 layer style (QML): one rule a precision class and geometry kind, and zh/en labels.
 
     A geometry of another kind than a rule's symbol is not drawn by that rule, so a layer
     that mixes points and areas (``industrial_parks``) draws each with its own symbol.
     """
     rules, symbols = [], []
-    for i, look in enumerate(looks(spec, registry)):
+    for i, look in enumerate(looks(spec, registry, latitude)):
         condition = "TRUE" if look.precision is None else f"\"precision\" = '{look.precision}'"
-        rules.append(f'<rule key="r{i}" symbol="{i}" label={quoteattr(look.label)} filter={quoteattr(condition)}/>')
+        # QGIS draws a rule from 1:scalemaxdenom (zoomed out) to 1:scalemindenom (zoomed in)
+        scales = "".join(
+            f' {name}="{value:.0f}"'
+            for name, value in (("scalemindenom", look.min_denominator), ("scalemaxdenom", look.max_denominator))
+            if value is not None
+        )
+        rules.append(
+            f'<rule key="r{i}" symbol="{i}" label={quoteattr(look.label)} filter={quoteattr(condition)}{scales}/>'
+        )
         symbols.append(_symbol(i, look))
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
@@ -286,12 +340,21 @@ def _sld_filter(look: Look, mixed: bool) -> str:
     )
 
 
-def sld_text(spec: LayerSpec, registry: Registry) -> str:
+def _sld_scales(look: Look) -> str:
+    """SLD's scale limits: drawn from 1:MinScaleDenominator (inclusive) to 1:MaxScaleDenominator (exclusive)."""
+    out = f"<MinScaleDenominator>{look.min_denominator:.0f}</MinScaleDenominator>" if look.min_denominator else ""
+    if look.max_denominator:
+        out += f"<MaxScaleDenominator>{look.max_denominator:.0f}</MaxScaleDenominator>"
+    return out
+
+
+def sld_text(spec: LayerSpec, registry: Registry, latitude: float | None = None) -> str:
     """Return the same style as OGC SLD 1.0 (for GeoServer, MapServer and other clients than QGIS)."""
     mixed = len(_kinds(spec)) > 1
     rules = []
-    for look in looks(spec, registry):
-        rules.append(f"<Rule><Name>{look.label}</Name>{_sld_filter(look, mixed)}{_symbolizer(look)}</Rule>")
+    for look in looks(spec, registry, latitude):
+        body = f"{_sld_filter(look, mixed)}{_sld_scales(look)}{_symbolizer(look)}"
+        rules.append(f"<Rule><Name>{escape(look.label)}</Name>{body}</Rule>")
     label = (
         "<Rule><Name>labels</Name><TextSymbolizer><Label><ogc:PropertyName>name_zh</ogc:PropertyName>"
         "<![CDATA[\n]]><ogc:PropertyName>name_en</ogc:PropertyName></Label>"

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 import shapely.ops
 
+from . import _crs as crs
 from ._charts import series_chart_svg
 from ._errors import ArgumentError
 from ._layers import layer_kind
@@ -168,9 +169,6 @@ OVERVIEW_MAX_ERROR_M = 280.0
 #: page; the error measured is in the page's ``boundary_simplification.context``.
 CONTEXT_TOLERANCE_M = 100.0
 
-#: Metres per CSS pixel of a Web Mercator map at zoom 0 on the equator (256-pixel tiles).
-_EQUATOR_M_PER_PX = 2 * np.pi * 6378137 / 256
-
 
 def overview_max_zoom(error_m: float, max_lat: float) -> int:
     """The largest zoom at which ``error_m`` metres is at most one screen pixel at ``max_lat``.
@@ -185,8 +183,7 @@ def overview_max_zoom(error_m: float, max_lat: float) -> int:
     >>> overview_max_zoom(30, 22.85)
     12
     """
-    m_per_px_z0 = _EQUATOR_M_PER_PX * np.cos(np.radians(max_lat))
-    return int(np.floor(np.log2(m_per_px_z0 / error_m)))
+    return int(np.floor(crs.zoom_of(error_m, max_lat)))
 
 
 #: Point layers with more features than this go to the page as one compact array of

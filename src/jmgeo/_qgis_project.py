@@ -161,9 +161,15 @@ def project_qgs(
         + group("背景 Context", [s.id for s in reversed(context)])
         + group("事实 Facts", [FACTS, LINKS])
     )
+    latitude = (extent[1] + extent[3]) / 2  # the scale a zoom has, for the schematic areas' rule
     layers = [
         _maplayer(
-            s.id, title[s.id], gpkg_name, geometry_types[s.id], _style_body(qml_text(s, registry)), fields.get(s.id)
+            s.id,
+            title[s.id],
+            gpkg_name,
+            geometry_types[s.id],
+            _style_body(qml_text(s, registry, latitude)),
+            fields.get(s.id),
         )
         for s in specs
     ]
