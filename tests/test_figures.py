@@ -388,3 +388,16 @@ def test_the_figures_rule_comes_from_the_registry(layers, geodata_copy):
     edit_json(geodata_copy / "layers.json", change)
     fig = make_figure(layers, dpi=40, geodata_dir=geodata_copy)
     assert _rule_artists(fig, UNCERTAINTY_GID) and not _rule_artists(fig, SCHEMATIC_GID)
+
+
+def test_the_precision_key_says_how_schematic_areas_print_at_the_registrys_zoom(layers, geodata_copy):
+    """The legend's last precision entry names the page's zoom for schematic areas, read from layers.json."""
+
+    def change(data):
+        data["schematic_areas"]["full_from_zoom"] = 13
+
+    edit_json(geodata_copy / "layers.json", change)
+    svg = render_images(layers, formats=("svg",), dpi=30, geodata_dir=geodata_copy)["svg"].decode("utf-8")
+    template = load_figure_style(geodata_copy).text("schematic_key")
+    zh, en = template.format(zoom=13).split("\n")
+    assert zh in svg and en in svg and template.format(zoom=11).split("\n")[1] not in svg

@@ -99,7 +99,16 @@ FIGURE_COLORS = (
     "zoom",
 )
 #: The text entries of ``geodata/figures.json`` ("text"); the file must hold exactly these.
-FIGURE_TEXTS = ("credits", "frame_note", "inset_title", "more_places", "north", "zoom_box", "zoom_title")
+FIGURE_TEXTS = (
+    "credits",
+    "frame_note",
+    "inset_title",
+    "more_places",
+    "north",
+    "schematic_key",
+    "zoom_box",
+    "zoom_title",
+)
 #: System font families tried after the packaged font, in order (Debian fonts-noto-cjk first).
 _SYSTEM_CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -824,7 +833,7 @@ def _draw(inputs: _Inputs, dpi, size_in):
     if zoom is not None:
         _zoom_panel(zoom, inputs, proj, zoom_bounds, inside, halo)
 
-    legend_ax = fig.add_axes((0.51, 0.075, 0.23, 0.31))
+    legend_ax = fig.add_axes((0.51, 0.062, 0.23, 0.323))
     _legend(legend_ax, inputs, proj)
 
     inset = fig.add_axes((0.745, 0.075, 0.245, 0.30))
@@ -1046,6 +1055,12 @@ def _precision_key(legend_ax, inputs: _Inputs) -> None:
         )
         entries.append((area, point))
         texts.append(f"{look['label_zh']}\n{look['label_en']}")
+    areas = inputs.registry.schematic_areas
+    if areas is not None:  # how the schematic areas are drawn at a printed scale smaller than the page's zoom
+        rest = areas["rest"]
+        outline = Patch(facecolor="none", edgecolor=key, linewidth=rest["weight"] * 0.75, linestyle=_dashes(rest))
+        entries.append((outline,))
+        texts.append(style.text("schematic_key").format(zoom=f"{areas['full_from_zoom']:g}"))
     legend_ax.legend(
         handles=entries,
         labels=texts,
@@ -1058,6 +1073,7 @@ def _precision_key(legend_ax, inputs: _Inputs) -> None:
         fontsize=6.5,
         handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)},
         handlelength=3.2,
+        labelspacing=0.3,  # four two-line entries under the layers' legend
         title_fontproperties=FontProperties(family=inputs.family, size=8),
     )
 
