@@ -55,6 +55,18 @@ def test_a_mirror_in_unplaced_reasons_is_refused(geodata_copy):
     assert len(problems) == 1 and "unplaced.json" in problems[0] and "wikizero.com" in problems[0], problems
 
 
+def test_a_url_in_running_text_is_reported_once_without_the_punctuation_after_it(geodata_copy):
+    path = geodata_copy / "places" / "sites.json"
+    data = json.loads(path.read_text("utf-8"))
+    rec = data["records"][0]
+    rec["position"]["method"] += (
+        " (read at https://copy.example.net/p/1.html, and again at https://copy.example.net/p/1.html.)"
+    )
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    problems = _problems(geodata_copy)
+    assert len(problems) == 1 and "https://copy.example.net/p/1.html is on copy.example.net" in problems[0], problems
+
+
 def test_without_the_list_every_source_url_is_refused(geodata_copy):
     (geodata_copy / "source_domains.json").unlink()
     problems = _problems(geodata_copy)

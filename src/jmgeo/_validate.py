@@ -656,7 +656,8 @@ def _check_source_domains(data: GeoData, records_by_layer, out: _Collector) -> N
     listed = "source_domains.json" if hosts else "source_domains.json, missing or empty"
     for file, where, item in items:
         for text in _strings({k: v for k, v in item.items() if not k.startswith("_")}):
-            for url in _URL.findall(text):
+            # a full stop, comma or colon after a URL in running text ends the sentence, not the URL
+            for url in dict.fromkeys(u.rstrip(".,:;!?") for u in _URL.findall(text)):
                 host = (urlsplit(url).hostname or "").lower()
                 if host not in hosts:
                     out.add(
