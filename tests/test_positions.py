@@ -37,6 +37,8 @@ TOWN_REFERENCES = [
     ("xinning_railway", 1794174),  # 司前 (司前墟 station)
     ("silicon_energy_industry_base", 1784499),  # 址山镇 (LONGi's and Xinyi's projects)
     ("silicon_energy_industry_base", 1913669),  # 共和镇 (the CPPCC's survey of the base went there too)
+    # 大广海湾经济区: the member towns its sources name (崖门; and 广海, 海宴, 都斛, 赤溪, 川岛 of its Taishan part)
+    *(("guanghai_bay_zone", g) for g in (1807554, 1809922, 1809025, 1811907, 8358379, 8334002)),
 ]
 
 # (feature id, SMDG terminal code, lat, lon): published terminal points of the SMDG Master Terminal Facilities List
