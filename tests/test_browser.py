@@ -145,7 +145,8 @@ def click_feature(page, feature_id):
 
 
 def _clear_spot(district, layers):
-    """A point inside the district, clear of parks and ≥1 km from any point feature's circle, or None."""
+    """A point inside the district, clear of parks, ≥1 km from any point feature's circle and ~1 km from any line,
+    or None."""
     import numpy as np
     import shapely
 
@@ -155,11 +156,12 @@ def _clear_spot(district, layers):
         if layer_kind(f) == "point"
         for geom, unc in zip(f.geometry, f["uncertainty_m"] if "uncertainty_m" in f else [0] * len(f), strict=True)
     ]
-    others = shapely.union_all([*layers["industrial_parks"].geometry, *circles])
+    lines = [shapely.buffer(g, 0.01) for f in layers.values() if layer_kind(f) == "line" for g in f.geometry]
+    others = shapely.union_all([*layers["industrial_parks"].geometry, *circles, *lines])
     inner = district.buffer(-0.02)
     minx, miny, maxx, maxy = district.bounds
-    for y in np.linspace(miny, maxy, 25)[1:-1]:
-        for x in np.linspace(minx, maxx, 25)[1:-1]:
+    for y in np.linspace(miny, maxy, 61)[1:-1]:
+        for x in np.linspace(minx, maxx, 61)[1:-1]:
             p = shapely.Point(x, y)
             if inner.contains(p) and not others.contains(p):
                 return x, y
