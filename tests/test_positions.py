@@ -236,6 +236,7 @@ def test_northern_metropolis_holds_the_geonames_places_of_its_two_districts_and_
 # found records saying "no town coordinate found" for towns GeoNames has, and 东凤 "has no GeoNames point").
 _NO_POINT = re.compile(
     r"([\u4e00-\u9fff]{2,8})[^\u4e00-\u9fff]{0,20}?\b(?:has|have) no (?:GeoNames point|town coordinate)"
+    r"|(?:GeoNames has no point|no town coordinate (?:was )?found) for ([\u4e00-\u9fff]{2,8})"
 )
 
 
@@ -249,7 +250,7 @@ def test_a_place_a_record_says_geonames_lacks_is_not_in_geonames():
             for name in p.get("alternatenames") or []:
                 names.setdefault(name, p["geonameid"])
     claims = [
-        (rec["id"], m.group(1))
+        (rec["id"], m.group(1) or m.group(2))
         for recs in read_geodata().place_records.values()
         for rec in recs
         for m in _NO_POINT.finditer(json.dumps(rec, ensure_ascii=False))
