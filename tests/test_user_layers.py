@@ -33,18 +33,22 @@ IN_CHINA = [
 ]
 
 
-def _write_points(path: Path, positions, driver: str, names=None, crs="EPSG:4326") -> Path:
-    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str", "name_en": "str"}}
-    with fiona.open(path, "w", driver=driver, schema=schema, crs=crs, encoding="utf-8") as out:
-        for i, (x, y) in enumerate(positions):
-            name = names[i] if names else f"测试点{i}"
-            out.write(
-                {
-                    "geometry": {"type": "Point", "coordinates": (x, y)},
-                    "properties": {"id": f"t{i}", "name": name, "name_en": f"Test {i}"},
-                }
-            )
+def _write_point_file(path: Path, rows, driver: str = "GPKG", crs="EPSG:4326", layer=None) -> Path:
+    """A point file of ``rows`` ((x, y), {field: text}), every field a string, as the first row names them."""
+    rows = list(rows)
+    schema = {"geometry": "Point", "properties": dict.fromkeys(rows[0][1], "str")}
+    with fiona.open(path, "w", driver=driver, schema=schema, crs=crs, encoding="utf-8", layer=layer) as out:
+        for (x, y), properties in rows:
+            out.write({"geometry": {"type": "Point", "coordinates": (x, y)}, "properties": properties})
     return path
+
+
+def _write_points(path: Path, positions, driver: str, names=None, crs="EPSG:4326") -> Path:
+    rows = [
+        (xy, {"id": f"t{i}", "name": names[i] if names else f"测试点{i}", "name_en": f"Test {i}"})
+        for i, xy in enumerate(positions)
+    ]
+    return _write_point_file(path, rows, driver, crs)
 
 
 def _write_polygons(path: Path, rings, driver: str = "GPKG") -> Path:
@@ -72,16 +76,7 @@ def test_a_point_file_without_ids_gets_them_made_alike_everywhere(tmp_path):
     from jmgeo._page_data import point_columns
     from jmgeo._search import extra_search_entries
 
-    path = tmp_path / "bare.gpkg"
-    schema = {"geometry": "Point", "properties": {"name": "str"}}
-    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
-        for i in range(3):
-            out.write(
-                {
-                    "geometry": {"type": "Point", "coordinates": (113.0 + i / 100, 22.5)},
-                    "properties": {"name": f"点{i}"},
-                }
-            )
+    path = _write_point_file(tmp_path / "bare.gpkg", [((113.0 + i / 100, 22.5), {"name": f"点{i}"}) for i in range(3)])
     layer = read_layer(path)
     assert "id" not in layer.points.fields()  # no string a point held for ids the file does not have
     expected = ["bare-0", "bare-1", "bare-2"]
@@ -269,17 +264,9 @@ def test_the_geopackage_with_your_layers_passes_gdal_validators(with_layers, val
 
 
 def _write_ids(path: Path, ids: list, layer: str | None = None) -> Path:
-    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str"}}
-    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326", layer=layer) as out:
-        for i, fid in enumerate(ids):
-            name = f"点{i}" if i % 3 else None  # every third feature has no name, hence no search entry
-            out.write(
-                {
-                    "geometry": {"type": "Point", "coordinates": (113.0 + i / 1000, 22.5)},
-                    "properties": {"id": fid, "name": name},
-                }
-            )
-    return path
+    # every third feature has no name, hence no search entry
+    rows = [((113.0 + i / 1000, 22.5), {"id": fid, "name": f"点{i}" if i % 3 else None}) for i, fid in enumerate(ids)]
+    return _write_point_file(path, rows, layer=layer)
 
 
 @pytest.mark.parametrize("batch", [4, 1000])
@@ -304,18 +291,11 @@ def test_the_streamed_page_arrays_are_the_arrays_written_whole(tmp_path):
     from jmgeo._search import extra_search_entries
 
     rng = np.random.default_rng(5)
-    path = tmp_path / "many.gpkg"
-    schema = {"geometry": "Point", "properties": {"id": "str", "name": "str", "note": "str"}}
-    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
-        for i in range(23):
-            x, y = rng.uniform(112.5, 113.2), rng.uniform(22.2, 22.8)
-            out.write(
-                {
-                    "geometry": {"type": "Point", "coordinates": (x, y)},
-                    "properties": {"id": f"m{i}", "name": f"店{i}", "note": "</script>"},
-                }
-            )
-    layer = read_layer(path, datum="GCJ-02")
+    rows = [
+        ((rng.uniform(112.5, 113.2), rng.uniform(22.2, 22.8)), {"id": f"m{i}", "name": f"店{i}", "note": "</script>"})
+        for i in range(23)
+    ]
+    layer = read_layer(_write_point_file(tmp_path / "many.gpkg", rows), datum="GCJ-02")
     table = layer.points
     whole = point_columns(
         np.column_stack([table.lon, table.lat]), {k: table.column(k) for k in table.fields()}, layer.id
@@ -335,13 +315,7 @@ def test_a_page_whose_own_layer_has_no_names_still_parses(tmp_path):
     """No search entry at all from a layer of your own: the streamed tail of the entries leaves valid JSON."""
     from jmgeo._webmap import map_html
 
-    path = tmp_path / "bare.gpkg"
-    schema = {"geometry": "Point", "properties": {"kind": "str"}}
-    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4326") as out:
-        for i in range(250):
-            out.write(
-                {"geometry": {"type": "Point", "coordinates": (113.0 + i / 1000, 22.5)}, "properties": {"kind": "x"}}
-            )
+    path = _write_point_file(tmp_path / "bare.gpkg", [((113.0 + i / 1000, 22.5), {"kind": "x"}) for i in range(250)])
     layer = read_layer(path)
     data = read_page_data(map_html(jmgeo.make_map(extra_layers=[layer])))
     bare = next(entry for entry in data["layers"] if entry["id"] == "bare")
