@@ -9,6 +9,7 @@ a static image of each map (``OUT/<page>.png`` / ``.svg`` / ``.pdf``).
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import sys
 import warnings
@@ -160,7 +161,7 @@ def _render_pages(data, layers, facts, say, extras, figures: dict[str, str]) -> 
         if rest is None:
             html[page.file] = first.encode("utf-8")
         else:
-            html[page.file] = (p.encode("utf-8") for pieces_ in ([first, rest], pieces) for p in pieces_)
+            html[page.file] = (p.encode("utf-8") for p in itertools.chain((first, rest), pieces))
     return html
 
 

@@ -467,7 +467,7 @@ def page_chunks(fmap: folium.Map) -> Iterator[str]:
     The page is rendered with a placeholder string for each array of your own point layers
     and for their search entries; each placeholder is replaced here by the array's text,
     made a chunk at a time from the layer's arrays and spool, so the page (118 MB for a
-    million points) is never held whole. The template is rendered when this is called.
+    million points) is never held whole. The template is rendered when the first piece is asked for.
     """
     html = fmap.get_root().render()
     streams = getattr(fmap, "_jmgeo_streams", None) or {}
