@@ -106,6 +106,19 @@ STATION_REFERENCES = [
     ("zhuzhao_hsr_jiangmen_airport", "新会站 beside 江门站", 22.52056, 113.06556),
 ]
 
+# (feature id, reading, lat, lon): every published reading of a stand-in a record is chained on. The museum and the
+# library are placed by the Jiangmen government seat, which the two Wikipedias place 2.3 km apart.
+STAND_IN_READINGS = [
+    *(
+        (feature_id, reading, lat, lon)
+        for feature_id in ("overseas_chinese_museum", "jiangmen_library")
+        for reading, lat, lon in (
+            ("Jiangmen government, en.wikipedia Jiangmen", 22.578889, 113.081111),
+            ("江门市 seat, zh.wikipedia 江门市", 22.597778, 113.090833),
+        )
+    ),
+]
+
 
 def _feature(layers, feature_id):
     for frame in layers.values():
@@ -179,6 +192,12 @@ def test_feature_is_within_its_stated_radius_of_the_power_plant_dataset_row(laye
 def test_line_passes_within_its_stated_radius_of_its_stations(layers, feature_id, station, lat, lon):
     row = _feature(layers, feature_id)
     assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, station)
+
+
+@pytest.mark.parametrize(("feature_id", "reading", "lat", "lon"), STAND_IN_READINGS)
+def test_feature_covers_every_published_reading_of_the_stand_in_it_is_chained_on(layers, feature_id, reading, lat, lon):
+    row = _feature(layers, feature_id)
+    assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, reading)
 
 
 def test_a_record_located_to_a_town_states_an_uncertainty_covering_the_town():
