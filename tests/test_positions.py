@@ -200,6 +200,36 @@ def test_feature_covers_every_published_reading_of_the_stand_in_it_is_chained_on
     assert distance_m(row.geometry, shapely.Point(lon, lat)) <= row.uncertainty_m, (feature_id, reading)
 
 
+# "Wikipedia (zh), 崖门镇 article ...": a record anchored on a town's Wikipedia point. GeoNames has its own point for
+# the same town (12.5 km away for 崖门镇, 6.7 km for 赤溪镇): either may be the seat, so the radius covers both.
+_WIKIPEDIA_TOWN = re.compile(r"Wikipedia \((?:zh|en)\),? (?:article )?([\u4e00-\u9fff]{2,6})")
+
+
+def _wikipedia_anchored_towns() -> list[tuple[str, str, float, float]]:
+    """(feature id, town, lat, lon of its GeoNames point) for each record whose position source cites a Wikipedia
+    article on a town of geodata/towns.json."""
+    towns = {name: t for t in read_geodata().towns_spec["towns"] for name in (t["name_zh"], *t["aliases"])}
+    pairs = []
+    for recs in read_geodata().place_records.values():
+        for rec in recs:
+            for match in _WIKIPEDIA_TOWN.finditer(rec["position"]["source"]):
+                town = towns.get(match.group(1))
+                if town is not None:
+                    pairs.append((rec["id"], town["name_zh"], town["lat"], town["lon"]))
+    return pairs
+
+
+@pytest.mark.parametrize(("feature_id", "town", "lat", "lon"), _wikipedia_anchored_towns())
+def test_a_record_on_a_towns_wikipedia_point_covers_its_geonames_point(layers, feature_id, town, lat, lon):
+    distance = distance_m(_position(layers, feature_id), shapely.Point(lon, lat))
+    assert distance <= _feature(layers, feature_id).uncertainty_m, (feature_id, town, round(distance))
+
+
+def test_records_on_a_towns_wikipedia_point_are_found():
+    found = {(feature_id, town) for feature_id, town, *_ in _wikipedia_anchored_towns()}
+    assert {("yinhu_bay_new_area", "崖门镇"), ("huangmaohai_passage", "赤溪镇"), ("chikan_old_town", "赤坎镇")} <= found
+
+
 def test_a_record_located_to_a_town_states_an_uncertainty_covering_the_town():
     """A point on a GeoNames town's seat states at least the town's radius_m (its Voronoi cell's equal-area radius)."""
     towns = read_geodata().towns_spec["towns"]
