@@ -21,7 +21,7 @@ import shapely
 from ._errors import ArgumentError, JmgeoError
 from ._facts import feature_fact_links
 from ._files import OutputStage, atomic_write, staged_outputs
-from ._layer_styles import layer_style
+from ._layer_styles import layer_style, reading_latitude
 from ._qgis_project import PROJECT_NAME, project_metadata, project_qgs, project_qgz
 from ._registry import LayerSpec, Registry
 from ._user_layers import user_color
@@ -298,7 +298,7 @@ def _write_gpkg_layers(
     styles = None
     if registry is not None:
         city = layers.get(registry.city_layer)
-        latitude = None if city is None or city.empty else float(city.total_bounds[[1, 3]].mean())
+        latitude = None if city is None or city.empty else reading_latitude(city.total_bounds)
         styles = style_table(registry, list(layers), extras, latitude)
     if styles is not None and len(styles):
         tables.append(("layer_styles", [styles]))

@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import _crs as crs
 from ._registry import LayerSpec, Registry
 
-__all__ = ["LayerStyle", "layer_style", "qml_text", "scale_denominator", "sld_text"]
+__all__ = ["LayerStyle", "layer_style", "qml_text", "reading_latitude", "scale_denominator", "sld_text"]
 
 #: Labels get a white halo (QGIS's text buffer, SLD's Halo).
 WHITE = "#ffffff"
@@ -79,6 +79,17 @@ def _kinds(spec: LayerSpec) -> list[str]:
 
 def _dash(dash) -> tuple[float, ...]:
     return tuple(float(n) for n in str(dash).split()) if dash else ()
+
+
+def reading_latitude(bounds) -> float:
+    """The latitude (degrees) a map of ``bounds`` (minx, miny, maxx, maxy) is read at, for the scale rule: its middle.
+
+    Examples
+    --------
+    >>> reading_latitude((111.9, 21.5, 113.3, 23.0))
+    22.25
+    """
+    return float(bounds[1] + bounds[3]) / 2
 
 
 def scale_denominator(zoom: float, latitude: float) -> float:

@@ -18,7 +18,7 @@ import json
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
-from ._layer_styles import qml_text
+from ._layer_styles import qml_text, reading_latitude
 from ._registry import Registry
 
 __all__ = ["PROJECT_NAME", "project_metadata", "project_qgs", "project_qgz", "qgis_id"]
@@ -161,7 +161,7 @@ def project_qgs(
         + group("背景 Context", [s.id for s in reversed(context)])
         + group("事实 Facts", [FACTS, LINKS])
     )
-    latitude = (extent[1] + extent[3]) / 2  # the scale a zoom has, for the schematic areas' rule
+    latitude = reading_latitude(extent)  # the scale a zoom has, for the schematic areas' rule
     layers = [
         _maplayer(
             s.id,
